@@ -1,0 +1,34 @@
+import type { DaemonConfig } from './config.js';
+
+export const DEFAULT_PORT = 2000;
+export const MIN_BUFFER_MEMORY_MB = 3;
+
+/** Defaults for everything but the derived buffer size (see `buffer-size.ts`). */
+export const DEFAULTS: DaemonConfig = {
+  backend: 'aws',
+  udpAddress: { host: '127.0.0.1', port: DEFAULT_PORT },
+  tcpAddress: { host: '127.0.0.1', port: DEFAULT_PORT },
+  bufferMemoryMB: undefined,
+  concurrency: 8,
+  region: undefined,
+  endpoint: undefined,
+  resourceArn: undefined,
+  roleArn: undefined,
+  localMode: false,
+  noVerifySSL: false,
+  proxyAddress: undefined,
+  logLevel: 'prod',
+  logPath: undefined,
+  logRotation: true,
+  batchSize: 50,
+  flushIntervalMs: 1000,
+  requestTimeoutMs: 2000,
+  shutdownTimeoutMs: 10_000,
+  socketReceiveBufferBytes: 8 * 1024 * 1024,
+  retryWindowMs: 60_000,
+  telemetryIntervalMs: 60_000,
+  summaryIntervalMs: 60_000,
+  storePath: undefined,
+  storeMaxSegments: 1_000_000,
+  storeMaxMB: 512,
+};

@@ -1,0 +1,234 @@
+import { readFileSync, existsSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import type { BackendKind, DaemonConfig, LogLevelName } from './config.js';
+import { DEFAULTS } from './defaults.js';
+import { ConfigError } from './errors.js';
+import { parseHostPort } from './address.js';
+
+/** What the command line may set (see `cli.ts`); each key overrides the file and the environment. */
+export interface CliFlags {
+  resourceArn?: string;
+  localMode?: boolean;
+  bufferMemory?: string;
+  region?: string;
+  bind?: string;
+  bindTcp?: string;
+  roleArn?: string;
+  config?: string;
+  logFile?: string;
+  logLevel?: string;
+  proxyAddress?: string;
+  endpoint?: string;
+  backend?: string;
+  storePath?: string;
+}
+
+export const LOG_LEVELS: readonly LogLevelName[] = ['dev', 'debug', 'info', 'warn', 'error', 'prod'];
+export const BACKENDS: readonly BackendKind[] = ['aws', 'local'];
+/** Where the reference daemon looks for its config when `-c` is not given. */
+export const DEFAULT_CONFIG_PATHS = ['/etc/amazon/xray/cfg.yaml', './cfg.yaml'];
+
+type Patch = Partial<DaemonConfig>;
+type Setter = (value: unknown, key: string, problems: string[]) => Patch | undefined;
+
+// ---- value checkers: each returns the patch, or records a problem naming the key and value ----
+const show = (v: unknown) => JSON.stringify(v) ?? String(v);
+
+function str(apply: (s: string) => Patch | string): Setter {
+  return (v, key, problems) => {
+    if (typeof v !== 'string') return void problems.push(`${key}: expected a string, got ${show(v)}`);
+    if (v === '') return {}; // the reference's cfg.yaml uses "" for "not set"
+    const out = apply(v);
+    if (typeof out === 'string') return void problems.push(`${key}: ${out}`);
+    return out;
+  };
+}
+function bool(apply: (b: boolean) => Patch): Setter {
+  return (v, key, problems) =>
+    typeof v === 'boolean' ? apply(v) : void problems.push(`${key}: expected true or false, got ${show(v)}`);
+}
+function int(min: number, max: number, apply: (n: number) => Patch): Setter {
+  return (v, key, problems) => {
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
+      return void problems.push(`${key}: expected a whole number from ${min} to ${max}, got ${show(v)}`);
+    }
+    return apply(v);
+  };
+}
+function oneOf<T extends string>(allowed: readonly T[], apply: (v: T) => Patch) {
+  return str((s) => {
+    const lower = s.toLowerCase() as T;
+    return allowed.includes(lower) ? apply(lower) : `expected one of ${allowed.join(', ')}, got "${s}"`;
+  });
+}
+const address = (apply: (a: { host: string; port: number }) => Patch) =>
+  str((s) => {
+    const a = parseHostPort(s);
+    return typeof a === 'string' ? a : apply(a);
+  });
+const url = (apply: (u: string) => Patch) =>
+  str((s) => {
+    try {
+      const u = new URL(s);
+      if (u.protocol !== 'https:' && u.protocol !== 'http:') return `expected an http(s) URL, got "${s}"`;
+    } catch {
+      return `expected a URL, got "${s}"`;
+    }
+    return apply(s.replace(/\/+$/, ''));
+  });
+
+type Schema = { [key: string]: Setter | Schema };
+
+/** The config file's keys: the reference daemon's `cfg.yaml` (Version 2) plus xrayd's own settings. */
+const FILE_SCHEMA: Schema = {
+  Version: int(2, 2, () => ({})),
+  TotalBufferSizeMB: int(0, 1_000_000, (n) => ({ bufferMemoryMB: n === 0 ? undefined : n })),
+  Concurrency: int(1, 256, (n) => ({ concurrency: n })),
+  Region: str((s) => ({ region: s })),
+  Endpoint: url((s) => ({ endpoint: s })),
+  Socket: {
+    UDPAddress: address((a) => ({ udpAddress: a })),
+    TCPAddress: address((a) => ({ tcpAddress: a })),
+  },
+  Logging: {
+    LogRotation: bool((b) => ({ logRotation: b })),
+    LogLevel: oneOf(LOG_LEVELS, (l) => ({ logLevel: l })),
+    LogPath: str((s) => ({ logPath: s })),
+  },
+  LocalMode: bool((b) => ({ localMode: b })),
+  ResourceARN: str((s) => ({ resourceArn: s })),
+  RoleARN: str((s) => ({ roleArn: s })),
+  NoVerifySSL: bool((b) => ({ noVerifySSL: b })),
+  ProxyAddress: str((s) => ({ proxyAddress: s })),
+  // xrayd's own settings (documented in config.example.yaml)
+  Backend: oneOf(BACKENDS, (b) => ({ backend: b })),
+  BatchSize: int(1, 50, (n) => ({ batchSize: n })),
+  FlushIntervalMs: int(1, 3_600_000, (n) => ({ flushIntervalMs: n })),
+  RequestTimeoutMs: int(1, 600_000, (n) => ({ requestTimeoutMs: n })),
+  ShutdownTimeoutMs: int(0, 3_600_000, (n) => ({ shutdownTimeoutMs: n })),
+  SocketReceiveBufferBytes: int(0, 1 << 30, (n) => ({ socketReceiveBufferBytes: n })),
+  RetryWindowMs: int(0, 86_400_000, (n) => ({ retryWindowMs: n })),
+  TelemetryIntervalMs: int(0, 86_400_000, (n) => ({ telemetryIntervalMs: n })),
+  SummaryIntervalMs: int(0, 86_400_000, (n) => ({ summaryIntervalMs: n })),
+  Store: {
+    Path: str((s) => ({ storePath: s })),
+    MaxSegments: int(1, 100_000_000, (n) => ({ storeMaxSegments: n })),
+    MaxMB: int(1, 1_000_000, (n) => ({ storeMaxMB: n })),
+  },
+};
+
+function applySchema(schema: Schema, doc: unknown, prefix: string, problems: string[]): Patch {
+  if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) {
+    problems.push(`${prefix || 'config file'}: expected a mapping of keys, got ${show(doc)}`);
+    return {};
+  }
+  let patch: Patch = {};
+  for (const [key, value] of Object.entries(doc)) {
+    const path = prefix ? `${prefix}.${key}` : key;
+    const rule = Object.hasOwn(schema, key) ? schema[key] : undefined;
+    if (!rule) {
+      problems.push(`${path}: unknown key (allowed here: ${Object.keys(schema).join(', ')})`);
+    } else if (value === null) {
+      continue; // an empty YAML value leaves the default
+    } else if (typeof rule === 'function') {
+      patch = { ...patch, ...rule(value, path, problems) };
+    } else {
+      patch = { ...patch, ...applySchema(rule, value, path, problems) };
+    }
+  }
+  return patch;
+}
+
+/** Parses the text of a config file into a patch; records problems rather than throwing. */
+export function parseConfigFile(text: string, path: string, problems: string[]): Patch {
+  let doc: unknown;
+  try {
+    doc = parseYaml(text);
+  } catch (err) {
+    problems.push(`${path}: not valid YAML: ${(err as Error).message.split('\n')[0]}`);
+    return {};
+  }
+  if (doc === null || doc === undefined) return {}; // an empty file
+  return applySchema(FILE_SCHEMA, doc, '', problems);
+}
+
+function flagPatch(flags: CliFlags, problems: string[]): Patch {
+  const patch: Patch = {};
+  const take = (flag: string, v: string | undefined, setter: Setter) => {
+    if (v !== undefined) Object.assign(patch, setter(v, flag, problems));
+  };
+  take('--resource-arn', flags.resourceArn, str((s) => ({ resourceArn: s })));
+  if (flags.localMode) patch.localMode = true;
+  if (flags.bufferMemory !== undefined) {
+    const n = Number(flags.bufferMemory);
+    if (!Number.isInteger(n) || n < 3) problems.push(`--buffer-memory: expected a whole number of MB >= 3, got "${flags.bufferMemory}"`);
+    else patch.bufferMemoryMB = n;
+  }
+  take('--region', flags.region, str((s) => ({ region: s })));
+  take('--bind', flags.bind, address((a) => ({ udpAddress: a })));
+  take('--bind-tcp', flags.bindTcp, address((a) => ({ tcpAddress: a })));
+  take('--role-arn', flags.roleArn, str((s) => ({ roleArn: s })));
+  take('--log-file', flags.logFile, str((s) => ({ logPath: s })));
+  take('--log-level', flags.logLevel, oneOf(LOG_LEVELS, (l) => ({ logLevel: l })));
+  take('--proxy-address', flags.proxyAddress, str((s) => ({ proxyAddress: s })));
+  take('--endpoint', flags.endpoint, url((s) => ({ endpoint: s })));
+  take('--backend', flags.backend, oneOf(BACKENDS, (b) => ({ backend: b })));
+  take('--store-path', flags.storePath, str((s) => ({ storePath: s })));
+  return patch;
+}
+
+function envPatch(env: NodeJS.ProcessEnv): Patch {
+  const region = env.AWS_REGION || env.AWS_DEFAULT_REGION;
+  return region ? { region } : {};
+}
+
+function dropUndefined(p: Patch): Patch {
+  return Object.fromEntries(Object.entries(p).filter(([, v]) => v !== undefined)) as Patch;
+}
+
+export interface LoadedConfig {
+  config: DaemonConfig;
+  /** The file that was read, if any. */
+  configPath: string | undefined;
+}
+
+/**
+ * Builds the configuration: flags > file > env > defaults. Throws a ConfigError listing every
+ * problem (each naming the key and its value). `fileExists`/`readFile` are injectable for tests.
+ */
+export function loadConfig(
+  flags: CliFlags,
+  env: NodeJS.ProcessEnv,
+  io: { exists: (p: string) => boolean; read: (p: string) => string } = {
+    exists: existsSync,
+    read: (p) => readFileSync(p, 'utf8'),
+  },
+): LoadedConfig {
+  const problems: string[] = [];
+  let configPath: string | undefined;
+  let filePatch: Patch = {};
+  if (flags.config !== undefined) {
+    configPath = flags.config;
+    if (!io.exists(configPath)) problems.push(`--config: file not found: ${configPath}`);
+  } else {
+    configPath = DEFAULT_CONFIG_PATHS.find((p) => io.exists(p));
+  }
+  if (configPath && problems.length === 0) {
+    let text: string | undefined;
+    try {
+      text = io.read(configPath);
+    } catch (err) {
+      problems.push(`--config: cannot read ${configPath}: ${(err as Error).message}`);
+    }
+    if (text !== undefined) filePatch = parseConfigFile(text, configPath, problems);
+  }
+  const fromFlags = flagPatch(flags, problems);
+  if (problems.length) throw new ConfigError(problems.map((p) => (configPath && !p.startsWith('--') && !p.startsWith(configPath) ? `${configPath}: ${p}` : p)));
+  const config: DaemonConfig = {
+    ...DEFAULTS,
+    ...dropUndefined(envPatch(env)),
+    ...dropUndefined(filePatch),
+    ...dropUndefined(fromFlags),
+  };
+  return { config, configPath };
+}

@@ -1,0 +1,59 @@
+/**
+ * Pure parsing of one UDP datagram: `{header}\n{document}`. Only the header is checked, exactly as
+ * the reference daemon does (XRAY-FACTS §1); the document is passed on unparsed.
+ */
+export type DatagramResult = { ok: true; body: Buffer } | { ok: false; reason: RejectReason };
+export type RejectReason = 'empty' | 'no-newline' | 'empty-body' | 'bad-header';
+
+const NEWLINE = 0x0a;
+// The headers SDKs actually send: compared byte-wise, so the common case never touches JSON.parse.
+const FAST_HEADERS = [Buffer.from('{"format":"json","version":1}'), Buffer.from('{"format": "json", "version": 1}')];
+
+export function parseDatagram(datagram: Buffer): DatagramResult {
+  if (datagram.length === 0) return { ok: false, reason: 'empty' };
+  const nl = datagram.indexOf(NEWLINE);
+  if (nl < 0) return { ok: false, reason: 'no-newline' };
+  if (nl === datagram.length - 1) return { ok: false, reason: 'empty-body' };
+  if (!isFastHeader(datagram, nl) && !isValidHeader(datagram.toString('utf8', 0, nl))) {
+    return { ok: false, reason: 'bad-header' };
+  }
+  return { ok: true, body: datagram.subarray(nl + 1) };
+}
+
+function isFastHeader(datagram: Buffer, nl: number): boolean {
+  for (const h of FAST_HEADERS) {
+    if (nl === h.length && datagram.compare(h, 0, h.length, 0, nl) === 0) return true;
+  }
+  return false;
+}
+
+/**
+ * The slow path, as Go's `encoding/json` reads the header into `{Format string; Version int}`: keys
+ * match case-insensitively (the last one wins), extra keys and whitespace are fine, `format` must be
+ * a string equal to "json" ignoring case, and `version` the integer literal 1 (`1.0`, `"1"`, `2` fail).
+ */
+export function isValidHeader(text: string): boolean {
+  let header: unknown;
+  try {
+    header = JSON.parse(text);
+  } catch {
+    return false;
+  }
+  if (header === null || typeof header !== 'object' || Array.isArray(header)) return false;
+  let format: unknown;
+  let version: unknown;
+  for (const [key, value] of Object.entries(header)) {
+    const k = key.toLowerCase();
+    if (k === 'format') format = value;
+    else if (k === 'version') version = value;
+  }
+  if (typeof format !== 'string' || format.toLowerCase() !== 'json') return false;
+  return version === 1 && versionLiteralIsInteger(text);
+}
+
+/** JSON.parse reads `1.0` and `1e0` as 1, but Go's int decoding rejects them: check the literal. */
+function versionLiteralIsInteger(text: string): boolean {
+  const literals = [...text.matchAll(/"version"\s*:\s*([-+0-9.eE]+)/gi)];
+  const last = literals.at(-1);
+  return last !== undefined && last[1] === '1';
+}

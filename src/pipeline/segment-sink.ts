@@ -1,0 +1,25 @@
+/**
+ * Where batches of segment documents go: the X-Ray uploader (`src/upload/`) or the local store
+ * (`src/local/`). A sink never throws: every attempt resolves to an outcome value, and the
+ * dispatcher decides what to count, retry or drop.
+ */
+import type { BackendErrorClass } from '../telemetry/counters.js';
+
+export interface UnprocessedSegment {
+  Id?: string;
+  ErrorCode?: string;
+  Message?: string;
+}
+
+export type SendOutcome =
+  /** Accepted; `unprocessed` lists the documents the backend refused individually. */
+  | { status: 'success'; unprocessed: UnprocessedSegment[] }
+  /** A passing failure (timeout, refused, 429, 5xx...): the batch may be tried again. */
+  | { status: 'retryable'; errorClass: BackendErrorClass; message: string; retryAfterMs?: number }
+  /** The backend refused the batch for good (400, other 4xx): its documents count as rejected. */
+  | { status: 'failure'; errorClass?: BackendErrorClass; message: string };
+
+export interface SegmentSink {
+  /** Delivers one batch of documents (each a JSON text). `signal` aborts the attempt (shutdown). */
+  send(documents: readonly string[], signal?: AbortSignal): Promise<SendOutcome>;
+}
