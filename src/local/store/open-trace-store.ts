@@ -1,0 +1,67 @@
+/**
+ * Builds the local store: memory only, or backed by the persistence log at `storePath` (replayed
+ * first, so traces survive a restart; the same limits apply to what is replayed).
+ */
+import type { Logger } from '../../log/logger.js';
+import { silentLogger } from '../../log/logger.js';
+import { replaySegmentLog, SegmentLog } from './segment-log.js';
+import { TraceStore } from './trace-store.js';
+import { parseSegment } from './validate-segment.js';
+
+export interface OpenTraceStoreOptions {
+  maxSegments: number;
+  maxMB: number;
+  /** Persistence log; undefined = memory only. */
+  path?: string;
+  logger?: Logger;
+}
+
+export interface OpenedTraceStore {
+  store: TraceStore;
+  /** Closes the log (fsync); idempotent, a no-op in memory-only mode. */
+  close(): void;
+}
+
+/** Replay batch size: documents are handed to the store in batches like live traffic. */
+const REPLAY_BATCH = 500;
+
+export async function openTraceStore(options: OpenTraceStoreOptions): Promise<OpenedTraceStore> {
+  const logger = (options.logger ?? silentLogger).child({ component: 'local-store' });
+  const store = new TraceStore({ maxSegments: options.maxSegments, maxBytes: Math.floor(options.maxMB * 1024 * 1024) });
+  const path = options.path;
+  if (!path) return { store, close: () => {} };
+
+  let batch: { doc: Parameters<TraceStore['put']>[0]; text: string }[] = [];
+  let invalid = 0;
+  const report = await replaySegmentLog(path, (text) => {
+    const check = parseSegment(text);
+    if (!check.ok) {
+      invalid += 1;
+      return;
+    }
+    batch.push({ doc: check.doc, text });
+    if (batch.length >= REPLAY_BATCH) {
+      store.putMany(batch);
+      batch = [];
+    }
+  });
+  store.putMany(batch);
+  const log = new SegmentLog(path);
+  store.attachJournal(log);
+  // What the limits evicted during replay, and replaced in-progress versions, are dead weight.
+  log.afterBatch(store.stats().bytes, () => store.liveTexts());
+  const stats = store.stats();
+  if (report.corrupt > 0 || invalid > 0) {
+    logger.warn({ path, corrupt: report.corrupt, truncatedBytes: report.truncatedBytes, invalid }, 'store log had unreadable records; they were skipped');
+  }
+  logger.info({ path, records: report.records, traces: stats.traces, segments: stats.segments }, 'store log replayed');
+  let closed = false;
+  return {
+    store,
+    close: () => {
+      if (closed) return;
+      closed = true;
+      log.close();
+    },
+  };
+}
