@@ -14,6 +14,8 @@ export interface OpenTraceStoreOptions {
   /** Persistence log; undefined = memory only. */
   path?: string;
   logger?: Logger;
+  /** The log is compacted once it exceeds both this size and twice the live documents' size. */
+  compactMinBytes?: number;
 }
 
 export interface OpenedTraceStore {
@@ -46,7 +48,7 @@ export async function openTraceStore(options: OpenTraceStoreOptions): Promise<Op
     }
   });
   store.putMany(batch);
-  const log = new SegmentLog(path);
+  const log = new SegmentLog(path, options.compactMinBytes);
   store.attachJournal(log);
   // What the limits evicted during replay, and replaced in-progress versions, are dead weight.
   log.afterBatch(store.stats().bytes, () => store.liveTexts());

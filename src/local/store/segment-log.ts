@@ -13,8 +13,8 @@ import { open } from 'node:fs/promises';
 import { crc32 } from 'node:zlib';
 import type { StoreJournal } from './trace-store.js';
 
-/** Compaction waits until the log holds at least this much. */
-const MIN_COMPACT_BYTES = 1024 * 1024;
+/** By default compaction waits until the log holds at least this much. */
+export const DEFAULT_COMPACT_MIN_BYTES = 1024 * 1024;
 const CHUNK_BYTES = 1024 * 1024;
 const NEWLINE = 0x0a;
 /** A line longer than this is garbage (the API caps a document well below it): skipped unread. */
@@ -108,7 +108,10 @@ export class SegmentLog implements StoreJournal {
   private size: number;
   compactions = 0;
 
-  constructor(private readonly path: string) {
+  constructor(
+    private readonly path: string,
+    private readonly compactMinBytes = DEFAULT_COMPACT_MIN_BYTES,
+  ) {
     this.fd = openSync(path, 'a');
     this.size = fstatSync(this.fd).size;
   }
@@ -129,7 +132,7 @@ export class SegmentLog implements StoreJournal {
   }
 
   afterBatch(liveBytes: number, liveTexts: () => Iterable<string>): void {
-    if (this.size > MIN_COMPACT_BYTES && this.size > 2 * liveBytes) this.compact(liveTexts());
+    if (this.size > this.compactMinBytes && this.size > 2 * liveBytes) this.compact(liveTexts());
   }
 
   /** Rewrites the log with only the given documents (temp file + fsync + rename). */
