@@ -1,0 +1,20 @@
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+/** The package version, read once (works from src/ via tsx and from dist/src/). */
+export const VERSION: string = (() => {
+  for (const p of ['../package.json', '../../package.json']) {
+    try {
+      const pkg = require(p) as { name?: string; version?: string };
+      if (pkg.name === 'xrayd' && pkg.version) return pkg.version;
+    } catch {
+      // try the next location
+    }
+  }
+  return '0.0.0';
+})();
+
+/** User-Agent for outbound calls, in the reference daemon's layout. */
+export function userAgent(env: NodeJS.ProcessEnv): string {
+  return `xrayd/${VERSION} xray-agent/xrayd/${VERSION} exec-env/${env.AWS_EXECUTION_ENV || 'UNKNOWN'} OS/${process.platform}-${process.arch} node/${process.versions.node}`;
+}

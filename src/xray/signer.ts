@@ -1,0 +1,36 @@
+import { SignatureV4 } from '@smithy/signature-v4';
+import { Sha256 } from '@aws-crypto/sha256-js';
+import type { AwsCredentialIdentityProvider } from '@smithy/types';
+
+export interface SignedRequest {
+  url: URL;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/**
+ * Signs X-Ray API calls with SigV4 (service `xray`). Only the headers we set ourselves are
+ * signed (host, content-type, x-amz-*), never headers a client handed us: signing foreign
+ * headers is what breaks the reference daemon behind proxies that add headers.
+ */
+export class XraySigner {
+  private readonly signer: SignatureV4;
+
+  constructor(region: string, credentials: AwsCredentialIdentityProvider) {
+    this.signer = new SignatureV4({ service: 'xray', region, credentials, sha256: Sha256, applyChecksum: true });
+  }
+
+  async sign(url: URL, body: string, extraHeaders: Record<string, string> = {}): Promise<SignedRequest> {
+    const signed = await this.signer.sign({
+      method: 'POST',
+      protocol: url.protocol,
+      hostname: url.hostname,
+      port: url.port ? Number(url.port) : undefined,
+      path: url.pathname,
+      query: {},
+      headers: { host: url.host, 'content-type': 'application/json', ...extraHeaders },
+      body,
+    });
+    return { url, headers: signed.headers as Record<string, string>, body };
+  }
+}
