@@ -19,6 +19,7 @@ import { profileRegionSource, resolveRegion } from './xray/region.js';
 import { createDispatcher } from './xray/http-dispatcher.js';
 import { userAgent } from './version.js';
 import { SummaryLog } from './telemetry/summary-log.js';
+import { createLocalBackend } from './local/local-backend.js';
 
 export interface DaemonDeps {
   logger: Logger;
@@ -80,7 +81,7 @@ export class Daemon {
   }
 
   static async create(config: DaemonConfig, deps: DaemonDeps): Promise<Daemon> {
-    const backend = await createAwsBackend(config, deps);
+    const backend = config.backend === 'local' ? await createLocalBackend(config, deps.logger) : await createAwsBackend(config, deps);
     return new Daemon(config, backend, deps.logger);
   }
 

@@ -19,12 +19,14 @@ import { DEFAULT_READ_LIMITS, type ReadContext, type ReadLimits } from './trace-
 import { TelemetryLog, putTelemetryRecords, putTraceSegments } from './trace-write-handlers.js';
 import { XrayApiError, sendXrayError } from './xray-api-error.js';
 import type { XrayReads } from './xray-reads.js';
+import { defaultReads } from './default-reads.js';
 
 export interface XrayApiDeps {
   store: TraceStore;
   rules: SamplingRules;
   targets: SamplingTargets;
-  reads: XrayReads;
+  /** Summary and graph builders (default: src/local/reads/). */
+  reads?: XrayReads;
   /** Where PutTelemetryRecords keeps recent records (default: a new one holding 100). */
   telemetry?: TelemetryLog;
   logger?: Logger;
@@ -51,7 +53,7 @@ export function createXrayApiRoute(deps: XrayApiDeps): Route {
   const logger = (deps.logger ?? silentLogger).child({ component: 'local-api' });
   const now = deps.now ?? Date.now;
   const telemetry = deps.telemetry ?? new TelemetryLog();
-  const readCtx: ReadContext = { store: deps.store, reads: deps.reads, limits: { ...DEFAULT_READ_LIMITS, ...deps.limits }, now };
+  const readCtx: ReadContext = { store: deps.store, reads: deps.reads ?? defaultReads, limits: { ...DEFAULT_READ_LIMITS, ...deps.limits }, now };
   const samplingCtx: sampling.SamplingContext = { rules: deps.rules, targets: deps.targets, rulesPerPage: deps.rulesPerPage ?? 100 };
   const bodyLimits = { maxBytes: deps.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, timeoutMs: deps.bodyTimeoutMs ?? 10_000 };
 
