@@ -4,8 +4,8 @@
  */
 import type { Logger } from '../../log/logger.js';
 import { silentLogger } from '../../log/logger.js';
-import { replaySegmentLog, SegmentLog } from './segment-log.js';
-import { TraceStore } from './trace-store.js';
+import { type ReplayReport, replaySegmentLog, SegmentLog, StoreLogFormatError } from './segment-log.js';
+import { type StoreInput, TraceStore } from './trace-store.js';
 import { parseSegment } from './validate-segment.js';
 
 export interface OpenTraceStoreOptions {
@@ -33,9 +33,9 @@ export async function openTraceStore(options: OpenTraceStoreOptions): Promise<Op
   const path = options.path;
   if (!path) return { store, close: () => {} };
 
-  let batch: { doc: Parameters<TraceStore['put']>[0]; text: string }[] = [];
+  let batch: StoreInput[] = [];
   let invalid = 0;
-  const report = await replaySegmentLog(path, (text) => {
+  const onRecord = (text: string): void => {
     const check = parseSegment(text);
     if (!check.ok) {
       invalid += 1;
@@ -46,9 +46,17 @@ export async function openTraceStore(options: OpenTraceStoreOptions): Promise<Op
       store.putMany(batch);
       batch = [];
     }
-  });
-  store.putMany(batch);
-  const log = new SegmentLog(path, options.compactMinBytes);
+  };
+  let report: ReplayReport;
+  let log: SegmentLog;
+  try {
+    report = await replaySegmentLog(path, onRecord);
+    store.putMany(batch);
+    log = new SegmentLog(path, options.compactMinBytes);
+  } catch (err) {
+    if (err instanceof StoreLogFormatError) throw err;
+    throw new Error(`cannot use the store log ${path}: ${(err as Error).message}`, { cause: err });
+  }
   store.attachJournal(log);
   // What the limits evicted during replay, and replaced in-progress versions, are dead weight.
   log.afterBatch(store.stats().bytes, () => store.liveTexts());

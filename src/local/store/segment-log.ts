@@ -1,5 +1,7 @@
 /**
- * The store's append-only persistence log: one record per line, `<crc32 as 8 hex> <document JSON>\n`.
+ * The store's append-only persistence log: a header line (`MAGIC`), then one record per line,
+ * `<crc32 as 8 hex> <document JSON>\n`. A non-empty file without the header is refused untouched,
+ * so pointing `--store-path` at some other file cannot damage it.
  *
  * Crash safety: records are only ever appended, so a crash mid-write can at worst leave a torn last
  * line; replay skips any line whose checksum does not match (and a final line without its newline),
@@ -19,6 +21,17 @@ const CHUNK_BYTES = 1024 * 1024;
 const NEWLINE = 0x0a;
 /** A line longer than this is garbage (the API caps a document well below it): skipped unread. */
 const MAX_RECORD_BYTES = 16 * 1024 * 1024;
+
+export const MAGIC = 'xrayd-store-log v1\n';
+
+/** The file at the store path is not a store log. */
+export class StoreLogFormatError extends Error {
+  readonly code = 'STORE_LOG_FORMAT';
+  constructor(readonly path: string) {
+    super(`${path} is not an xrayd store log (it does not start with "${MAGIC.trim()}"); refusing to modify it`);
+    this.name = 'StoreLogFormatError';
+  }
+}
 
 export interface ReplayReport {
   records: number;
@@ -59,7 +72,18 @@ export async function replaySegmentLog(path: string, onRecord: (text: string) =>
   }
   try {
     let carry: Buffer = Buffer.alloc(0);
-    let offset = 0; // file offset of carry[0]
+    const head = Buffer.alloc(MAGIC.length);
+    const { bytesRead: headBytes } = await handle.read(head, 0, MAGIC.length, 0);
+    const headText = head.subarray(0, headBytes).toString('latin1');
+    if (headText !== MAGIC) {
+      // An empty file, or a header torn by a crash right after creation, is an empty log.
+      if (MAGIC.startsWith(headText) && (await handle.stat()).size === headBytes) {
+        await handle.truncate(0);
+        return report;
+      }
+      throw new StoreLogFormatError(path);
+    }
+    let offset = MAGIC.length; // file offset of carry[0]
     let skipFrom = -1; // file offset where an over-long line began (its bytes are not kept)
     const chunk = Buffer.allocUnsafe(CHUNK_BYTES);
     for (;;) {
@@ -114,6 +138,10 @@ export class SegmentLog implements StoreJournal {
   ) {
     this.fd = openSync(path, 'a');
     this.size = fstatSync(this.fd).size;
+    if (this.size === 0) {
+      writeSync(this.fd, MAGIC);
+      this.size = MAGIC.length;
+    }
   }
 
   /** Current log size in bytes. */
@@ -142,7 +170,7 @@ export class SegmentLog implements StoreJournal {
     const fd = openSync(tmp, 'w');
     let size = 0;
     try {
-      let out = '';
+      let out = MAGIC;
       const flush = (): void => {
         const buf = Buffer.from(out);
         let written = 0;

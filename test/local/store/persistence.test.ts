@@ -4,7 +4,7 @@ import { appendFileSync, mkdtempSync, readFileSync, rmSync, statSync, truncateSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openTraceStore } from '../../../src/local/store/open-trace-store.js';
-import { SegmentLog, encodeRecord, replaySegmentLog } from '../../../src/local/store/segment-log.js';
+import { MAGIC, SegmentLog, StoreLogFormatError, encodeRecord, replaySegmentLog } from '../../../src/local/store/segment-log.js';
 import { segment, traceId } from '../segment-fixtures.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'xrayd-store-'));
@@ -60,7 +60,7 @@ describe('store persistence', () => {
     const path = freshPath();
     const [a, b, c] = docs(3);
     const corrupt = encodeRecord(b.text).replace('"svc"', '"SVC"');
-    writeFileSync(path, encodeRecord(a.text) + corrupt + encodeRecord(c.text));
+    writeFileSync(path, MAGIC + encodeRecord(a.text) + corrupt + encodeRecord(c.text));
     const texts: string[] = [];
     const report = await replaySegmentLog(path, (t) => texts.push(t));
     assert.deepEqual(texts, [a.text, c.text]);
@@ -118,8 +118,20 @@ describe('store persistence', () => {
     const texts: string[] = [];
     await replaySegmentLog(path, (t) => texts.push(t));
     assert.deepEqual(texts, ['{"b":2}', '{"c":3}']);
-    assert.equal(readFileSync(path, 'utf8').split('\n').length, 3);
+    assert.equal(readFileSync(path, 'utf8'), MAGIC + encodeRecord('{"b":2}') + encodeRecord('{"c":3}'));
     assert.throws(() => statSync(`${path}.tmp`));
   });
 
+
+  it('refuses a file that is not a store log, leaving it untouched', async () => {
+    const path = freshPath();
+    writeFileSync(path, 'my precious notes\nsecond line without newline');
+    await assert.rejects(openTraceStore({ maxSegments: 10, maxMB: 1, path }), StoreLogFormatError);
+    assert.equal(readFileSync(path, 'utf8'), 'my precious notes\nsecond line without newline');
+  });
+
+  it('names the path when the store log cannot be created', async () => {
+    const path = join(dir, 'no-such-dir', 'store.log');
+    await assert.rejects(openTraceStore({ maxSegments: 10, maxMB: 1, path }), /cannot use the store log .*no-such-dir.*ENOENT/);
+  });
 });
