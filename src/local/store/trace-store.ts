@@ -7,10 +7,11 @@
  * exceeds a limit is evicted too: memory stays bounded whatever arrives. Evictions are counted.
  * The byte limit counts document text; the parsed objects take a small multiple of it on the heap.
  *
- * Indexes: by trace id (a Map, also the eviction order), by trace-id time and by event time
+ * Indexes: by trace id (a Map; a FIFO of ids gives the eviction order), by trace-id time and by event time
  * (sorted, for newest-first range walks), and by segment name (service).
  */
 import type { SegmentDocument, TraceView } from '../trace-view.js';
+import { Deque } from '../../pipeline/deque.js';
 import { TimeIndex } from './time-index.js';
 import { TraceEntry } from './trace-entry.js';
 
@@ -52,6 +53,11 @@ export interface StoreInput {
 
 export class TraceStore {
   private readonly traces = new Map<string, TraceEntry>();
+  /**
+   * Trace ids in first-stored order (the eviction order). Not the Map's own order: finding the
+   * first key of a Map that has seen many deletions walks every deleted slot in V8.
+   */
+  private readonly arrival = new Deque<string>();
   private readonly byEpoch = new TimeIndex();
   private readonly byStart = new TimeIndex();
   private readonly byService = new Map<string, Set<string>>();
@@ -95,6 +101,7 @@ export class TraceStore {
     if (!entry) {
       entry = new TraceEntry(traceId);
       this.traces.set(traceId, entry);
+      this.arrival.push(traceId);
       this.byEpoch.add(entry.epoch, traceId);
     }
     const oldStart = entry.startTime;
@@ -125,9 +132,9 @@ export class TraceStore {
 
   private evict(): void {
     while (this.segmentCount > this.options.maxSegments || this.byteCount > this.options.maxBytes) {
-      const oldest = this.traces.keys().next();
-      if (oldest.done) return;
-      this.remove(oldest.value);
+      const oldest = this.arrival.shift();
+      if (oldest === undefined) return;
+      this.remove(oldest);
     }
   }
 
