@@ -51,6 +51,6 @@ export async function createLocalBackend(
     store: opened.store,
     rules,
     telemetry,
-    close: async () => opened.close(),
+    close: () => opened.close(),
   };
 }

@@ -4,7 +4,9 @@
  */
 import type { Logger } from '../../log/logger.js';
 import { silentLogger } from '../../log/logger.js';
-import { type ReplayReport, replaySegmentLog, SegmentLog, StoreLogFormatError } from './segment-log.js';
+import { StoreLogFormatError } from './log-record.js';
+import { type ReplayReport, replaySegmentLog } from './replay-segment-log.js';
+import { SegmentLog } from './segment-log.js';
 import { type StoreInput, TraceStore } from './trace-store.js';
 import { parseSegment } from './validate-segment.js';
 
@@ -20,8 +22,8 @@ export interface OpenTraceStoreOptions {
 
 export interface OpenedTraceStore {
   store: TraceStore;
-  /** Closes the log (fsync); idempotent, a no-op in memory-only mode. */
-  close(): void;
+  /** Waits for a running compaction, closes the log (fsync); idempotent, a no-op in memory-only mode. */
+  close(): Promise<void>;
 }
 
 /** Replay batch size: documents are handed to the store in batches like live traffic. */
@@ -31,7 +33,7 @@ export async function openTraceStore(options: OpenTraceStoreOptions): Promise<Op
   const logger = (options.logger ?? silentLogger).child({ component: 'local-store' });
   const store = new TraceStore({ maxSegments: options.maxSegments, maxBytes: Math.floor(options.maxMB * 1024 * 1024) });
   const path = options.path;
-  if (!path) return { store, close: () => {} };
+  if (!path) return { store, close: async () => {} };
 
   let batch: StoreInput[] = [];
   let invalid = 0;
@@ -52,7 +54,7 @@ export async function openTraceStore(options: OpenTraceStoreOptions): Promise<Op
   try {
     report = await replaySegmentLog(path, onRecord);
     store.putMany(batch);
-    log = new SegmentLog(path, options.compactMinBytes);
+    log = new SegmentLog(path, options.compactMinBytes, logger);
   } catch (err) {
     if (err instanceof StoreLogFormatError) throw err;
     throw new Error(`cannot use the store log ${path}: ${(err as Error).message}`, { cause: err });
@@ -65,13 +67,9 @@ export async function openTraceStore(options: OpenTraceStoreOptions): Promise<Op
     logger.warn({ path, corrupt: report.corrupt, truncatedBytes: report.truncatedBytes, invalid }, 'store log had unreadable records; they were skipped');
   }
   logger.info({ path, records: report.records, traces: stats.traces, segments: stats.segments }, 'store log replayed');
-  let closed = false;
+  let closing: Promise<void> | undefined;
   return {
     store,
-    close: () => {
-      if (closed) return;
-      closed = true;
-      log.close();
-    },
+    close: () => (closing ??= log.close()),
   };
 }
