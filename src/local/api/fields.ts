@@ -19,7 +19,7 @@ export function optString(obj: JsonObject, key: string, path = key, max = Infini
   if (v === undefined || v === null) return undefined;
   if (typeof v !== 'string') throw invalidRequest(`${path} must be a string`);
   if (v.length > max) throw invalidRequest(`${path} must be at most ${max} characters`);
-  if (v.length < min) throw invalidRequest(`${path} must be at least ${min} characters`);
+  if (v.length < min) throw invalidRequest(min === 1 ? `${path} must not be empty` : `${path} must be at least ${min} characters`);
   return v;
 }
 
