@@ -17,13 +17,19 @@ export interface ServiceNode {
   name: string;
   type?: string;
   inferred: boolean;
-  units: Facts[];
+  /** Facts of each unit, computed on first call (a bare `service("x")` never needs them). */
+  units(): Facts[];
 }
 
 export interface ServiceEdge {
   from: ServiceNode;
   to: ServiceNode;
-  units: Facts[];
+  units(): Facts[];
+}
+
+function lazyUnits(docs: SegmentDocument[], facts: (d: SegmentDocument) => Facts): () => Facts[] {
+  let units: Facts[] | undefined;
+  return () => (units ??= docs.map(facts));
 }
 
 export interface TraceGraph {
@@ -104,14 +110,14 @@ export function buildTraceGraph(trace: TraceView, rootDoc: SegmentDocument | und
       name: r.name,
       type: r.type,
       inferred: r.inferred,
-      units: r.unitDocs.map((d) => unitFacts(d, { ...ctx, root: d === rootDoc })),
+      units: lazyUnits(r.unitDocs, (d) => unitFacts(d, { ...ctx, root: d === rootDoc })),
     });
   });
   const edges: ServiceEdge[] = [];
   for (const e of edgeUnits.values()) {
     const to = built.get(e.to) as ServiceNode;
     const ctx = { name: to.name, type: to.type, inferred: to.inferred, root: false, index: ordered.indexOf(e.to), count: ordered.length, traceResponseTime };
-    edges.push({ from: built.get(e.from) as ServiceNode, to, units: e.subs.map((s) => unitFacts(s, ctx)) });
+    edges.push({ from: built.get(e.from) as ServiceNode, to, units: lazyUnits(e.subs, (s) => unitFacts(s, ctx)) });
   }
   return { nodes: [...built.values()], edges };
 }
