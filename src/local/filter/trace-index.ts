@@ -17,7 +17,8 @@ export class TraceIndex {
   ) {
     const { facts, rootDoc } = computeTraceFacts(trace);
     this.facts = facts;
-    this.rootDoc = rootDoc;
+    // Inside service() `root` marks the entry segment only when it really is parentless.
+    this.rootDoc = facts.root ? rootDoc : undefined;
   }
 
   /** Built on first use: only service()/edge() terms need it. */
