@@ -5,6 +5,7 @@ import {
 } from './ast.js';
 import { FilterSyntaxError, FilterUnsupportedError } from './errors.js';
 import { tokenize, type Token } from './lexer.js';
+import { TokenStream, unexpected } from './token-stream.js';
 
 /**
  * Grammar (words case-insensitive; NOT binds tighter than AND, AND tighter than OR):
@@ -28,37 +29,14 @@ const NUMBERS = new Set<string>(NUMBER_KEYWORDS);
 const STRINGS = new Set<string>(STRING_KEYWORDS);
 const ANNOTATION_PREFIX = 'annotation.';
 
-class Parser {
-  private i = 0;
+class Parser extends TokenStream {
   private inScope = false;
-
-  constructor(private readonly tokens: Token[]) {}
 
   parseAll(): FilterNode {
     const node = this.parseOr();
     const t = this.peek();
     if (t.kind !== 'end') throw unexpected(t, 'expected AND, OR or the end of the expression');
     return node;
-  }
-
-  private peek(): Token {
-    return this.tokens[this.i];
-  }
-
-  private next(): Token {
-    const t = this.tokens[this.i];
-    if (t.kind !== 'end') this.i++;
-    return t;
-  }
-
-  private isWord(t: Token, word: string): boolean {
-    return t.kind === 'word' && t.text.toLowerCase() === word;
-  }
-
-  private expectPunct(ch: string): Token {
-    const t = this.next();
-    if (t.kind !== 'punct' || t.text !== ch) throw unexpected(t, `expected "${ch}"`);
-    return t;
   }
 
   private parseOr(): FilterNode {
@@ -251,10 +229,4 @@ class Parser {
     this.expectPunct('}');
     return inner;
   }
-}
-
-function unexpected(t: Token, expected: string): FilterSyntaxError {
-  const what = t.kind === 'end' ? 'unexpected end of expression'
-    : t.kind === 'string' ? `unexpected string ${JSON.stringify(t.text)}` : `unexpected "${t.text}"`;
-  return new FilterSyntaxError(what, t.pos, expected);
 }
