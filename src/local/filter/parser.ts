@@ -28,9 +28,17 @@ const BOOLEANS = new Set<string>(BOOLEAN_KEYWORDS);
 const NUMBERS = new Set<string>(NUMBER_KEYWORDS);
 const STRINGS = new Set<string>(STRING_KEYWORDS);
 const ANNOTATION_PREFIX = 'annotation.';
+/**
+ * Parsing, compiling and evaluating all recurse over the tree, so its size is bounded: a hostile
+ * `((((...` or `!!!!...` or a million ANDs gets a syntax error instead of a stack overflow.
+ */
+export const MAX_DEPTH = 64;
+export const MAX_TERMS = 1000;
 
 class Parser extends TokenStream {
   private inScope = false;
+  private depth = 0;
+  private terms = 0;
 
   parseAll(): FilterNode {
     const node = this.parseOr();
@@ -65,11 +73,16 @@ class Parser extends TokenStream {
 
   private parseUnary(): FilterNode {
     const t = this.peek();
+    if (++this.depth > MAX_DEPTH) throw new FilterSyntaxError(`expression nested more than ${MAX_DEPTH} levels deep`, t.pos);
+    let node: FilterNode;
     if (this.isWord(t, 'not') || (t.kind === 'op' && t.text === '!')) {
       this.next();
-      return { kind: 'not', operand: this.parseUnary() };
+      node = { kind: 'not', operand: this.parseUnary() };
+    } else {
+      node = this.parsePrimary();
     }
-    return this.parsePrimary();
+    this.depth--;
+    return node;
   }
 
   private parsePrimary(): FilterNode {
@@ -86,6 +99,7 @@ class Parser extends TokenStream {
       return inner;
     }
     if (t.kind !== 'word') throw unexpected(t, 'expected a keyword, "!", NOT or "("');
+    if (++this.terms > MAX_TERMS) throw new FilterSyntaxError(`expression has more than ${MAX_TERMS} terms`, t.pos);
     const lower = t.text.toLowerCase();
     if (lower === 'group' || lower.startsWith('group.') || lower === 'rootcause' || lower.startsWith('rootcause.')) {
       throw new FilterUnsupportedError(t.text, t.pos);

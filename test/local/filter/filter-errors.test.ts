@@ -61,6 +61,25 @@ describe('compileFilter: syntax errors name their position', () => {
   }
 });
 
+describe('compileFilter: hostile sizes get a syntax error, not a stack overflow', () => {
+  const cases: [string, string, number][] = [
+    ['100k open parentheses', '('.repeat(100_000) + 'ok', 64],
+    ['100k negations', '!'.repeat(100_000) + 'ok', 64],
+    ['5000 ANDed terms', Array(5000).fill('ok').join(' AND '), 7000],
+  ];
+  for (const [label, expression, position] of cases) {
+    it(label, () => {
+      assert.throws(() => compileFilter(expression), (err: unknown) => err instanceof FilterSyntaxError && err.position === position);
+    });
+  }
+
+  it('still accepts 60 levels of parentheses and 1000 terms', () => {
+    const trace = { id: '1-6553f100-000000000000000000000001', segments: [] };
+    assert.equal(compileFilter('('.repeat(60) + 'ok' + ')'.repeat(60))(trace), true);
+    assert.equal(compileFilter(Array(1000).fill('!partial').join(' AND '))(trace), true);
+  });
+});
+
 describe('compileFilter: group.* and rootcause.* are unsupported locally', () => {
   const UNSUPPORTED: [string, string][] = [
     ['group.name = "prod"', 'group.name'],
