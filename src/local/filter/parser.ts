@@ -18,7 +18,7 @@ import { TokenStream, unexpected } from './token-stream.js';
  *   id      := id "(" field ":" string ("," field ":" string)* ")"   field = name | type
  *   term    := boolkw [("=" | "!=") (true | false)] | numkw numop number
  *            | strkw strop string | annotation.KEY [op value]
- * A bare `id(...)` means `service(id(...))`. service/edge cannot nest inside another's braces.
+ * A bare `id(...) [{...}]` means `service(id(...)) [{...}]`. service/edge cannot nest inside another's braces.
  */
 export function parseFilter(src: string): FilterNode {
   return new Parser(tokenize(src)).parseAll();
@@ -186,7 +186,10 @@ class Parser extends TokenStream {
     if (this.inScope) throw new FilterSyntaxError(`"${t.text}" cannot be used inside service() or edge() braces`, t.pos);
     const open = this.peek();
     if (open.kind !== 'punct' || open.text !== '(') throw unexpected(open, `expected "(" after "${t.text}"`);
-    if (lower === 'id') return { kind: 'service', target: this.parseId() };
+    if (lower === 'id') {
+      const target = this.parseId();
+      return { kind: 'service', target, filter: this.parseScopeFilter() };
+    }
     this.next();
     if (lower === 'service') {
       let target: NodeSelector | undefined;

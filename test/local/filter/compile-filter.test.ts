@@ -83,6 +83,7 @@ const CASES: [string, string[]][] = [
   ['service(id(type: "AWS::EC2::Instance")) { root }', ['webOk', 'webFault']],
   ['service("worker") { root }', []],
   ['id(type: "AWS::S3")', ['workerPartial']],
+  ['id(name: "web") { fault }', ['webFault']],
   ['id(name: "xray_sample_table", type: "AWS::DynamoDB::Table")', ['ddbSample']],
   ['service("web") { first }', ['webOk', 'webFault']],
   ['service("web") { last }', ['twoRoots']],
