@@ -107,7 +107,10 @@ export interface UnitContext {
 
 /**
  * Facts of one segment (service scope) or one calling subsegment (edge scope): its own
- * flags, timing and http fields; messages, annotations and `remote` include its nested subsegments.
+ * error/fault/throttle flags (ok = none of them), in_progress (partial), http fields, user,
+ * EC2 and resource fields; responsetime = its end - start; duration = the latest end among it
+ * and its nested subsegments - its start; messages, annotations and `remote` include its
+ * nested subsegments. name/type/inferred/index/first/last describe the node (service-graph.ts).
  */
 export function unitFacts(doc: SegmentDocument, ctx: UnitContext): Facts {
   let annotated: SegmentDocument[] | undefined;

@@ -122,7 +122,7 @@ export function buildTraceGraph(trace: TraceView, rootDoc: SegmentDocument | und
   }
 
   segments.forEach((seg, i) => {
-    const caller = callers.find((c) => c.sub.id === seg.parent_id);
+    const caller = typeof seg.parent_id === 'string' ? callers.find((c) => c.sub.id === seg.parent_id) : undefined;
     if (caller) addEdge(caller.owner, segmentNodes[i], caller.sub);
   });
   for (const { sub, owner } of calls) {
