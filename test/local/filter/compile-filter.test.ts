@@ -112,6 +112,8 @@ const CASES: [string, string[]][] = [
   ['NOT (fault AND error)', ['webOk', 'workerPartial', 'twoRoots', 'ddbSample']],
   ['!!ok', ['webOk', 'twoRoots']],
   ['ok !partial duration <3', ['webOk']],
+  ['http.status>=500', ['webFault']],
+  ['duration<3 AND fault=true AND responsetime>-1', ['webFault', 'apiThrottled', 'ddbSample']],
   ['FAULT and HTTP.STATUS = 500 Or Partial', ['webFault', 'workerPartial']],
   ['http.url beginswith "https://shop" aNd NoT Service("api.example.com")', ['webFault']],
   ['http.url BEGINSWITH "http://api.example.com/" AND !service("web")', ['apiThrottled']],
