@@ -19,6 +19,8 @@ import { profileRegionSource, resolveRegion } from './xray/region.js';
 import { createDispatcher } from './xray/http-dispatcher.js';
 import { userAgent } from './version.js';
 import { SummaryLog } from './telemetry/summary-log.js';
+import { TelemetryReporter, type TelemetrySend } from './telemetry/telemetry-reporter.js';
+import os from 'node:os';
 
 export interface DaemonDeps {
   logger: Logger;
@@ -30,6 +32,8 @@ interface Backend {
   sink: SegmentSink;
   routes: Route[];
   describe: Record<string, unknown>;
+  /** PutTelemetryRecords, where the backend has one (X-Ray). */
+  telemetrySend?: TelemetrySend;
   close(): Promise<void>;
 }
 
@@ -44,6 +48,7 @@ export class Daemon {
   readonly udp: UdpReceiver;
   readonly tcp: TcpServer;
   private readonly summary: SummaryLog;
+  readonly telemetry: TelemetryReporter | undefined;
   private readonly startedAt = Date.now();
   private stopping: Promise<void> | undefined;
 
@@ -51,6 +56,7 @@ export class Daemon {
     readonly config: DaemonConfig,
     private readonly backend: Backend,
     private readonly logger: Logger,
+    env: NodeJS.ProcessEnv,
   ) {
     const { counters } = this;
     this.buffer = new SegmentBuffer(bufferBudgetBytes(config.bufferMemoryMB), (n) => counters.spillover(n));
@@ -63,6 +69,8 @@ export class Daemon {
       flushIntervalMs: config.flushIntervalMs,
       concurrency: config.concurrency,
       retryWindowMs: config.retryWindowMs,
+      retryBaseDelayMs: config.retryBaseDelayMs,
+      retryMaxDelayMs: config.retryMaxDelayMs,
     });
     this.udp = new UdpReceiver({
       address: config.udpAddress,
@@ -76,12 +84,21 @@ export class Daemon {
       },
     });
     this.tcp = new TcpServer(config.tcpAddress, [createHealthRoute(() => this.health()), ...backend.routes], logger.child({ component: 'tcp' }));
+    this.telemetry = backend.telemetrySend
+      ? new TelemetryReporter(
+          counters,
+          backend.telemetrySend,
+          { hostname: env.AWS_HOSTNAME || os.hostname(), instanceId: env.AWS_INSTANCE_ID || undefined, resourceArn: config.resourceArn },
+          config.telemetryIntervalMs,
+          logger.child({ component: 'telemetry' }),
+        )
+      : undefined;
     this.summary = new SummaryLog(counters, () => this.buffer.usedBytes, config.summaryIntervalMs, logger.child({ component: 'summary' }));
   }
 
   static async create(config: DaemonConfig, deps: DaemonDeps): Promise<Daemon> {
     const backend = await createAwsBackend(config, deps);
-    return new Daemon(config, backend, deps.logger);
+    return new Daemon(config, backend, deps.logger, deps.env);
   }
 
   health() {
@@ -101,6 +118,7 @@ export class Daemon {
     await this.tcp.start();
     await this.udp.start();
     this.summary.start();
+    this.telemetry?.start();
     this.logger.info(
       { backend: this.config.backend, ...this.backend.describe, bufferLimitBytes: this.buffer.limitBytes, concurrency: this.config.concurrency },
       'xrayd started',
@@ -123,6 +141,7 @@ export class Daemon {
       this.logger.error({ undelivered }, 'shutdown deadline reached before every segment was delivered; these were dropped');
     }
     this.dispatcher.flushWarnings();
+    await this.telemetry?.finish(); // after the final flush, so Sent includes the final batches
     this.summary.stop();
     await this.tcp.shutdown();
     await this.backend.close();
@@ -150,6 +169,7 @@ async function createAwsBackend(config: DaemonConfig, { logger, env }: DaemonDep
     sink: new XrayUploader(client, logger.child({ component: 'uploader' }), credentials.invalidate),
     routes: [],
     describe: { region, regionSource: source, endpoint },
+    telemetrySend: async (body) => (await client.post('/TelemetryRecords', body)).statusCode === 200,
     close: () => dispatcher.close(),
   };
 }

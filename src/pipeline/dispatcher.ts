@@ -16,6 +16,9 @@ export interface DispatcherOptions {
   concurrency: number;
   /** A batch is retried until this long after its first attempt, then dropped (counted as spillover). */
   retryWindowMs: number;
+  /** First retry delay; doubles per consecutive failure up to `retryMaxDelayMs`. */
+  retryBaseDelayMs: number;
+  retryMaxDelayMs: number;
   backoff?: SharedBackoff;
   now?: () => number;
   /** Called after every attempt with its duration (for the upload latency histogram). */
@@ -44,7 +47,7 @@ export class Dispatcher {
 
   constructor(private readonly opts: DispatcherOptions) {
     this.queue = new PQueue({ concurrency: opts.concurrency });
-    this.backoff = opts.backoff ?? new SharedBackoff({ baseMs: 200, maxMs: 30_000 });
+    this.backoff = opts.backoff ?? new SharedBackoff({ baseMs: opts.retryBaseDelayMs, maxMs: opts.retryMaxDelayMs });
     this.now = opts.now ?? Date.now;
     this.rejectWarning = new EpisodeWarning(opts.logger, 'backend refused segments');
     this.retryWarning = new EpisodeWarning(opts.logger, 'upload failed, will retry');
@@ -146,6 +149,7 @@ export class Dispatcher {
   private settle(batch: Batch, outcome: SendOutcome): void {
     const { buffer, counters, logger } = this.opts;
     const n = batch.documents.length;
+    if (outcome.status !== 'retryable') for (const c of outcome.failedAttempts ?? []) counters.backendError(c);
     if (outcome.status === 'success') {
       buffer.release(batch);
       this.backoff.success();
