@@ -18,8 +18,11 @@ import { xrayEndpointFor } from './xray/endpoint.js';
 import { profileRegionSource, resolveRegion } from './xray/region.js';
 import { createDispatcher } from './xray/http-dispatcher.js';
 import { userAgent } from './version.js';
+import { EpisodeWarning } from './log/episode-warning.js';
 import { SummaryLog } from './telemetry/summary-log.js';
 import { createLocalBackend } from './local/local-backend.js';
+import { TelemetryReporter, type TelemetrySend } from './telemetry/telemetry-reporter.js';
+import os from 'node:os';
 
 export interface DaemonDeps {
   logger: Logger;
@@ -31,6 +34,8 @@ interface Backend {
   sink: SegmentSink;
   routes: Route[];
   describe: Record<string, unknown>;
+  /** PutTelemetryRecords, where the backend has one (X-Ray). */
+  telemetrySend?: TelemetrySend;
   close(): Promise<void>;
 }
 
@@ -45,6 +50,8 @@ export class Daemon {
   readonly udp: UdpReceiver;
   readonly tcp: TcpServer;
   private readonly summary: SummaryLog;
+  private readonly flushSpillWarning: () => void;
+  readonly telemetry: TelemetryReporter | undefined;
   private readonly startedAt = Date.now();
   private stopping: Promise<void> | undefined;
 
@@ -52,9 +59,15 @@ export class Daemon {
     readonly config: DaemonConfig,
     private readonly backend: Backend,
     private readonly logger: Logger,
+    env: NodeJS.ProcessEnv,
   ) {
     const { counters } = this;
-    this.buffer = new SegmentBuffer(bufferBudgetBytes(config.bufferMemoryMB), (n) => counters.spillover(n));
+    const spillWarning = new EpisodeWarning(logger.child({ component: 'buffer' }), 'segment buffer full: oldest segments dropped (spillover)');
+    this.buffer = new SegmentBuffer(bufferBudgetBytes(config.bufferMemoryMB), (n) => {
+      counters.spillover(n);
+      spillWarning.add(n, { limitBytes: this.buffer.limitBytes, hint: 'raise -m/TotalBufferSizeMB or check the backend' });
+    });
+    this.flushSpillWarning = () => spillWarning.flush();
     this.dispatcher = new Dispatcher({
       buffer: this.buffer,
       sink: backend.sink,
@@ -64,6 +77,8 @@ export class Daemon {
       flushIntervalMs: config.flushIntervalMs,
       concurrency: config.concurrency,
       retryWindowMs: config.retryWindowMs,
+      retryBaseDelayMs: config.retryBaseDelayMs,
+      retryMaxDelayMs: config.retryMaxDelayMs,
     });
     this.udp = new UdpReceiver({
       address: config.udpAddress,
@@ -77,12 +92,21 @@ export class Daemon {
       },
     });
     this.tcp = new TcpServer(config.tcpAddress, [createHealthRoute(() => this.health()), ...backend.routes], logger.child({ component: 'tcp' }));
+    this.telemetry = backend.telemetrySend
+      ? new TelemetryReporter(
+          counters,
+          backend.telemetrySend,
+          { hostname: env.AWS_HOSTNAME || os.hostname(), instanceId: env.AWS_INSTANCE_ID || undefined, resourceArn: config.resourceArn },
+          config.telemetryIntervalMs,
+          logger.child({ component: 'telemetry' }),
+        )
+      : undefined;
     this.summary = new SummaryLog(counters, () => this.buffer.usedBytes, config.summaryIntervalMs, logger.child({ component: 'summary' }));
   }
 
   static async create(config: DaemonConfig, deps: DaemonDeps): Promise<Daemon> {
     const backend = config.backend === 'local' ? await createLocalBackend(config, deps.logger) : await createAwsBackend(config, deps);
-    return new Daemon(config, backend, deps.logger);
+    return new Daemon(config, backend, deps.logger, deps.env);
   }
 
   health() {
@@ -102,6 +126,7 @@ export class Daemon {
     await this.tcp.start();
     await this.udp.start();
     this.summary.start();
+    this.telemetry?.start();
     this.logger.info(
       { backend: this.config.backend, ...this.backend.describe, bufferLimitBytes: this.buffer.limitBytes, concurrency: this.config.concurrency },
       'xrayd started',
@@ -124,6 +149,8 @@ export class Daemon {
       this.logger.error({ undelivered }, 'shutdown deadline reached before every segment was delivered; these were dropped');
     }
     this.dispatcher.flushWarnings();
+    this.flushSpillWarning();
+    await this.telemetry?.finish(); // after the final flush, so Sent includes the final batches
     this.summary.stop();
     await this.tcp.shutdown();
     await this.backend.close();
@@ -151,6 +178,7 @@ async function createAwsBackend(config: DaemonConfig, { logger, env }: DaemonDep
     sink: new XrayUploader(client, logger.child({ component: 'uploader' }), credentials.invalidate),
     routes: [],
     describe: { region, regionSource: source, endpoint },
+    telemetrySend: async (body) => (await client.post('/TelemetryRecords', body)).statusCode === 200,
     close: () => dispatcher.close(),
   };
 }

@@ -8,7 +8,8 @@ import type { Route } from '../http/route.js';
 import type { Logger } from '../log/logger.js';
 import type { SegmentSink } from '../pipeline/segment-sink.js';
 import { createXrayApiRoute } from './api/xray-api-route.js';
-import { TelemetryLog } from './api/trace-write-handlers.js';
+import { TelemetryLog, putTelemetryRecords } from './api/trace-write-handlers.js';
+import { isObject } from './api/fields.js';
 import { LocalStoreSink } from './local-store-sink.js';
 import { SamplingRules } from './sampling/sampling-rules.js';
 import { SamplingTargets } from './sampling/sampling-targets.js';
@@ -23,6 +24,8 @@ export interface LocalBackend {
   store: TraceStore;
   rules: SamplingRules;
   telemetry: TelemetryLog;
+  /** The daemon's own telemetry records land in `telemetry` too, as if sent to X-Ray. */
+  telemetrySend(body: string): Promise<boolean>;
   /** Closes the persistence log (fsync). Idempotent. */
   close(): Promise<void>;
 }
@@ -51,6 +54,16 @@ export async function createLocalBackend(
     store: opened.store,
     rules,
     telemetry,
+    telemetrySend: async (body) => {
+      try {
+        const parsed: unknown = JSON.parse(body);
+        if (!isObject(parsed)) return false;
+        putTelemetryRecords(telemetry, parsed, Date.now());
+        return true;
+      } catch {
+        return false;
+      }
+    },
     close: () => opened.close(),
   };
 }

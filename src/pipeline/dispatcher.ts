@@ -16,6 +16,9 @@ export interface DispatcherOptions {
   concurrency: number;
   /** A batch is retried until this long after its first attempt, then dropped (counted as spillover). */
   retryWindowMs: number;
+  /** First retry delay; doubles per consecutive failure up to `retryMaxDelayMs`. */
+  retryBaseDelayMs: number;
+  retryMaxDelayMs: number;
   backoff?: SharedBackoff;
   now?: () => number;
   /** Called after every attempt with its duration (for the upload latency histogram). */
@@ -41,13 +44,15 @@ export class Dispatcher {
   private lastSuccessAt: number | undefined;
   private readonly rejectWarning: EpisodeWarning;
   private readonly retryWarning: EpisodeWarning;
+  private readonly expiredWarning: EpisodeWarning;
 
   constructor(private readonly opts: DispatcherOptions) {
     this.queue = new PQueue({ concurrency: opts.concurrency });
-    this.backoff = opts.backoff ?? new SharedBackoff({ baseMs: 200, maxMs: 30_000 });
+    this.backoff = opts.backoff ?? new SharedBackoff({ baseMs: opts.retryBaseDelayMs, maxMs: opts.retryMaxDelayMs });
     this.now = opts.now ?? Date.now;
     this.rejectWarning = new EpisodeWarning(opts.logger, 'backend refused segments');
     this.retryWarning = new EpisodeWarning(opts.logger, 'upload failed, will retry');
+    this.expiredWarning = new EpisodeWarning(opts.logger, 'retry window exhausted: segments dropped (counted as spillover)');
   }
 
   /** Attempts currently running. */
@@ -146,6 +151,7 @@ export class Dispatcher {
   private settle(batch: Batch, outcome: SendOutcome): void {
     const { buffer, counters, logger } = this.opts;
     const n = batch.documents.length;
+    if (outcome.status !== 'retryable') for (const c of outcome.failedAttempts ?? []) counters.backendError(c);
     if (outcome.status === 'success') {
       buffer.release(batch);
       this.backoff.success();
@@ -169,10 +175,7 @@ export class Dispatcher {
     if (this.now() + delay - batch.firstAttemptAt! > this.opts.retryWindowMs) {
       buffer.release(batch);
       counters.spillover(n);
-      logger.error(
-        { documents: n, attempts: batch.attempts, reason: outcome.message, retryWindowMs: this.opts.retryWindowMs },
-        'retry window exhausted; batch dropped (counted as spillover)',
-      );
+      this.expiredWarning.add(n, { lastReason: outcome.message, attempts: batch.attempts, retryWindowMs: this.opts.retryWindowMs });
       return;
     }
     batch.notBefore = this.now() + delay;
@@ -210,5 +213,6 @@ export class Dispatcher {
   flushWarnings(): void {
     this.rejectWarning.flush();
     this.retryWarning.flush();
+    this.expiredWarning.flush();
   }
 }

@@ -24,7 +24,9 @@ export class XrayUploader implements SegmentSink {
     if (outcome.credentialError) {
       this.logger.warn({ reason: (outcome.result as { message: string }).message }, 'X-Ray rejected our credentials; refreshing them and retrying once');
       this.invalidateCredentials();
+      const first = outcome.result;
       outcome = await this.attempt(body, signal);
+      if (outcome.result.status !== 'retryable') outcome.result.failedAttempts = [first.status === 'failure' ? (first.errorClass ?? 'http4xx') : 'http4xx'];
     }
     return outcome.result;
   }

@@ -1,6 +1,6 @@
 import type { TraceView } from '../trace-view.js';
 import type { AnnotationLiteral, FilterNode, NodeSelector, NumberOp, StringOp } from './ast.js';
-import type { Facts } from './facts.js';
+import { annotationMatches, type AnnotationValue, type Facts, type StringFact } from './facts.js';
 import { parseFilter } from './parser.js';
 import type { ServiceNode } from './service-graph.js';
 import { indexTrace, type TraceIndex } from './trace-index.js';
@@ -37,29 +37,29 @@ function compileNode(node: FilterNode): Predicate {
     }
     case 'boolean': {
       const { keyword, expected } = node;
-      return (f) => f.bool[keyword] === expected;
+      return (f) => f[keyword] === expected;
     }
     case 'number': {
       const { keyword } = node;
       const test = numberTest(node.op, node.value);
-      return (f) => test(f.num[keyword]);
+      return (f) => test(f[keyword]);
     }
     case 'string': {
       const { keyword } = node;
       const test = stringsTest(node.op, node.value);
-      return (f) => test(f.str[keyword]);
+      return (f) => test(f[keyword]);
     }
     case 'annotation':
       return annotationPredicate(node.key, node.compare);
     case 'service': {
       const matches = selectorTest(node.target);
       const inner = node.filter ? compileNode(node.filter) : undefined;
-      return (_f, t) => t.graph().nodes.some((n) => matches(n) && (!inner || n.units.some((u) => inner(u, t))));
+      return (_f, t) => t.graph().nodes.some((n) => matches(n) && (!inner || n.units().some((u) => inner(u, t))));
     }
     case 'edge': {
       const fromOk = selectorTest(node.from), toOk = selectorTest(node.to);
       const inner = node.filter ? compileNode(node.filter) : undefined;
-      return (_f, t) => t.graph().edges.some((e) => fromOk(e.from) && toOk(e.to) && (!inner || e.units.some((u) => inner(u, t))));
+      return (_f, t) => t.graph().edges.some((e) => fromOk(e.from) && toOk(e.to) && (!inner || e.units().some((u) => inner(u, t))));
     }
   }
 }
@@ -92,29 +92,29 @@ function stringTest(op: Exclude<StringOp, '!='>, v: string): (s: string) => bool
   }
 }
 
-function stringsTest(op: StringOp, v: string): (xs: readonly string[] | undefined) => boolean {
+function stringsTest(op: StringOp, v: string): (x: StringFact) => boolean {
   const one = stringTest(op === '!=' ? '=' : op, v);
-  const any = (xs: readonly string[] | undefined): boolean => xs !== undefined && xs.some(one);
+  const any = (x: StringFact): boolean => (typeof x === 'string' ? one(x) : x !== undefined && x.some(one));
   return op === '!=' ? (xs) => !any(xs) : any;
 }
 
 function annotationPredicate(key: string, cmp: AnnotationLiteral | undefined): Predicate {
-  if (!cmp) return (f) => f.annotations.has(key);
-  let one: (v: string | number | boolean) => boolean;
-  if (cmp.type === 'string') {
+  let one: ((v: AnnotationValue) => boolean) | undefined;
+  if (cmp?.type === 'string') {
     const test = stringTest(cmp.op === '!=' ? '=' : cmp.op, cmp.value);
     one = (v) => typeof v === 'string' && test(v);
-  } else if (cmp.type === 'number') {
+  } else if (cmp?.type === 'number') {
     const test = numberTest(cmp.op === '!=' ? '=' : cmp.op, cmp.value);
     one = (v) => typeof v === 'number' && test(v);
-  } else {
+  } else if (cmp?.type === 'boolean') {
     const expected = cmp.value;
     one = (v) => v === expected;
   }
-  const negate = cmp.op === '!=';
+  const negate = cmp?.op === '!=';
   return (f) => {
-    const values = f.annotations.get(key);
-    const hit = values !== undefined && values.some(one);
+    const docs = f.annotated;
+    let hit = false;
+    if (docs !== undefined) for (let i = 0; i < docs.length && !hit; i++) hit = annotationMatches(docs[i], key, one);
     return negate ? !hit : hit;
   };
 }

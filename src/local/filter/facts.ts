@@ -6,16 +6,21 @@ export type AnnotationValue = string | number | boolean;
 /**
  * What a filter term is evaluated against: the whole trace (top level), one segment of a
  * service (inside `service(...) {}`), or one calling subsegment (inside `edge(...) {}`).
- * A number that does not apply is undefined, and every comparison with it is false
- * except `!=` (which is always the negation of `=`).
+ * One flat object per scope (every key always present) keeps the per-trace cost to a single
+ * allocation with a stable shape. A number that does not apply is undefined, and every
+ * comparison with it is false except `!=` (always the negation of `=`). A string keyword holds
+ * one value or a list; a term holds if any value matches (`!=`: if none equals).
  */
-export interface Facts {
-  bool: Record<BooleanKeyword, boolean>;
-  num: Partial<Record<NumberKeyword, number>>;
-  /** Every value of a string keyword; a term holds if any value matches (`!=`: if none equals). */
-  str: Partial<Record<StringKeyword, readonly string[]>>;
-  annotations: ReadonlyMap<string, readonly AnnotationValue[]>;
-}
+export type Facts = Record<BooleanKeyword, boolean>
+  & Record<NumberKeyword, number | undefined>
+  & Record<StringKeyword, StringFact>
+  /**
+   * The documents/subsegments in scope that carry `annotations`, looked up per term rather than
+   * merged into a map: most traces have few, and a map per trace would dominate the cache's memory.
+   */
+  & { annotated: readonly SegmentDocument[] | undefined };
+
+export type StringFact = string | readonly string[] | undefined;
 
 export interface ExceptionLike {
   message?: unknown;
@@ -45,16 +50,13 @@ export function forEachNested(doc: SegmentDocument, visit: (d: SegmentDocument) 
   }
 }
 
-export function addAnnotations(into: Map<string, AnnotationValue[]>, doc: SegmentDocument): void {
+/** True when `doc` has a usable annotation `key` for which `test` holds. */
+export function annotationMatches(doc: SegmentDocument, key: string, test: ((v: AnnotationValue) => boolean) | undefined): boolean {
   const a = doc.annotations;
-  if (typeof a !== 'object' || a === null) return;
-  for (const key of Object.keys(a)) {
-    const v: unknown = a[key];
-    if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') continue;
-    const list = into.get(key);
-    if (list) list.push(v);
-    else into.set(key, [v]);
-  }
+  if (typeof a !== 'object' || a === null || !Object.hasOwn(a, key)) return false;
+  const v: unknown = a[key];
+  if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') return false;
+  return test === undefined || test(v);
 }
 
 export function ec2Field(doc: SegmentDocument, field: 'availability_zone' | 'instance_id'): string | undefined {
@@ -64,19 +66,30 @@ export function ec2Field(doc: SegmentDocument, field: 'availability_zone' | 'ins
   return typeof v === 'string' ? v : undefined;
 }
 
+export interface HttpFacts {
+  url?: string;
+  method?: string;
+  userAgent?: string;
+  clientIp?: string;
+  status?: number;
+}
+
+const NO_HTTP: HttpFacts = {};
+
 /** `http.*` keywords of one document: request fields and the response status. */
-export function httpFacts(doc: SegmentDocument | undefined, num: Facts['num'], str: Facts['str']): void {
+export function httpOf(doc: SegmentDocument | undefined): HttpFacts {
   const http = doc?.http;
-  if (typeof http !== 'object' || http === null) return;
-  const req = http.request;
-  if (req) {
-    if (typeof req.url === 'string') str['http.url'] = [req.url];
-    if (typeof req.method === 'string') str['http.method'] = [req.method];
-    if (typeof req.user_agent === 'string') str['http.useragent'] = [req.user_agent];
-    if (typeof req.client_ip === 'string') str['http.clientip'] = [req.client_ip];
-  }
-  const status = Number(http.response?.status);
-  if (http.response?.status !== undefined && Number.isFinite(status)) num['http.status'] = status;
+  if (typeof http !== 'object' || http === null) return NO_HTTP;
+  const req = typeof http.request === 'object' && http.request !== null ? http.request : undefined;
+  const raw: unknown = http.response?.status;
+  const status = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : undefined;
+  return {
+    url: typeof req?.url === 'string' ? req.url : undefined,
+    method: typeof req?.method === 'string' ? req.method : undefined,
+    userAgent: typeof req?.user_agent === 'string' ? req.user_agent : undefined,
+    clientIp: typeof req?.client_ip === 'string' ? req.client_ip : undefined,
+    status: status !== undefined && Number.isFinite(status) ? status : undefined,
+  };
 }
 
 export interface UnitContext {
@@ -94,48 +107,50 @@ export interface UnitContext {
 
 /**
  * Facts of one segment (service scope) or one calling subsegment (edge scope): its own
- * flags, timing and http fields; messages, annotations and `remote` include its nested subsegments.
+ * error/fault/throttle flags (ok = none of them), in_progress (partial), http fields, user,
+ * EC2 and resource fields; responsetime = its end - start; duration = the latest end among it
+ * and its nested subsegments - its start; messages, annotations and `remote` include its
+ * nested subsegments. name/type/inferred/index/first/last describe the node (service-graph.ts).
  */
 export function unitFacts(doc: SegmentDocument, ctx: UnitContext): Facts {
-  const num: Facts['num'] = { index: ctx.index };
-  const str: Facts['str'] = { name: [ctx.name] };
-  const annotations = new Map<string, AnnotationValue[]>();
-  const messages: string[] = [];
+  let annotated: SegmentDocument[] | undefined;
+  let messages: string[] | undefined;
   let remote = false;
   let latestEnd = typeof doc.end_time === 'number' ? doc.end_time : -Infinity;
   forEachNested(doc, (d) => {
-    addAnnotations(annotations, d);
+    if (typeof d.annotations === 'object' && d.annotations !== null) (annotated ??= []).push(d);
     for (const e of exceptionsOf(d)) {
-      if (typeof e.message === 'string') messages.push(e.message);
+      if (typeof e.message === 'string') (messages ??= []).push(e.message);
       if (e.remote === true) remote = true;
     }
     if (typeof d.end_time === 'number' && d.end_time > latestEnd) latestEnd = d.end_time;
   });
-  if (typeof doc.start_time === 'number') {
-    if (typeof doc.end_time === 'number') num.responsetime = seconds(doc.end_time - doc.start_time);
-    if (latestEnd > -Infinity) num.duration = seconds(latestEnd - doc.start_time);
-  }
-  if (num.responsetime !== undefined && ctx.traceResponseTime) num.coverage = num.responsetime / ctx.traceResponseTime;
-  httpFacts(doc, num, str);
-  if (ctx.type !== undefined) str.type = [ctx.type];
-  if (messages.length > 0) str.message = messages;
-  if (typeof doc.user === 'string') str.user = [doc.user];
-  const az = ec2Field(doc, 'availability_zone');
-  if (az !== undefined) str.availabilityzone = [az];
-  const instance = ec2Field(doc, 'instance_id');
-  if (instance !== undefined) str['instance.id'] = [instance];
-  if (typeof doc.resource_arn === 'string') str['resource.arn'] = [doc.resource_arn];
+  const started = typeof doc.start_time === 'number';
+  const responsetime = started && typeof doc.end_time === 'number' ? seconds(doc.end_time - doc.start_time) : undefined;
+  const http = httpOf(doc);
   const error = doc.error === true;
   const fault = doc.fault === true;
   const throttle = doc.throttle === true;
   return {
-    bool: {
-      ok: !error && !fault && !throttle, error, fault, throttle,
-      partial: doc.in_progress === true, inferred: ctx.inferred, remote, root: ctx.root,
-      first: ctx.index === 0, last: ctx.index === ctx.count - 1,
-    },
-    num,
-    str,
-    annotations,
+    ok: !error && !fault && !throttle, error, fault, throttle,
+    partial: doc.in_progress === true, inferred: ctx.inferred, remote, root: ctx.root,
+    first: ctx.index === 0, last: ctx.index === ctx.count - 1,
+    responsetime,
+    duration: started && latestEnd > -Infinity ? seconds(latestEnd - doc.start_time) : undefined,
+    'http.status': http.status,
+    index: ctx.index,
+    coverage: responsetime !== undefined && ctx.traceResponseTime ? responsetime / ctx.traceResponseTime : undefined,
+    'http.url': http.url,
+    'http.method': http.method,
+    'http.useragent': http.userAgent,
+    'http.clientip': http.clientIp,
+    user: typeof doc.user === 'string' ? doc.user : undefined,
+    name: ctx.name,
+    type: ctx.type,
+    message: messages,
+    availabilityzone: ec2Field(doc, 'availability_zone'),
+    'instance.id': ec2Field(doc, 'instance_id'),
+    'resource.arn': typeof doc.resource_arn === 'string' ? doc.resource_arn : undefined,
+    annotated,
   };
 }

@@ -5,6 +5,7 @@ import {
 } from './ast.js';
 import { FilterSyntaxError, FilterUnsupportedError } from './errors.js';
 import { tokenize, type Token } from './lexer.js';
+import { TokenStream, unexpected } from './token-stream.js';
 
 /**
  * Grammar (words case-insensitive; NOT binds tighter than AND, AND tighter than OR):
@@ -17,7 +18,7 @@ import { tokenize, type Token } from './lexer.js';
  *   id      := id "(" field ":" string ("," field ":" string)* ")"   field = name | type
  *   term    := boolkw [("=" | "!=") (true | false)] | numkw numop number
  *            | strkw strop string | annotation.KEY [op value]
- * A bare `id(...)` means `service(id(...))`. service/edge cannot nest inside another's braces.
+ * A bare `id(...) [{...}]` means `service(id(...)) [{...}]`. service/edge cannot nest inside another's braces.
  */
 export function parseFilter(src: string): FilterNode {
   return new Parser(tokenize(src)).parseAll();
@@ -27,38 +28,23 @@ const BOOLEANS = new Set<string>(BOOLEAN_KEYWORDS);
 const NUMBERS = new Set<string>(NUMBER_KEYWORDS);
 const STRINGS = new Set<string>(STRING_KEYWORDS);
 const ANNOTATION_PREFIX = 'annotation.';
+/**
+ * Parsing, compiling and evaluating all recurse over the tree, so its size is bounded: a hostile
+ * `((((...` or `!!!!...` or a million ANDs gets a syntax error instead of a stack overflow.
+ */
+export const MAX_DEPTH = 64;
+export const MAX_TERMS = 1000;
 
-class Parser {
-  private i = 0;
+class Parser extends TokenStream {
   private inScope = false;
-
-  constructor(private readonly tokens: Token[]) {}
+  private depth = 0;
+  private terms = 0;
 
   parseAll(): FilterNode {
     const node = this.parseOr();
     const t = this.peek();
     if (t.kind !== 'end') throw unexpected(t, 'expected AND, OR or the end of the expression');
     return node;
-  }
-
-  private peek(): Token {
-    return this.tokens[this.i];
-  }
-
-  private next(): Token {
-    const t = this.tokens[this.i];
-    if (t.kind !== 'end') this.i++;
-    return t;
-  }
-
-  private isWord(t: Token, word: string): boolean {
-    return t.kind === 'word' && t.text.toLowerCase() === word;
-  }
-
-  private expectPunct(ch: string): Token {
-    const t = this.next();
-    if (t.kind !== 'punct' || t.text !== ch) throw unexpected(t, `expected "${ch}"`);
-    return t;
   }
 
   private parseOr(): FilterNode {
@@ -87,11 +73,16 @@ class Parser {
 
   private parseUnary(): FilterNode {
     const t = this.peek();
+    if (++this.depth > MAX_DEPTH) throw new FilterSyntaxError(`expression nested more than ${MAX_DEPTH} levels deep`, t.pos);
+    let node: FilterNode;
     if (this.isWord(t, 'not') || (t.kind === 'op' && t.text === '!')) {
       this.next();
-      return { kind: 'not', operand: this.parseUnary() };
+      node = { kind: 'not', operand: this.parseUnary() };
+    } else {
+      node = this.parsePrimary();
     }
-    return this.parsePrimary();
+    this.depth--;
+    return node;
   }
 
   private parsePrimary(): FilterNode {
@@ -108,6 +99,7 @@ class Parser {
       return inner;
     }
     if (t.kind !== 'word') throw unexpected(t, 'expected a keyword, "!", NOT or "("');
+    if (++this.terms > MAX_TERMS) throw new FilterSyntaxError(`expression has more than ${MAX_TERMS} terms`, t.pos);
     const lower = t.text.toLowerCase();
     if (lower === 'group' || lower.startsWith('group.') || lower === 'rootcause' || lower.startsWith('rootcause.')) {
       throw new FilterUnsupportedError(t.text, t.pos);
@@ -194,7 +186,10 @@ class Parser {
     if (this.inScope) throw new FilterSyntaxError(`"${t.text}" cannot be used inside service() or edge() braces`, t.pos);
     const open = this.peek();
     if (open.kind !== 'punct' || open.text !== '(') throw unexpected(open, `expected "(" after "${t.text}"`);
-    if (lower === 'id') return { kind: 'service', target: this.parseId() };
+    if (lower === 'id') {
+      const target = this.parseId();
+      return { kind: 'service', target, filter: this.parseScopeFilter() };
+    }
     this.next();
     if (lower === 'service') {
       let target: NodeSelector | undefined;
@@ -251,10 +246,4 @@ class Parser {
     this.expectPunct('}');
     return inner;
   }
-}
-
-function unexpected(t: Token, expected: string): FilterSyntaxError {
-  const what = t.kind === 'end' ? 'unexpected end of expression'
-    : t.kind === 'string' ? `unexpected string ${JSON.stringify(t.text)}` : `unexpected "${t.text}"`;
-  return new FilterSyntaxError(what, t.pos, expected);
 }

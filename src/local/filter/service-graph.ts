@@ -17,13 +17,14 @@ export interface ServiceNode {
   name: string;
   type?: string;
   inferred: boolean;
-  units: Facts[];
+  /** Facts of each unit, computed on first call (a bare `service("x")` never needs them). */
+  units(): Facts[];
 }
 
 export interface ServiceEdge {
   from: ServiceNode;
   to: ServiceNode;
-  units: Facts[];
+  units(): Facts[];
 }
 
 export interface TraceGraph {
@@ -33,70 +34,108 @@ export interface TraceGraph {
 
 interface RawNode {
   name: string;
-  type?: string;
+  type: string | undefined;
   inferred: boolean;
   start: number;
   unitDocs: SegmentDocument[];
 }
 
+interface RawEdge {
+  from: RawNode;
+  to: RawNode;
+  subs: SegmentDocument[];
+}
+
+/** A subsegment and the node whose segment contains it. */
+interface Call {
+  sub: SegmentDocument;
+  owner: RawNode;
+}
+
+function lazyUnits(docs: SegmentDocument[], facts: (d: SegmentDocument) => Facts): () => Facts[] {
+  let units: Facts[] | undefined;
+  return () => (units ??= docs.map(facts));
+}
+
+/**
+ * Built once per trace on first service()/edge() use. Traces hold few services, so nodes and
+ * edges are found by linear search; the id -> owner map is only built when independent
+ * subsegments need their parents resolved.
+ */
 export function buildTraceGraph(trace: TraceView, rootDoc: SegmentDocument | undefined, traceResponseTime: number | undefined): TraceGraph {
-  const docs = (Array.isArray(trace.segments) ? trace.segments : []).filter((d) => typeof d === 'object' && d !== null);
-  const raw = new Map<string, RawNode>();
-  const ownerOf = new Map<string, RawNode>();
-  const subsById = new Map<string, SegmentDocument>();
-  const addUnit = (key: string, init: Omit<RawNode, 'start' | 'unitDocs'>, doc: SegmentDocument): RawNode => {
-    let node = raw.get(key);
-    if (!node) raw.set(key, (node = { ...init, start: Infinity, unitDocs: [] }));
-    node.unitDocs.push(doc);
-    if (doc.start_time < node.start) node.start = doc.start_time;
-    return node;
+  const nodes: RawNode[] = [];
+  const edges: RawEdge[] = [];
+  const node = (name: string, type: string | undefined, inferred: boolean): RawNode => {
+    for (const n of nodes) if (n.name === name && n.type === type && n.inferred === inferred) return n;
+    const n: RawNode = { name, type, inferred, start: Infinity, unitDocs: [] };
+    nodes.push(n);
+    return n;
   };
-  const own = (top: SegmentDocument, node: RawNode): void => {
+  const addUnit = (n: RawNode, doc: SegmentDocument): void => {
+    n.unitDocs.push(doc);
+    if (doc.start_time < n.start) n.start = doc.start_time;
+  };
+  const addEdge = (from: RawNode, to: RawNode, sub: SegmentDocument): void => {
+    for (const e of edges) if (e.from === from && e.to === to) return void e.subs.push(sub);
+    edges.push({ from, to, subs: [sub] });
+  };
+
+  const segments: SegmentDocument[] = [];
+  const independents: SegmentDocument[] = [];
+  const calledIds: string[] = [];
+  for (const doc of Array.isArray(trace.segments) ? trace.segments : []) {
+    if (typeof doc !== 'object' || doc === null) continue;
+    if (doc.type === 'subsegment') independents.push(doc);
+    else {
+      segments.push(doc);
+      if (typeof doc.parent_id === 'string') calledIds.push(doc.parent_id);
+    }
+  }
+  const ownerOf = independents.length > 0 ? new Map<string, RawNode>() : undefined;
+  const calls: Call[] = [];
+  const callers: Call[] = [];
+  const claim = (top: SegmentDocument, owner: RawNode): void => {
     forEachNested(top, (d) => {
-      ownerOf.set(d.id, node);
-      if (d !== top || top.type === 'subsegment') subsById.set(d.id, d);
+      ownerOf?.set(d.id, owner);
+      if (d === top && top.type !== 'subsegment') return;
+      if (calledIds.includes(d.id)) callers.push({ sub: d, owner });
+      else if (d.namespace === 'aws' || d.namespace === 'remote') calls.push({ sub: d, owner });
     });
   };
 
-  const segments = docs.filter((d) => d.type !== 'subsegment');
-  for (const seg of segments) {
-    const node = addUnit(`s\u0000${seg.name}\u0000${seg.origin ?? ''}`, { name: seg.name, type: seg.origin, inferred: false }, seg);
-    own(seg, node);
-  }
+  const segmentNodes = segments.map((seg) => {
+    const n = node(seg.name, typeof seg.origin === 'string' ? seg.origin : undefined, false);
+    addUnit(n, seg);
+    claim(seg, n);
+    return n;
+  });
   // Independent subsegments may hang under other independent subsegments: resolve until stable.
-  let pending = docs.filter((d) => d.type === 'subsegment');
-  for (let progress = true; progress && pending.length > 0;) {
+  let pending = independents;
+  for (let progress = true; ownerOf && progress && pending.length > 0;) {
     const before = pending.length;
     pending = pending.filter((sub) => {
       const owner = typeof sub.parent_id === 'string' ? ownerOf.get(sub.parent_id) : undefined;
-      if (owner) own(sub, owner);
+      if (owner) claim(sub, owner);
       return !owner;
     });
     progress = pending.length < before;
   }
 
-  const edgeUnits = new Map<string, { from: RawNode; to: RawNode; subs: SegmentDocument[] }>();
-  const addEdge = (from: RawNode, to: RawNode, sub: SegmentDocument): void => {
-    const key = `${from.name}\u0000${from.type ?? ''}\u0001${to.name}\u0000${to.type ?? ''}\u0000${to.inferred}`;
-    let e = edgeUnits.get(key);
-    if (!e) edgeUnits.set(key, (e = { from, to, subs: [] }));
-    e.subs.push(sub);
-  };
-  const called = new Set<string>();
-  for (const seg of segments) {
-    const sub = typeof seg.parent_id === 'string' ? subsById.get(seg.parent_id) : undefined;
-    if (!sub) continue;
-    called.add(sub.id);
-    addEdge(ownerOf.get(sub.id) as RawNode, ownerOf.get(seg.id) as RawNode, sub);
-  }
-  for (const sub of subsById.values()) {
-    if ((sub.namespace !== 'aws' && sub.namespace !== 'remote') || called.has(sub.id)) continue;
+  segments.forEach((seg, i) => {
+    const caller = typeof seg.parent_id === 'string' ? callers.find((c) => c.sub.id === seg.parent_id) : undefined;
+    if (caller) addEdge(caller.owner, segmentNodes[i], caller.sub);
+  });
+  for (const { sub, owner } of calls) {
     const target = inferredNodeOf(sub);
-    const node = addUnit(`i\u0000${target.name}\u0000${target.type}`, { ...target, inferred: true }, sub);
-    addEdge(ownerOf.get(sub.id) as RawNode, node, sub);
+    const n = node(target.name, target.type, true);
+    addUnit(n, sub);
+    addEdge(owner, n, sub);
   }
+  return finish(nodes, edges, rootDoc, traceResponseTime);
+}
 
-  const ordered = [...raw.values()].sort((a, b) => a.start - b.start);
+function finish(raw: RawNode[], rawEdges: RawEdge[], rootDoc: SegmentDocument | undefined, traceResponseTime: number | undefined): TraceGraph {
+  const ordered = raw.slice().sort((a, b) => a.start - b.start);
   const built = new Map<RawNode, ServiceNode>();
   ordered.forEach((r, index) => {
     const ctx = { name: r.name, type: r.type, inferred: r.inferred, index, count: ordered.length, traceResponseTime };
@@ -104,14 +143,13 @@ export function buildTraceGraph(trace: TraceView, rootDoc: SegmentDocument | und
       name: r.name,
       type: r.type,
       inferred: r.inferred,
-      units: r.unitDocs.map((d) => unitFacts(d, { ...ctx, root: d === rootDoc })),
+      units: lazyUnits(r.unitDocs, (d) => unitFacts(d, { ...ctx, root: d === rootDoc })),
     });
   });
-  const edges: ServiceEdge[] = [];
-  for (const e of edgeUnits.values()) {
+  const edges = rawEdges.map((e): ServiceEdge => {
     const to = built.get(e.to) as ServiceNode;
     const ctx = { name: to.name, type: to.type, inferred: to.inferred, root: false, index: ordered.indexOf(e.to), count: ordered.length, traceResponseTime };
-    edges.push({ from: built.get(e.from) as ServiceNode, to, units: e.subs.map((s) => unitFacts(s, ctx)) });
-  }
+    return { from: built.get(e.from) as ServiceNode, to, units: lazyUnits(e.subs, (s) => unitFacts(s, ctx)) };
+  });
   return { nodes: [...built.values()], edges };
 }

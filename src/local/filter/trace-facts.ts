@@ -1,7 +1,6 @@
 import type { SegmentDocument, TraceView } from '../trace-view.js';
 import {
-  addAnnotations, ec2Field, exceptionsOf, forEachNested, httpFacts, seconds,
-  type AnnotationValue, type Facts,
+  ec2Field, exceptionsOf, httpOf, seconds, type Facts,
 } from './facts.js';
 import { inferredNodeOf } from './inferred-node.js';
 
@@ -32,32 +31,34 @@ export interface TraceFacts {
   rootDoc?: SegmentDocument;
 }
 
+// Reused across calls (evaluation is synchronous) so the walk allocates nothing per trace.
+const stack: SegmentDocument[] = [];
+
+/** Appends to a list created on first use: most traces have no value for most keywords. */
+function add<T>(list: T[] | undefined, v: T): T[] {
+  if (list === undefined) return [v];
+  list.push(v);
+  return list;
+}
+
+/** A string fact stays a bare string until a second value arrives (the common case is one). */
+function addString(fact: string | string[] | undefined, v: string): string | string[] {
+  if (fact === undefined) return v;
+  if (typeof fact === 'string') return fact === v ? fact : [fact, v];
+  if (!fact.includes(v)) fact.push(v);
+  return fact;
+}
+
 export function computeTraceFacts(trace: TraceView): TraceFacts {
   const docs = Array.isArray(trace.segments) ? trace.segments : [];
   let error = false, fault = false, throttle = false, partial = false, remote = false;
   let earliest = Infinity, latest = -Infinity;
   let rootDoc: SegmentDocument | undefined;
   let parentless = false;
-  const names: string[] = [], types: string[] = [], users: string[] = [], messages: string[] = [];
-  const azs: string[] = [], instances: string[] = [], arns: string[] = [];
-  const annotations = new Map<string, AnnotationValue[]>();
-  const segmentParents = new Set<string>();
-  const calls: SegmentDocument[] = [];
-
-  const visit = (d: SegmentDocument): void => {
-    if (d.error === true) error = true;
-    if (d.fault === true) fault = true;
-    if (d.throttle === true) throttle = true;
-    if (d.in_progress === true) partial = true;
-    if (d.annotations !== undefined) addAnnotations(annotations, d);
-    if (d.cause !== undefined) {
-      for (const e of exceptionsOf(d)) {
-        if (typeof e.message === 'string') messages.push(e.message);
-        if (e.remote === true) remote = true;
-      }
-    }
-    if (d.namespace === 'aws' || d.namespace === 'remote') calls.push(d);
-  };
+  let names: string | string[] | undefined, types: string | string[] | undefined, users: string | string[] | undefined;
+  let messages: string | string[] | undefined, azs: string | string[] | undefined, instances: string | string[] | undefined;
+  let arns: string | string[] | undefined, segmentParents: string[] | undefined, calls: SegmentDocument[] | undefined;
+  let annotated: SegmentDocument[] | undefined;
 
   for (const doc of docs) {
     if (typeof doc !== 'object' || doc === null) continue;
@@ -65,55 +66,76 @@ export function computeTraceFacts(trace: TraceView): TraceFacts {
     if (typeof doc.end_time === 'number' && doc.end_time > latest) latest = doc.end_time;
     if (doc.type !== 'subsegment') {
       const hasParent = typeof doc.parent_id === 'string';
-      if (hasParent) segmentParents.add(doc.parent_id as string);
+      if (hasParent) segmentParents = add(segmentParents, doc.parent_id as string);
       // A parentless segment beats one with a parent; among equals the earlier start wins.
       if (rootDoc === undefined || (!hasParent && !parentless) || (hasParent !== parentless && doc.start_time < rootDoc.start_time)) {
         rootDoc = doc;
         parentless = !hasParent;
       }
-      if (typeof doc.name === 'string') names.push(doc.name);
-      if (typeof doc.origin === 'string') types.push(doc.origin);
-      if (typeof doc.user === 'string') users.push(doc.user);
-      const az = ec2Field(doc, 'availability_zone');
-      if (az !== undefined) azs.push(az);
-      const instance = ec2Field(doc, 'instance_id');
-      if (instance !== undefined) instances.push(instance);
-      if (typeof doc.resource_arn === 'string') arns.push(doc.resource_arn);
+      if (typeof doc.name === 'string') names = addString(names, doc.name);
+      if (typeof doc.origin === 'string') types = addString(types, doc.origin);
+      if (typeof doc.user === 'string') users = addString(users, doc.user);
+      if (doc.aws !== undefined) {
+        const az = ec2Field(doc, 'availability_zone');
+        if (az !== undefined) azs = addString(azs, az);
+        const instance = ec2Field(doc, 'instance_id');
+        if (instance !== undefined) instances = addString(instances, instance);
+      }
+      if (typeof doc.resource_arn === 'string') arns = addString(arns, doc.resource_arn);
     }
-    forEachNested(doc, visit);
+    stack.push(doc);
+    while (stack.length > 0) {
+      const d = stack.pop() as SegmentDocument;
+      if (d.error === true) error = true;
+      if (d.fault === true) fault = true;
+      if (d.throttle === true) throttle = true;
+      if (d.in_progress === true) partial = true;
+      if (typeof d.annotations === 'object' && d.annotations !== null) annotated = add(annotated, d);
+      if (d.cause !== undefined) {
+        for (const e of exceptionsOf(d)) {
+          if (typeof e.message === 'string') messages = addString(messages, e.message);
+          if (e.remote === true) remote = true;
+        }
+      }
+      if (d.namespace === 'aws' || d.namespace === 'remote') calls = add(calls, d);
+      const subs = d.subsegments;
+      if (Array.isArray(subs)) for (const sub of subs) if (typeof sub === 'object' && sub !== null) stack.push(sub);
+    }
   }
 
   let inferred = false;
-  for (const call of calls) {
-    if (segmentParents.has(call.id)) continue;
-    inferred = true;
-    const node = inferredNodeOf(call);
-    names.push(node.name);
-    types.push(node.type);
+  if (calls !== undefined) {
+    for (const call of calls) {
+      if (segmentParents !== undefined && segmentParents.includes(call.id)) continue;
+      inferred = true;
+      const node = inferredNodeOf(call);
+      names = addString(names, node.name);
+      types = addString(types, node.type);
+    }
   }
 
-  const num: Facts['num'] = {};
-  const str: Facts['str'] = {};
-  if (rootDoc && typeof rootDoc.end_time === 'number' && typeof rootDoc.start_time === 'number') {
-    num.responsetime = seconds(rootDoc.end_time - rootDoc.start_time);
-  }
-  if (latest > -Infinity && earliest < Infinity) num.duration = seconds(latest - earliest);
-  httpFacts(rootDoc, num, str);
-  if (names.length > 0) str.name = names;
-  if (types.length > 0) str.type = types;
-  if (users.length > 0) str.user = users;
-  if (messages.length > 0) str.message = messages;
-  if (azs.length > 0) str.availabilityzone = azs;
-  if (instances.length > 0) str['instance.id'] = instances;
-  if (arns.length > 0) str['resource.arn'] = arns;
+  const http = httpOf(rootDoc);
   const facts: Facts = {
-    bool: {
-      ok: !error && !fault && !throttle, error, fault, throttle, partial, inferred, remote,
-      root: parentless, first: false, last: false,
-    },
-    num,
-    str,
-    annotations,
+    ok: !error && !fault && !throttle, error, fault, throttle, partial, inferred, remote,
+    root: parentless, first: false, last: false,
+    responsetime: rootDoc && typeof rootDoc.end_time === 'number' && typeof rootDoc.start_time === 'number'
+      ? seconds(rootDoc.end_time - rootDoc.start_time) : undefined,
+    duration: latest > -Infinity && earliest < Infinity ? seconds(latest - earliest) : undefined,
+    'http.status': http.status,
+    index: undefined,
+    coverage: undefined,
+    'http.url': http.url,
+    'http.method': http.method,
+    'http.useragent': http.userAgent,
+    'http.clientip': http.clientIp,
+    user: users,
+    name: names,
+    type: types,
+    message: messages,
+    availabilityzone: azs,
+    'instance.id': instances,
+    'resource.arn': arns,
+    annotated,
   };
   return { facts, rootDoc };
 }

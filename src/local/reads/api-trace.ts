@@ -13,6 +13,7 @@ import type { ApiSegment, ApiTrace } from './api-types.js';
 import { indexTrace } from './trace-index.js';
 import { findCalls, type Call } from './downstream-calls.js';
 import { endOf, traceDuration } from './segment-tree.js';
+import { stringifyDeep } from './stringify-deep.js';
 
 export function inferredSegmentId(traceId: string, callId: string): string {
   return createHash('sha256').update(`inferred:${traceId}:${callId}`).digest('hex').slice(0, 16);
@@ -49,10 +50,10 @@ export function toApiTrace(trace: TraceView): ApiTrace {
   }
   const segments: ApiSegment[] = [];
   for (const doc of trace.segments) {
-    segments.push({ Id: String(doc.id), Document: JSON.stringify(doc) });
+    segments.push({ Id: String(doc.id), Document: stringifyDeep(doc) });
     for (const call of inferredBy.get(doc) ?? []) {
       const inferred = inferredSegment(trace, call);
-      segments.push({ Id: String(inferred.id), Document: JSON.stringify(inferred) });
+      segments.push({ Id: String(inferred.id), Document: stringifyDeep(inferred) });
     }
   }
   return { Id: trace.id, Duration: traceDuration(trace.segments), LimitExceeded: false, Segments: segments };

@@ -12,7 +12,7 @@
 import type { SegmentDocument } from '../trace-view.js';
 import { forEachEntity, isCallNamespace, isSubsegmentDoc, SKIP_CHILDREN } from './segment-tree.js';
 import { inferredService, type ServiceRef } from './inferred-service.js';
-import type { TraceIndex } from './trace-index.js';
+import type { EntityLocation, TraceIndex } from './trace-index.js';
 
 export interface Call {
   /** The calling service. */
@@ -32,6 +32,15 @@ function answered(entity: SegmentDocument, index: TraceIndex): boolean {
     return undefined;
   });
   return found;
+}
+
+/** The outermost `aws`/`remote` subsegment enclosing the located entity (strictly above it). */
+function outermostCall(loc: EntityLocation, index: TraceIndex): SegmentDocument | undefined {
+  let outer: SegmentDocument | undefined;
+  for (let e = loc.parent; e !== undefined; e = index.parentOf(e)) {
+    if ((e !== loc.doc || isSubsegmentDoc(e)) && isCallNamespace(e)) outer = e;
+  }
+  return outer;
 }
 
 export function findCalls(index: TraceIndex): Call[] {
@@ -57,7 +66,7 @@ export function findCalls(index: TraceIndex): Call[] {
     const from = index.serviceOf(loc.doc);
     const service = index.serviceOf(segment);
     if (!from || !service) continue;
-    const outerCall = loc.ancestors.find((a) => (a !== loc.doc || isSubsegmentDoc(a)) && isCallNamespace(a));
+    const outerCall = outermostCall(loc, index);
     const parentIsSegment = loc.entity === loc.doc && !isSubsegmentDoc(loc.doc);
     const record = outerCall ?? (parentIsSegment ? segment : loc.entity);
     calls.push({ from, callerDoc: loc.doc, record, target: { kind: 'segment', segment, service } });

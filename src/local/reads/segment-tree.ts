@@ -7,7 +7,8 @@ import type { SegmentDocument } from '../trace-view.js';
 /** What a visitor returns to stop the walk from entering an entity's subsegments. */
 export const SKIP_CHILDREN = 'skip';
 
-export type EntityVisitor = (entity: SegmentDocument, ancestors: readonly SegmentDocument[]) => void | typeof SKIP_CHILDREN;
+/** `parent` is the enclosing entity inside the same document (undefined for the document itself). */
+export type EntityVisitor = (entity: SegmentDocument, parent: SegmentDocument | undefined) => void | typeof SKIP_CHILDREN;
 
 /** The nested subsegments of an entity that look like objects. */
 export function childrenOf(entity: SegmentDocument): SegmentDocument[] {
@@ -17,17 +18,17 @@ export function childrenOf(entity: SegmentDocument): SegmentDocument[] {
 }
 
 /**
- * Visits `root` and every nested subsegment depth-first, in document order. Iterative so a
- * pathologically deep document cannot overflow the stack.
+ * Visits `root` and every nested subsegment depth-first, in document order. Iterative and linear
+ * in the number of entities, so a pathologically deep document (a 64 KB datagram can nest
+ * thousands of levels) neither overflows the stack nor costs depth-squared time.
  */
 export function forEachEntity(root: SegmentDocument, visit: EntityVisitor): void {
-  const stack: { entity: SegmentDocument; ancestors: SegmentDocument[] }[] = [{ entity: root, ancestors: [] }];
+  const stack: { entity: SegmentDocument; parent: SegmentDocument | undefined }[] = [{ entity: root, parent: undefined }];
   while (stack.length > 0) {
-    const { entity, ancestors } = stack.pop()!;
-    if (visit(entity, ancestors) === SKIP_CHILDREN) continue;
+    const { entity, parent } = stack.pop()!;
+    if (visit(entity, parent) === SKIP_CHILDREN) continue;
     const kids = childrenOf(entity);
-    const path = [...ancestors, entity];
-    for (let i = kids.length - 1; i >= 0; i--) stack.push({ entity: kids[i], ancestors: path });
+    for (let i = kids.length - 1; i >= 0; i--) stack.push({ entity: kids[i], parent: entity });
   }
 }
 

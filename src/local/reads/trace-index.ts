@@ -9,8 +9,8 @@ import { segmentService, type ServiceRef } from './inferred-service.js';
 export interface EntityLocation {
   entity: SegmentDocument;
   doc: SegmentDocument;
-  /** Ancestors of the entity inside `doc`, outermost first (empty for the document itself). */
-  ancestors: readonly SegmentDocument[];
+  /** The enclosing entity inside `doc` (undefined for the document itself). */
+  parent: SegmentDocument | undefined;
 }
 
 export interface TraceIndex {
@@ -22,6 +22,8 @@ export interface TraceIndex {
   /** The trace's root: the earliest entry segment without parent_id (else the earliest entry). */
   root?: SegmentDocument;
   locate(id: string): EntityLocation | undefined;
+  /** The entity enclosing this one inside its document (by identity, so duplicate ids cannot loop). */
+  parentOf(entity: SegmentDocument): SegmentDocument | undefined;
   /** Documents whose parent_id is this entity id: downstream segments and independent subsegments. */
   childDocs(id: string): SegmentDocument[];
   /** The segment whose service a document belongs to (itself for a segment); undefined for orphans. */
@@ -31,12 +33,14 @@ export interface TraceIndex {
 
 export function indexTrace(trace: TraceView): TraceIndex {
   const byId = new Map<string, EntityLocation>();
+  const parents = new Map<SegmentDocument, SegmentDocument>();
   const children = new Map<string, SegmentDocument[]>();
   const segments: SegmentDocument[] = [];
   for (const doc of trace.segments) {
     if (!isSubsegmentDoc(doc)) segments.push(doc);
-    forEachEntity(doc, (entity, ancestors) => {
-      if (typeof entity.id === 'string' && !byId.has(entity.id)) byId.set(entity.id, { entity, doc, ancestors });
+    forEachEntity(doc, (entity, parent) => {
+      if (parent) parents.set(entity, parent);
+      if (typeof entity.id === 'string' && !byId.has(entity.id)) byId.set(entity.id, { entity, doc, parent });
     });
     if (typeof doc.parent_id === 'string') {
       const list = children.get(doc.parent_id);
@@ -91,6 +95,7 @@ export function indexTrace(trace: TraceView): TraceIndex {
     entrySegments,
     root,
     locate: (id) => byId.get(id),
+    parentOf: (entity) => parents.get(entity),
     childDocs: (id) => children.get(id) ?? [],
     ownerOf,
     serviceOf,
