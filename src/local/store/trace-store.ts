@@ -15,6 +15,9 @@ import { Deque } from '../../pipeline/deque.js';
 import { TimeIndex } from './time-index.js';
 import { TraceEntry } from './trace-entry.js';
 
+/** Traces spanning more than this (seconds) are indexed aside for event-time queries. */
+const LONG_SPAN_S = 3600;
+
 export interface TraceStoreOptions {
   maxSegments: number;
   maxBytes: number;
@@ -65,8 +68,13 @@ export class TraceStore {
   private byteCount = 0;
   private evictedTraces = 0;
   private evictedSegments = 0;
-  /** Longest trace span seen: bounds how far back an event-time overlap walk must look. */
+  /**
+   * Longest span (last end - first start) of a trace seen, up to LONG_SPAN_S: bounds how far back
+   * an event-time overlap walk must look. Longer traces are kept aside in `longTraces`, so one
+   * hours-long (or bogus) trace cannot make every query walk the whole index.
+   */
   private maxSpan = 0;
+  private readonly longTraces = new Set<string>();
   private journal: StoreJournal | undefined;
 
   constructor(private readonly options: TraceStoreOptions) {
@@ -113,7 +121,9 @@ export class TraceStore {
       if (oldStart !== Infinity) this.byStart.remove(oldStart, traceId);
       this.byStart.add(entry.startTime, traceId);
     }
-    this.maxSpan = Math.max(this.maxSpan, entry.endTime - entry.startTime);
+    const span = entry.endTime - entry.startTime;
+    if (span > LONG_SPAN_S) this.longTraces.add(traceId);
+    else this.maxSpan = Math.max(this.maxSpan, span);
     for (const name of addedServices) {
       let set = this.byService.get(name);
       if (!set) this.byService.set(name, (set = new Set()));
@@ -143,6 +153,7 @@ export class TraceStore {
     if (!entry) return;
     this.traces.delete(traceId);
     this.byEpoch.remove(entry.epoch, traceId);
+    this.longTraces.delete(traceId);
     if (entry.startTime !== Infinity) this.byStart.remove(entry.startTime, traceId);
     for (const name of entry.serviceCounts.keys()) this.unindexService(name, traceId);
     this.segmentCount -= entry.segments.size;
@@ -172,10 +183,21 @@ export class TraceStore {
       }
       return;
     }
-    for (const { time, id } of this.byStart.descending(q.startTime - this.maxSpan, q.endTime, q.before)) {
+    const floor = q.startTime - this.maxSpan;
+    for (const { time, id } of this.byStart.descending(floor, q.endTime, q.before)) {
       const entry = this.traces.get(id);
       if (entry && entry.endTime >= q.startTime) yield { trace: entry.toView(), time };
     }
+    // Long traces that started before the walked range come after it in newest-first order.
+    const long: TraceEntry[] = [];
+    for (const id of this.longTraces) {
+      const e = this.traces.get(id);
+      if (!e || e.startTime >= floor || e.endTime < q.startTime || e.startTime > q.endTime) continue;
+      if (q.before && (e.startTime > q.before.time || (e.startTime === q.before.time && id >= q.before.id))) continue;
+      long.push(e);
+    }
+    long.sort((a, b) => b.startTime - a.startTime || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
+    for (const e of long) yield { trace: e.toView(), time: e.startTime };
   }
 
   /** Trace ids whose top-level segments carry this name. */

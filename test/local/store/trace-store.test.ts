@@ -107,4 +107,19 @@ describe('TraceStore', () => {
     assert.deepEqual([...store.traceIdsForService('checkout')], [b]);
     assert.deepEqual(store.serviceNames().sort(), ['checkout', 'payments']);
   });
+
+  it('finds a days-long trace by event time without widening every walk, newest first', () => {
+    const store = new TraceStore(big);
+    const t0 = 1_700_000_000;
+    const long = traceId(t0, 10), early = traceId(t0, 11), inWindow = traceId(t0, 12), later = traceId(t0, 13);
+    store.put(segment({ trace_id: long, start_time: t0 - 2 * 86400, end_time: t0 + 86400 }), '{}');
+    store.put(segment({ trace_id: early, start_time: t0 - 5000, end_time: t0 - 4999 }), '{}');
+    store.put(segment({ trace_id: inWindow, start_time: t0 + 10, end_time: t0 + 11 }), '{}');
+    store.put(segment({ trace_id: later, start_time: t0 + 500, end_time: t0 + 501 }), '{}');
+    const all = [...store.range({ startTime: t0, endTime: t0 + 100, by: 'Event' })];
+    assert.deepEqual(all.map((f) => f.trace.id), [inWindow, long]);
+    const resumed = [...store.range({ startTime: t0, endTime: t0 + 100, by: 'Event', before: { time: all[0].time, id: inWindow } })];
+    assert.deepEqual(resumed.map((f) => f.trace.id), [long]);
+    assert.deepEqual([...store.range({ startTime: t0, endTime: t0 + 100, by: 'Event', before: { time: all[1].time, id: long } })], []);
+  });
 });
