@@ -153,4 +153,27 @@ describe('store persistence', () => {
     assert.deepEqual(texts, ['{"live":1}', '{"during":1}', '{"after":1}']);
     assert.equal(log.compactions, 1);
   });
+
+  it('a failed write loses only its own batch; the log stays readable and appends go on', async () => {
+    class FlakyLog extends SegmentLog {
+      failNext = false;
+      protected override write(fd: number, text: string): number {
+        if (!this.failNext) return super.write(fd, text);
+        this.failNext = false;
+        super.write(fd, text.slice(0, 12)); // part of the batch reached the disk
+        throw Object.assign(new Error('no space left on device'), { code: 'ENOSPC' });
+      }
+    }
+    const path = freshPath();
+    const log = new FlakyLog(path);
+    log.append(['{"a":1}']);
+    log.failNext = true;
+    log.append(['{"lost":1}', '{"lost":2}']);
+    log.append(['{"b":1}']);
+    await log.close();
+    const texts: string[] = [];
+    await replaySegmentLog(path, (t) => texts.push(t));
+    assert.deepEqual(texts, ['{"a":1}', '{"b":1}']);
+    assert.equal(log.failedWrites, 1);
+  });
 });
