@@ -12,6 +12,7 @@
  */
 import type { SegmentDocument, TraceView } from '../trace-view.js';
 import { Deque } from '../../pipeline/deque.js';
+import { stringifyDeep } from '../reads/stringify-deep.js';
 import { TimeIndex } from './time-index.js';
 import { TraceEntry } from './trace-entry.js';
 
@@ -226,10 +227,13 @@ export class TraceStore {
     };
   }
 
-  /** The live documents as JSON text, oldest trace first (what compaction rewrites). */
+  /**
+   * The live documents as JSON text, oldest trace first (what compaction rewrites). Deeply nested
+   * documents, which JSON.parse accepts but JSON.stringify overflows on, are serialized too.
+   */
   *liveTexts(): Generator<string> {
     for (const entry of this.traces.values()) {
-      for (const s of entry.segments.values()) yield JSON.stringify(s.doc);
+      for (const s of entry.segments.values()) yield stringifyDeep(s.doc);
     }
   }
 }

@@ -7,6 +7,8 @@ import { openTraceStore } from '../../../src/local/store/open-trace-store.js';
 import { MAGIC, StoreLogFormatError, encodeRecord } from '../../../src/local/store/log-record.js';
 import { replaySegmentLog } from '../../../src/local/store/replay-segment-log.js';
 import { SegmentLog } from '../../../src/local/store/segment-log.js';
+import { TraceStore } from '../../../src/local/store/trace-store.js';
+import { parseSegment } from '../../../src/local/store/validate-segment.js';
 import { segment, traceId } from '../segment-fixtures.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'xrayd-store-'));
@@ -175,5 +177,21 @@ describe('store persistence', () => {
     await replaySegmentLog(path, (t) => texts.push(t));
     assert.deepEqual(texts, ['{"a":1}', '{"b":1}']);
     assert.equal(log.failedWrites, 1);
+  });
+
+  it('compaction keeps a document nested thousands of levels deep', async () => {
+    const store = new TraceStore({ maxSegments: 100, maxBytes: 10e6 });
+    const deep = segment({ trace_id: traceId(1_700_000_000) });
+    const text = JSON.stringify(deep).replace(/}$/, `,"metadata":{"d":{"x":${'['.repeat(20_000)}${']'.repeat(20_000)}}}}`);
+    const check = parseSegment(text);
+    assert.ok(check.ok);
+    store.putMany([{ doc: check.doc, text }]);
+    const path = freshPath();
+    const log = new SegmentLog(path);
+    await log.compact(store.liveTexts());
+    await log.close();
+    const texts: string[] = [];
+    await replaySegmentLog(path, (t) => texts.push(t));
+    assert.deepEqual(texts, [text]);
   });
 });
