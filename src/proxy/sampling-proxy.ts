@@ -1,4 +1,4 @@
-import type { ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Route } from '../http/route.js';
 import { sendJson } from '../http/route.js';
 import type { Logger } from '../log/logger.js';
@@ -19,6 +19,11 @@ export const SAMPLING_PROXY_DEFAULTS = {
   maxBodyBytes: 1024 * 1024,
   /** From the end of the headers to the last body byte. */
   bodyTimeoutMs: 10_000,
+  /**
+   * Requests being read or forwarded at once; more get 503 + Retry-After. SDKs send one call per
+   * 10 s per process, so this only bites a flood, which must not queue without bound.
+   */
+  maxInFlight: 32,
 };
 
 export interface SamplingProxyDeps {
@@ -27,6 +32,7 @@ export interface SamplingProxyDeps {
   logger: Logger;
   maxBodyBytes?: number;
   bodyTimeoutMs?: number;
+  maxInFlight?: number;
 }
 
 /** The answers headers X-Ray sends that are worth passing back (the error type lets SDKs log it). */
@@ -44,12 +50,15 @@ function refuse(res: ServerResponse, status: number, type: string, message: stri
  * is allowed; neither reaches X-Ray. Other non-POST requests are left to later routes (return false).
  *
  * Answers: upstream status/body/content-type unchanged; 413 body over the limit; 408 body too
- * slow; 504 X-Ray timed out; 502 X-Ray unreachable or no credentials (never forwarded unsigned).
+ * slow; 503 too many requests at once; 504 X-Ray timed out; 502 X-Ray unreachable or no
+ * credentials (never forwarded unsigned).
  */
 export function createSamplingProxyRoute(deps: SamplingProxyDeps): Route {
   const log = deps.logger.child({ component: 'sampling-proxy' });
   const maxBytes = deps.maxBodyBytes ?? SAMPLING_PROXY_DEFAULTS.maxBodyBytes;
   const timeoutMs = deps.bodyTimeoutMs ?? SAMPLING_PROXY_DEFAULTS.bodyTimeoutMs;
+  const maxInFlight = deps.maxInFlight ?? SAMPLING_PROXY_DEFAULTS.maxInFlight;
+  let inFlight = 0;
   // SDKs poll every 10 s: an X-Ray outage would otherwise log a line per poll per process
   const upstreamWarning = new EpisodeWarning(log, 'sampling proxy: X-Ray did not answer; SDKs fall back to their local rules', 60_000);
 
@@ -68,11 +77,28 @@ export function createSamplingProxyRoute(deps: SamplingProxyDeps): Route {
       return true;
     }
 
+    if (inFlight >= maxInFlight) {
+      sendJson(res, 503, { __type: 'ServiceUnavailable', Message: `more than ${maxInFlight} sampling requests in progress; retry shortly` }, {
+        'retry-after': '1',
+        connection: 'close',
+      });
+      return true;
+    }
+    inFlight++;
+    try {
+      await forward(req, res, path, upstreamPath);
+    } finally {
+      inFlight--;
+    }
+    return true;
+  };
+
+  async function forward(req: IncomingMessage, res: ServerResponse, path: string, upstreamPath: string): Promise<void> {
     const read = await readBody(req, { maxBytes, timeoutMs });
     if (!read.ok) {
       // the rest of the body is never read: close instead of draining it
       refuse(res, read.status, read.status === 413 ? 'RequestEntityTooLarge' : 'InvalidRequestException', read.message, { connection: 'close' });
-      return true;
+      return;
     }
 
     // a client that goes away cancels the upstream call
@@ -94,11 +120,11 @@ export function createSamplingProxyRoute(deps: SamplingProxyDeps): Route {
       res.end(answer.body);
       log.debug({ path, status: answer.statusCode }, 'sampling request forwarded');
     } catch (err) {
-      if (gone.signal.aborted) return true;
+      if (gone.signal.aborted) return;
       if (err instanceof CredentialsUnavailableError) {
         // logged once per episode by the credential health tracker; the SDK gets the reason
         sendJson(res, 502, { __type: 'CredentialsUnavailable', Message: `xrayd could not sign the request: ${err.message}` });
-        return true;
+        return;
       }
       const timedOut = classifyFailure({ error: err }) === 'timeout';
       upstreamWarning.add(1, { path, error: describeError(err) });
@@ -109,6 +135,5 @@ export function createSamplingProxyRoute(deps: SamplingProxyDeps): Route {
     } finally {
       res.off('close', onClose);
     }
-    return true;
-  };
+  }
 }

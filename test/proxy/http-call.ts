@@ -2,7 +2,6 @@ import { request, createServer, type OutgoingHttpHeaders, type Server } from 'no
 import type { AddressInfo } from 'node:net';
 import type { Route } from '../../src/http/route.js';
 import { sendJson } from '../../src/http/route.js';
-import { applyServerTimeouts } from '../../src/http/server-timeouts.js';
 
 export interface CallResult {
   status: number;
@@ -50,7 +49,9 @@ export async function serveRoutes(routes: Route[]): Promise<{ base: string; serv
       sendJson(res, 404, { message: 'not found (test server)' });
     })();
   });
-  applyServerTimeouts(server);
+  // the daemon's TcpServer settings
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 30_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {

@@ -1,6 +1,7 @@
 import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
+import { once } from 'node:events';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { Agent } from 'undici';
@@ -225,4 +226,24 @@ test('X-Ray down -> 502, X-Ray stalling -> 504, no credentials -> 502 and nothin
   // only the stalling case reached the stand-in; the credential failure sent nothing
   assert.equal(fake.requests.length, 1);
   assert.equal(fake.requests[0].signatureValid, true);
+});
+
+test('more requests at once than the in-flight cap get 503 with Retry-After', async () => {
+  fake.answer = () => 'stall';
+  const route = createSamplingProxyRoute({ client: clientFor(xrayBase, async () => TEST_CREDENTIALS, 1000), logger: silentLogger, maxInFlight: 1 });
+  const served = await serveRoutes([route]);
+  try {
+    const arrived = once(fake, 'request');
+    const first = call(served.base, 'POST', '/GetSamplingRules', { body: '{}' });
+    await arrived;
+    const second = await call(served.base, 'POST', '/SamplingTargets', { body: '{}' });
+    assert.equal(second.status, 503);
+    assert.equal(second.headers['retry-after'], '1');
+    assert.equal((await first).status, 504);
+    // the slot is free again
+    fake.answer = () => ({ status: 200, body: '{"SamplingRuleRecords":[]}' });
+    assert.equal((await call(served.base, 'POST', '/GetSamplingRules', { body: '{}' })).status, 200);
+  } finally {
+    await served.close();
+  }
 });

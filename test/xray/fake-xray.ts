@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SignatureV4 } from '@smithy/signature-v4';
@@ -26,9 +27,10 @@ export type FakeAnswer = { status: number; body: string; headers?: Record<string
 
 /**
  * A local stand-in for the X-Ray endpoint that checks each request's SigV4 signature by signing
- * the same method, path, signed headers and body again with the test credentials.
+ * the same method, path, signed headers and body again with the test credentials. Emits
+ * 'request' for each one received.
  */
-export class FakeXray {
+export class FakeXray extends EventEmitter {
   readonly requests: ReceivedRequest[] = [];
   answer: (req: ReceivedRequest) => FakeAnswer = () => ({ status: 200, body: '{}' });
   private server: Server | undefined;
@@ -43,6 +45,7 @@ export class FakeXray {
         void verify(req.method ?? '', req.url ?? '', req.headers, body).then((check) => {
           const received: ReceivedRequest = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, body, ...check };
           this.requests.push(received);
+          this.emit('request', received);
           const a = this.answer(received);
           if (a === 'stall') {
             this.stalled.add(res);
