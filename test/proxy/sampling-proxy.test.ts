@@ -5,6 +5,7 @@ import { once } from 'node:events';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { Agent } from 'undici';
+import { XRayClient, GetSamplingRulesCommand, GetSamplingTargetsCommand, PutTraceSegmentsCommand } from '@aws-sdk/client-xray';
 import { createSamplingProxyRoute } from '../../src/proxy/sampling-proxy.js';
 import { XrayClient } from '../../src/xray/xray-client.js';
 import { XraySigner } from '../../src/xray/signer.js';
@@ -245,5 +246,37 @@ test('more requests at once than the in-flight cap get 503 with Retry-After', as
     assert.equal((await call(served.base, 'POST', '/GetSamplingRules', { body: '{}' })).status, 200);
   } finally {
     await served.close();
+  }
+});
+
+test('the AWS SDK v3 X-Ray client works through the proxy for sampling calls, and only those', async () => {
+  // the client signs with its own (different) credentials; the proxy drops that and signs with ours
+  const sdk = new XRayClient({
+    endpoint: proxyBase,
+    region: 'eu-central-1',
+    credentials: { accessKeyId: 'AKIDCLIENTSIDE', secretAccessKey: 'client-secret' },
+    maxAttempts: 1,
+  });
+  try {
+    const rules = await sdk.send(new GetSamplingRulesCommand({}));
+    assert.equal(rules.SamplingRuleRecords?.[0]?.SamplingRule?.RuleName, 'orders');
+    const targets = await sdk.send(
+      new GetSamplingTargetsCommand({
+        SamplingStatisticsDocuments: [{ RuleName: 'orders', ClientID: 'a'.repeat(24), Timestamp: new Date(), RequestCount: 1, SampledCount: 1 }],
+      }),
+    );
+    assert.equal(targets.SamplingTargetDocuments?.[0]?.FixedRate, 0.5);
+    await assert.rejects(sdk.send(new PutTraceSegmentsCommand({ TraceSegmentDocuments: ['{}'] })), (err: Error & { $metadata?: { httpStatusCode?: number } }) => {
+      assert.equal(err.$metadata?.httpStatusCode, 404);
+      return true;
+    });
+  } finally {
+    sdk.destroy();
+  }
+  assert.deepEqual(fake.requests.map((r) => r.path), ['/GetSamplingRules', '/SamplingTargets']);
+  for (const r of fake.requests) {
+    assert.equal(r.signatureValid, true);
+    assert.match(String(r.headers.authorization), new RegExp(`Credential=${TEST_CREDENTIALS.accessKeyId}/`));
+    assert.equal(r.headers['user-agent'], 'xrayd-test', 'the client user agent is not forwarded either');
   }
 });
