@@ -42,6 +42,10 @@ export interface DaemonConfig {
   socketReceiveBufferBytes: number;
   /** How long an upload is retried before its batch is given up (issue 3). */
   retryWindowMs: number;
+  /** Backoff: the first retry waits about this long, doubling per consecutive failure... */
+  retryBaseDelayMs: number;
+  /** ...up to this cap (a Retry-After from X-Ray may ask for longer and is honoured). */
+  retryMaxDelayMs: number;
   /** PutTelemetryRecords interval; 0 disables telemetry. */
   telemetryIntervalMs: number;
   /** Period of the info-level summary log line; 0 disables it. */

@@ -26,6 +26,8 @@ export const DEFAULTS: DaemonConfig = {
   shutdownTimeoutMs: 10_000,
   socketReceiveBufferBytes: 8 * 1024 * 1024,
   retryWindowMs: 60_000,
+  retryBaseDelayMs: 200,
+  retryMaxDelayMs: 10_000,
   telemetryIntervalMs: 60_000,
   summaryIntervalMs: 60_000,
   storePath: undefined,

@@ -108,6 +108,8 @@ const FILE_SCHEMA: Schema = {
   ShutdownTimeoutMs: int(0, 3_600_000, (n) => ({ shutdownTimeoutMs: n })),
   SocketReceiveBufferBytes: int(0, 1 << 30, (n) => ({ socketReceiveBufferBytes: n })),
   RetryWindowMs: int(0, 86_400_000, (n) => ({ retryWindowMs: n })),
+  RetryBaseDelayMs: int(1, 3_600_000, (n) => ({ retryBaseDelayMs: n })),
+  RetryMaxDelayMs: int(1, 3_600_000, (n) => ({ retryMaxDelayMs: n })),
   TelemetryIntervalMs: int(0, 86_400_000, (n) => ({ telemetryIntervalMs: n })),
   SummaryIntervalMs: int(0, 86_400_000, (n) => ({ summaryIntervalMs: n })),
   Store: {

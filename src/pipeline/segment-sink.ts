@@ -13,11 +13,13 @@ export interface UnprocessedSegment {
 
 export type SendOutcome =
   /** Accepted; `unprocessed` lists the documents the backend refused individually. */
-  | { status: 'success'; unprocessed: UnprocessedSegment[] }
+  | { status: 'success'; unprocessed: UnprocessedSegment[]; failedAttempts?: BackendErrorClass[] }
   /** A passing failure (timeout, refused, 429, 5xx...): the batch may be tried again. */
   | { status: 'retryable'; errorClass: BackendErrorClass; message: string; retryAfterMs?: number }
   /** The backend refused the batch for good (400, other 4xx): its documents count as rejected. */
-  | { status: 'failure'; errorClass?: BackendErrorClass; message: string };
+  | { status: 'failure'; errorClass?: BackendErrorClass; message: string; failedAttempts?: BackendErrorClass[] };
+// `failedAttempts`: attempts the sink itself made and saw fail before this outcome (a credential
+// refresh retry), so each failed attempt is counted once.
 
 export interface SegmentSink {
   /** Delivers one batch of documents (each a JSON text). `signal` aborts the attempt (shutdown). */

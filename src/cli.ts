@@ -1,0 +1,108 @@
+import { Command, CommanderError, Option } from 'commander';
+import { loadConfig, LOG_LEVELS, BACKENDS, type CliFlags } from './config/load-config.js';
+import { ConfigError } from './config/errors.js';
+import { createLogger } from './log/logger.js';
+import { Daemon } from './daemon.js';
+import { RegionNotFoundError } from './xray/region.js';
+import { VERSION } from './version.js';
+
+/** The reference daemon's long flags, which Go also accepts with one dash (`-bind=...`). */
+const LONG_FLAGS = ['resource-arn', 'local-mode', 'buffer-memory', 'region', 'bind', 'bind-tcp', 'role-arn', 'config', 'log-file', 'log-level', 'proxy-address', 'version', 'help', 'endpoint', 'backend', 'store-path'];
+
+/** `-bind=x` -> `--bind=x`, so command lines written for the reference daemon keep working. */
+export function normalizeArgs(args: string[]): string[] {
+  return args.map((a) => {
+    const m = /^-([a-z][a-z-]+)(=.*)?$/.exec(a);
+    return m && LONG_FLAGS.includes(m[1]) ? `-${a}` : a;
+  });
+}
+
+function buildProgram(): Command {
+  return new Command('xrayd')
+    .description('AWS X-Ray daemon: relays segments from X-Ray SDKs (UDP) to X-Ray, or keeps them locally (--backend local)')
+    .version(VERSION, '-v, --version', 'print the version and exit')
+    .helpOption('-h, --help', 'show this help')
+    .option('-a, --resource-arn <arn>', 'Amazon Resource Name of the AWS resource running the daemon')
+    .option('-o, --local-mode', "don't look up EC2/ECS metadata")
+    .option('-m, --buffer-memory <MB>', 'segment buffer size in MB (minimum 3; default 1% of available memory)')
+    .option('-n, --region <region>', 'AWS region to send segments to')
+    .option('-b, --bind <host:port>', 'UDP address to listen on (default 127.0.0.1:2000)')
+    .option('-t, --bind-tcp <host:port>', 'TCP address to listen on (default 127.0.0.1:2000)')
+    .option('-r, --role-arn <arn>', 'assume this IAM role to upload segments')
+    .option('-c, --config <file>', 'YAML config file (default /etc/amazon/xray/cfg.yaml, then ./cfg.yaml)')
+    .option('-f, --log-file <file>', 'write logs to this file instead of stdout')
+    .addOption(new Option('-l, --log-level <level>', 'log level').choices(LOG_LEVELS as string[]))
+    .option('-p, --proxy-address <url>', 'HTTPS proxy for calls to AWS')
+    .option('--endpoint <url>', 'X-Ray endpoint (default https://xray.<region>.amazonaws.com)')
+    .addOption(new Option('--backend <kind>', 'where segments go: aws (X-Ray) or local (kept on this machine)').choices(BACKENDS as string[]))
+    .option('--store-path <file>', 'local backend: keep traces in this file across restarts')
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+}
+
+/** Entry point: the only place that reads argv or calls process.exit. */
+export async function main(argv: string[]): Promise<void> {
+  const program = buildProgram();
+  try {
+    program.parse(normalizeArgs(argv));
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.code === 'commander.version' || err.code === 'commander.helpDisplayed' || err.code === 'commander.help') process.exit(0);
+      process.stderr.write(program.helpInformation());
+      process.exit(2);
+    }
+    throw err;
+  }
+  const flags = program.opts<CliFlags>();
+  let loaded;
+  try {
+    loaded = loadConfig(flags, process.env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`xrayd: ${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const { config, configPath } = loaded;
+  const log = createLogger(config.logLevel, config.logPath);
+  const logger = log.logger;
+  if (configPath) logger.info({ configPath }, 'loaded config file');
+
+  let daemon: Daemon;
+  try {
+    daemon = await Daemon.create(config, { logger, env: process.env });
+    await daemon.start();
+  } catch (err) {
+    const message = err instanceof RegionNotFoundError ? err.message : `cannot start: ${(err as Error).message}`;
+    logger.fatal({ err }, message);
+    log.flush();
+    process.stderr.write(`xrayd: ${message}\n`);
+    process.exit(1);
+  }
+
+  let signals = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    signals++;
+    if (signals > 1) {
+      logger.warn({ signal }, 'second signal: exiting now without waiting for uploads');
+      log.flush();
+      process.exit(1);
+    }
+    logger.info({ signal }, 'signal received');
+    daemon.shutdown().then(
+      () => {
+        log.flush();
+        process.exit(0);
+      },
+      (err: unknown) => {
+        logger.error({ err }, 'shutdown failed');
+        log.flush();
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  process.on('SIGHUP', () => log.reopen()); // logrotate: reopen the log file
+}

@@ -1,0 +1,73 @@
+import http from 'node:http';
+import type { HostPort } from '../config/config.js';
+import type { Logger } from '../log/logger.js';
+import { sendJson, type Route } from './route.js';
+
+/**
+ * The TCP listener: health, metrics, the sampling proxy or the local X-Ray API, the console. Routes
+ * are tried in order; a request none claims gets a 404 in X-Ray's error shape.
+ */
+export class TcpServer {
+  private readonly server: http.Server;
+  private closing: Promise<void> | undefined;
+
+  constructor(
+    private readonly address: HostPort,
+    private readonly routes: Route[],
+    private readonly logger: Logger,
+  ) {
+    this.server = http.createServer((req, res) => void this.handle(req, res));
+    // Slow or stuck clients must not hold sockets forever.
+    this.server.headersTimeout = 10_000;
+    this.server.requestTimeout = 30_000;
+    this.server.keepAliveTimeout = 5_000;
+    this.server.on('clientError', (err, socket) => {
+      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
+      logger.debug({ err: err.message }, 'bad HTTP request');
+    });
+  }
+
+  get boundAddress(): HostPort | undefined {
+    const a = this.server.address();
+    return a && typeof a === 'object' ? { host: a.address, port: a.port } : undefined;
+  }
+
+  async start(): Promise<void> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(this.address.port, this.address.host, () => {
+        this.server.off('error', reject);
+        resolve();
+      });
+    });
+    this.logger.info({ address: this.boundAddress }, 'listening on TCP');
+  }
+
+  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    try {
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      for (const route of this.routes) {
+        if (await route(req, res, url)) return;
+      }
+      sendJson(res, 404, { __type: 'NotFoundException', Message: `no such path: ${req.method} ${url.pathname}` }, {
+        'x-amzn-errortype': 'NotFoundException',
+      });
+    } catch (err) {
+      this.logger.error({ err }, 'HTTP handler failed');
+      if (!res.headersSent) sendJson(res, 500, { __type: 'InternalFailure', Message: 'internal error' });
+      else res.destroy();
+    }
+  }
+
+  /** Stops accepting and closes idle connections. Idempotent; safe before start. */
+  shutdown(): Promise<void> {
+    this.closing ??= new Promise<void>((resolve) => {
+      if (!this.server.listening) return resolve();
+      this.server.close(() => resolve());
+      this.server.closeIdleConnections();
+      // in-flight requests get a moment; after that they are cut so shutdown keeps its deadline
+      setTimeout(() => this.server.closeAllConnections(), 1000).unref();
+    });
+    return this.closing;
+  }
+}

@@ -1,0 +1,92 @@
+import dgram from 'node:dgram';
+import { isIPv6 } from 'node:net';
+import type { HostPort } from '../config/config.js';
+import type { Logger } from '../log/logger.js';
+import { EpisodeWarning } from '../log/episode-warning.js';
+import { parseDatagram } from './datagram.js';
+
+export interface UdpReceiverOptions {
+  address: HostPort;
+  /** SO_RCVBUF to ask for; the kernel may grant less (logged). 0 = leave the OS default. */
+  receiveBufferBytes: number;
+  logger: Logger;
+  /** A datagram with a valid header: its document body (not parsed). */
+  onDocument(body: Buffer): void;
+  /** Every non-empty datagram (the reference's "received"). */
+  onReceived(): void;
+  /** A malformed datagram. */
+  onRejected(reason: string): void;
+}
+
+/**
+ * The UDP listener. Checks only the header line; the body goes on unparsed. Nothing a sender
+ * does can throw out of here: every datagram is accepted or counted as rejected.
+ */
+export class UdpReceiver {
+  private socket: dgram.Socket | undefined;
+  private closing: Promise<void> | undefined;
+  private readonly rejectWarning: EpisodeWarning;
+
+  constructor(private readonly opts: UdpReceiverOptions) {
+    this.rejectWarning = new EpisodeWarning(opts.logger, 'rejected malformed datagrams');
+  }
+
+  /** The bound address (useful with port 0). */
+  get address(): HostPort | undefined {
+    const a = this.socket?.address();
+    return a ? { host: a.address, port: a.port } : undefined;
+  }
+
+  get bound(): boolean {
+    return this.socket !== undefined && this.closing === undefined;
+  }
+
+  async start(): Promise<void> {
+    const { address, receiveBufferBytes, logger } = this.opts;
+    const socket = dgram.createSocket({
+      type: isIPv6(address.host) ? 'udp6' : 'udp4',
+      recvBufferSize: receiveBufferBytes > 0 ? receiveBufferBytes : undefined,
+    });
+    socket.on('message', (msg) => this.onMessage(msg));
+    socket.on('error', (err) => logger.error({ err }, 'UDP socket error'));
+    await new Promise<void>((resolve, reject) => {
+      socket.once('error', reject);
+      socket.bind(address.port, address.host, () => {
+        socket.off('error', reject);
+        resolve();
+      });
+    });
+    this.socket = socket;
+    if (receiveBufferBytes > 0) {
+      const granted = socket.getRecvBufferSize();
+      // Linux reports twice the usable size; less than asked means net.core.rmem_max capped it
+      if (granted < receiveBufferBytes) {
+        logger.warn({ asked: receiveBufferBytes, granted }, 'kernel granted a smaller UDP receive buffer (raise net.core.rmem_max to absorb bursts)');
+      }
+    }
+    logger.info({ address: this.address }, 'listening for segments on UDP');
+  }
+
+  private onMessage(msg: Buffer): void {
+    if (msg.length === 0) return; // not "received" in the reference's sense either
+    this.opts.onReceived();
+    const result = parseDatagram(msg);
+    if (result.ok) {
+      this.opts.onDocument(result.body);
+      return;
+    }
+    this.opts.onRejected(result.reason);
+    this.opts.logger.debug({ reason: result.reason, bytes: msg.length }, 'rejected datagram');
+    this.rejectWarning.add(1, { lastReason: result.reason });
+  }
+
+  /** Stops intake. Idempotent; safe before start. */
+  shutdown(): Promise<void> {
+    this.closing ??= new Promise<void>((resolve) => {
+      this.rejectWarning.flush();
+      if (!this.socket) return resolve();
+      this.socket.close(() => resolve());
+    });
+    return this.closing;
+  }
+}

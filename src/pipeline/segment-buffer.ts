@@ -1,0 +1,140 @@
+import { Deque } from './deque.js';
+
+/** Bytes charged per held document on top of its text: the object and queue slot that hold it. */
+export const DOC_OVERHEAD_BYTES = 64;
+
+export interface Batch {
+  documents: string[];
+  /** Bytes charged to the buffer budget for this batch. */
+  bytes: number;
+  /** Attempts made so far. */
+  attempts: number;
+  /** When the first attempt started (epoch ms); the retry window counts from here. */
+  firstAttemptAt?: number;
+  /** A held batch is not retried before this time (epoch ms). */
+  notBefore: number;
+}
+
+interface QueuedDoc {
+  text: string;
+  bytes: number;
+  enqueuedAt: number;
+}
+
+/**
+ * Everything the daemon owns and has not delivered, under one byte budget: new documents waiting
+ * to be batched, batches in flight, and failed batches held for retry. When a new document does not
+ * fit, the OLDEST held data is dropped first (held batches are always older than queued documents),
+ * and `onSpill` is told how many documents went. In-flight batches cannot be dropped (their bytes
+ * are on the wire) but they do count against the budget.
+ */
+export class SegmentBuffer {
+  private readonly queue = new Deque<QueuedDoc>();
+  private readonly held = new Deque<Batch>();
+  private queuedBytes = 0;
+  private heldBytes = 0;
+  private inFlightBytes = 0;
+
+  constructor(
+    readonly limitBytes: number,
+    private readonly onSpill: (documents: number) => void,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  get usedBytes(): number {
+    return this.queuedBytes + this.heldBytes + this.inFlightBytes;
+  }
+  get queuedDocuments(): number {
+    return this.queue.length;
+  }
+  get heldBatches(): number {
+    return this.held.length;
+  }
+  /** Nothing waiting and nothing held (in-flight batches aside). */
+  get isEmpty(): boolean {
+    return this.queue.length === 0 && this.held.length === 0;
+  }
+  /** When the oldest queued document arrived, if any. */
+  get oldestQueuedAt(): number | undefined {
+    return this.queue.peek()?.enqueuedAt;
+  }
+  /** When the next held batch may be retried, if any. */
+  get nextRetryAt(): number | undefined {
+    return this.held.peek()?.notBefore;
+  }
+
+  /** Adds one document (its UTF-8 size in `byteLength`), making room by dropping the oldest data. */
+  push(text: string, byteLength: number): void {
+    const bytes = byteLength + DOC_OVERHEAD_BYTES;
+    if (bytes > this.limitBytes) {
+      this.onSpill(1);
+      return;
+    }
+    let dropped = 0;
+    while (this.usedBytes + bytes > this.limitBytes && !this.isEmpty) dropped += this.dropOldest();
+    if (this.usedBytes + bytes > this.limitBytes) {
+      // only in-flight batches remain and they fill the budget: the newest document is the one that can't be held
+      this.onSpill(dropped + 1);
+      return;
+    }
+    if (dropped) this.onSpill(dropped);
+    this.queue.push({ text, bytes, enqueuedAt: this.now() });
+    this.queuedBytes += bytes;
+  }
+
+  /** Takes up to `max` queued documents as a new batch (now in flight). */
+  takeBatch(max: number): Batch | undefined {
+    if (this.queue.length === 0) return undefined;
+    const documents: string[] = [];
+    let bytes = 0;
+    while (documents.length < max && this.queue.length > 0) {
+      const doc = this.queue.shift()!;
+      documents.push(doc.text);
+      bytes += doc.bytes;
+    }
+    this.queuedBytes -= bytes;
+    this.inFlightBytes += bytes;
+    return { documents, bytes, attempts: 0, notBefore: 0 };
+  }
+
+  /** Takes the oldest held batch if its retry time has come (now in flight again). */
+  takeDueRetry(): Batch | undefined {
+    const next = this.held.peek();
+    if (!next || next.notBefore > this.now()) return undefined;
+    this.held.shift();
+    this.heldBytes -= next.bytes;
+    this.inFlightBytes += next.bytes;
+    return next;
+  }
+
+  /** An in-flight batch is done (delivered or given up): its bytes are free. */
+  release(batch: Batch): void {
+    this.inFlightBytes -= batch.bytes;
+  }
+
+  /** An in-flight batch failed and will be retried at `batch.notBefore`. */
+  hold(batch: Batch): void {
+    this.inFlightBytes -= batch.bytes;
+    this.heldBytes += batch.bytes;
+    // keep retry order by first attempt: a re-held batch is older than anything behind it
+    this.held.unshift(batch);
+  }
+
+  /** Empties the buffer (shutdown deadline); returns how many documents were discarded. */
+  drainAll(): number {
+    let n = 0;
+    while (!this.isEmpty) n += this.dropOldest();
+    return n;
+  }
+
+  private dropOldest(): number {
+    const batch = this.held.shift();
+    if (batch) {
+      this.heldBytes -= batch.bytes;
+      return batch.documents.length;
+    }
+    const doc = this.queue.shift()!;
+    this.queuedBytes -= doc.bytes;
+    return 1;
+  }
+}

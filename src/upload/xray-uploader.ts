@@ -1,0 +1,60 @@
+import type { Logger } from '../log/logger.js';
+import type { SegmentSink, SendOutcome, UnprocessedSegment } from '../pipeline/segment-sink.js';
+import { classifyFailure, describeError } from '../xray/errors.js';
+import { xrayErrorType, type XrayClient } from '../xray/xray-client.js';
+import { parseRetryAfter } from './backoff.js';
+
+/** 403 error types that mean "your credentials are stale", worth one refresh and retry. */
+const CREDENTIAL_ERRORS = new Set(['InvalidSignatureException', 'ExpiredTokenException', 'ExpiredToken', 'UnrecognizedClientException', 'SignatureDoesNotMatch']);
+
+/**
+ * PutTraceSegments: one attempt per `send`, its result as a value. The documents are embedded as
+ * JSON strings without being parsed (they were never parsed on the relay path).
+ */
+export class XrayUploader implements SegmentSink {
+  constructor(
+    private readonly client: XrayClient,
+    private readonly logger: Logger,
+    private readonly invalidateCredentials: () => void = () => {},
+  ) {}
+
+  async send(documents: readonly string[], signal?: AbortSignal): Promise<SendOutcome> {
+    const body = `{"TraceSegmentDocuments":[${documents.map((d) => JSON.stringify(d)).join(',')}]}`;
+    let outcome = await this.attempt(body, signal);
+    if (outcome.credentialError) {
+      this.logger.warn({ reason: (outcome.result as { message: string }).message }, 'X-Ray rejected our credentials; refreshing them and retrying once');
+      this.invalidateCredentials();
+      const first = outcome.result;
+      outcome = await this.attempt(body, signal);
+      if (outcome.result.status !== 'retryable') outcome.result.failedAttempts = [first.status === 'failure' ? (first.errorClass ?? 'http4xx') : 'http4xx'];
+    }
+    return outcome.result;
+  }
+
+  private async attempt(body: string, signal?: AbortSignal): Promise<{ result: SendOutcome; credentialError?: boolean }> {
+    let res;
+    try {
+      res = await this.client.post('/TraceSegments', body, signal);
+    } catch (err) {
+      return { result: { status: 'retryable', errorClass: classifyFailure({ error: err }), message: describeError(err) } };
+    }
+    const { statusCode } = res;
+    if (statusCode >= 200 && statusCode < 300) return { result: { status: 'success', unprocessed: parseUnprocessed(res.body) } };
+    const { type, message } = xrayErrorType(res);
+    const errorClass = classifyFailure({ statusCode });
+    const text = `HTTP ${statusCode} ${type}${message ? `: ${message}` : ''}`;
+    if (statusCode === 429 || statusCode >= 500) {
+      return { result: { status: 'retryable', errorClass, message: text, retryAfterMs: parseRetryAfter(res.headers['retry-after']) } };
+    }
+    return { result: { status: 'failure', errorClass, message: text }, credentialError: statusCode === 403 && CREDENTIAL_ERRORS.has(type) };
+  }
+}
+
+function parseUnprocessed(body: string): UnprocessedSegment[] {
+  try {
+    const parsed = JSON.parse(body) as { UnprocessedTraceSegments?: unknown };
+    return Array.isArray(parsed.UnprocessedTraceSegments) ? (parsed.UnprocessedTraceSegments as UnprocessedSegment[]) : [];
+  } catch {
+    return [];
+  }
+}

@@ -1,0 +1,124 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { loadConfig, DEFAULT_CONFIG_PATHS } from '../../src/config/load-config.js';
+import { ConfigError } from '../../src/config/errors.js';
+import { DEFAULTS } from '../../src/config/defaults.js';
+import { bufferBudgetBytes, availableMemoryBytes } from '../../src/config/buffer-size.js';
+import { xrayEndpointFor } from '../../src/xray/endpoint.js';
+import { normalizeArgs } from '../../src/cli.js';
+import { parseHostPort } from '../../src/config/address.js';
+
+const files = (map: Record<string, string>) => ({ exists: (p: string) => p in map, read: (p: string) => map[p] });
+const problemsOf = (fn: () => unknown): string[] => {
+  try {
+    fn();
+  } catch (err) {
+    assert.ok(err instanceof ConfigError, String(err));
+    return err.problems;
+  }
+  assert.fail('expected a ConfigError');
+};
+
+test('defaults apply when nothing is set', () => {
+  const { config, configPath } = loadConfig({}, {}, files({}));
+  assert.deepEqual(config, DEFAULTS);
+  assert.equal(configPath, undefined);
+  assert.deepEqual(config.udpAddress, { host: '127.0.0.1', port: 2000 }, 'safe default: loopback only');
+});
+
+test('config.example.yaml loads and matches the defaults it documents', () => {
+  const text = readFileSync(new URL('../../../config.example.yaml', import.meta.url), 'utf8');
+  const { config } = loadConfig({ config: 'x.yaml' }, {}, files({ 'x.yaml': text }));
+  assert.deepEqual(config, DEFAULTS);
+});
+
+test('precedence: flags > file > env > defaults', () => {
+  const file = 'Version: 2\nRegion: eu-west-1\nConcurrency: 4\nSocket:\n  UDPAddress: "0.0.0.0:3000"\n';
+  const env = { AWS_REGION: 'us-west-2' };
+  const io = files({ 'c.yaml': file });
+  assert.equal(loadConfig({}, env, files({})).config.region, 'us-west-2');
+  assert.equal(loadConfig({}, { AWS_DEFAULT_REGION: 'ap-south-1' }, files({})).config.region, 'ap-south-1');
+  const fromFile = loadConfig({ config: 'c.yaml' }, env, io).config;
+  assert.equal(fromFile.region, 'eu-west-1');
+  assert.equal(fromFile.concurrency, 4);
+  assert.deepEqual(fromFile.udpAddress, { host: '0.0.0.0', port: 3000 });
+  const fromFlag = loadConfig({ config: 'c.yaml', region: 'sa-east-1', bind: '[::1]:2001' }, env, io).config;
+  assert.equal(fromFlag.region, 'sa-east-1');
+  assert.deepEqual(fromFlag.udpAddress, { host: '::1', port: 2001 });
+});
+
+test('without -c the reference locations are read in order', () => {
+  const [etc, local] = DEFAULT_CONFIG_PATHS;
+  assert.equal(loadConfig({}, {}, files({ [local]: 'Concurrency: 2' })).configPath, local);
+  const both = loadConfig({}, {}, files({ [etc]: 'Concurrency: 3', [local]: 'Concurrency: 2' }));
+  assert.equal(both.configPath, etc);
+  assert.equal(both.config.concurrency, 3);
+});
+
+test('every invalid value is reported at once, naming the key and the value', () => {
+  const file = [
+    'Version: 1',
+    'Concurrency: "eight"',
+    'TotalBufferSizeMB: -1',
+    'Bogus: 1',
+    'Socket:',
+    '  UDPAddress: "localhost"',
+    '  Extra: true',
+    'Logging:',
+    '  LogLevel: loud',
+    'LocalMode: "yes"',
+    'Endpoint: "not a url"',
+  ].join('\n');
+  const problems = problemsOf(() => loadConfig({ config: 'bad.yaml' }, {}, files({ 'bad.yaml': file })));
+  const expectations = [
+    /Version: expected a whole number from 2 to 2, got 1/,
+    /Concurrency: .*got "eight"/,
+    /TotalBufferSizeMB: .*got -1/,
+    /Bogus: unknown key/,
+    /Socket\.UDPAddress: expected host:port.*"localhost"/,
+    /Socket\.Extra: unknown key/,
+    /Logging\.LogLevel: expected one of dev, debug, info, warn, error, prod, got "loud"/,
+    /LocalMode: expected true or false, got "yes"/,
+    /Endpoint: expected a URL, got "not a url"/,
+  ];
+  assert.equal(problems.length, expectations.length, problems.join('\n'));
+  for (const re of expectations) assert.ok(problems.some((p) => re.test(p) && p.startsWith('bad.yaml: ')), `missing ${re}: ${problems.join('\n')}`);
+});
+
+test('bad flags, a missing file and broken YAML are errors too', () => {
+  assert.match(problemsOf(() => loadConfig({ bufferMemory: '2' }, {}, files({})))[0], /--buffer-memory: .*"2"/);
+  assert.match(problemsOf(() => loadConfig({ bind: 'nope' }, {}, files({})))[0], /--bind: expected host:port/);
+  assert.match(problemsOf(() => loadConfig({ config: 'missing.yaml' }, {}, files({})))[0], /--config: file not found: missing.yaml/);
+  assert.match(problemsOf(() => loadConfig({ config: 'y' }, {}, files({ y: 'a: [' })))[0], /not valid YAML/);
+  assert.match(problemsOf(() => loadConfig({ config: 'y' }, {}, files({ y: '- 1' })))[0], /expected a mapping/);
+});
+
+test('the reference file conventions: "" means unset, TotalBufferSizeMB 0 means automatic', () => {
+  const { config } = loadConfig({ config: 'c' }, { AWS_REGION: 'us-east-2' }, files({ c: 'Region: ""\nTotalBufferSizeMB: 0\nRoleARN: ""' }));
+  assert.equal(config.region, 'us-east-2');
+  assert.equal(config.bufferMemoryMB, undefined);
+  assert.equal(config.roleArn, undefined);
+});
+
+test('buffer budget: configured MB, else 1% of the cgroup limit or host memory, at least 3 MB', () => {
+  const MB = 1024 * 1024;
+  assert.equal(bufferBudgetBytes(16), 16 * MB);
+  assert.equal(bufferBudgetBytes(undefined, 200 * MB), 3 * MB);
+  assert.equal(bufferBudgetBytes(undefined, 1000 * MB), 10 * MB);
+  const cgroupLimit = 512 * MB;
+  assert.equal(availableMemoryBytes((p) => (p === '/sys/fs/cgroup/memory.max' ? `${cgroupLimit}\n` : '')), cgroupLimit);
+  assert.ok(availableMemoryBytes((p) => (p === '/sys/fs/cgroup/memory.max' ? 'max\n' : 'junk')) > cgroupLimit, 'no limit: host memory');
+});
+
+test('endpoint per partition', () => {
+  assert.equal(xrayEndpointFor('us-east-1'), 'https://xray.us-east-1.amazonaws.com');
+  assert.equal(xrayEndpointFor('cn-north-1'), 'https://xray.cn-north-1.amazonaws.com.cn');
+  assert.equal(xrayEndpointFor('us-gov-west-1'), 'https://xray.us-gov-west-1.amazonaws.com');
+});
+
+test('addresses and Go-style single-dash long flags', () => {
+  assert.deepEqual(parseHostPort(':2000'), { host: '0.0.0.0', port: 2000 });
+  assert.match(String(parseHostPort('1.2.3.4:70000')), /out of range/);
+  assert.deepEqual(normalizeArgs(['-bind=0.0.0.0:2000', '-b', 'x', '-local-mode', '-xyz']), ['--bind=0.0.0.0:2000', '-b', 'x', '--local-mode', '-xyz']);
+});
