@@ -1,5 +1,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { FakeXray } from '../helpers/fake-xray.js';
 import { signedHeaderNames, testAwsEnv } from '../helpers/sigv4-verify.js';
 import { DaemonProcess, UdpSender, HEADER, makeSegment, runCli } from '../helpers/daemon-process.js';
@@ -75,4 +77,43 @@ test('an unusable HTTPS_PROXY stops the daemon at start, naming the variable and
   assert.equal(r.code, 1);
   assert.match(r.stderr, /HTTPS_PROXY: expected a proxy URL/);
   assert.ok(!(r.stderr + r.stdout).includes('hunter2'));
+});
+
+test('without a configured region the daemon finds it in ECS task metadata, or in EC2 IMDS with the instance identity', async () => {
+  const metadata = createServer((req, res) => {
+    if (req.method === 'PUT' && req.url === '/latest/api/token') return void res.end('tok');
+    if (req.url === '/v4/task-1/task') return void res.end(JSON.stringify({ TaskARN: 'arn:aws:ecs:sa-east-1:123456789012:task/c/1' }));
+    if (req.headers['x-aws-ec2-metadata-token'] !== 'tok') return void res.writeHead(401).end();
+    if (req.url === '/latest/dynamic/instance-identity/document') return void res.end(JSON.stringify({ region: 'eu-west-3', instanceId: 'i-0e2e' }));
+    if (req.url === '/latest/meta-data/hostname') return void res.end('ip-10-9-8-7.internal');
+    res.writeHead(404).end();
+  });
+  await new Promise<void>((r) => metadata.listen(0, '127.0.0.1', r));
+  const meta = `http://127.0.0.1:${(metadata.address() as AddressInfo).port}`;
+  const env = testAwsEnv();
+  delete env.AWS_REGION;
+  delete env.AWS_EC2_METADATA_DISABLED;
+  try {
+    const ecs = await DaemonProcess.start(['--endpoint', xray.url], { ...env, ECS_CONTAINER_METADATA_URI_V4: `${meta}/v4/task-1`, AWS_EC2_METADATA_SERVICE_ENDPOINT: meta });
+    try {
+      const started = await ecs.waitForLog((l) => l.msg === 'xrayd started');
+      assert.equal(started.region, 'sa-east-1');
+      assert.match(String(started.regionSource), /ECS task metadata/);
+    } finally {
+      await ecs.stop();
+    }
+    const ec2 = await DaemonProcess.start(['--endpoint', xray.url], { ...env, AWS_EC2_METADATA_SERVICE_ENDPOINT: meta });
+    try {
+      const started = await ec2.waitForLog((l) => l.msg === 'xrayd started');
+      assert.equal(started.region, 'eu-west-3');
+      const identity = await ec2.waitForLog((l) => l.msg === 'telemetry identity');
+      assert.equal(identity.instanceId, 'i-0e2e');
+      assert.equal(identity.hostname, 'ip-10-9-8-7.internal');
+    } finally {
+      await ec2.stop();
+    }
+  } finally {
+    metadata.closeAllConnections();
+    await new Promise<void>((r) => metadata.close(() => r()));
+  }
 });
