@@ -1,7 +1,18 @@
 import { profileRegionSource, type RegionSource } from '../region.js';
 import { ecsRegionSource } from './ecs-region-source.js';
-import { imdsRegionSource } from './imds-region-source.js';
 import { ImdsClient, imdsOptionsFromEnv } from './imds-client.js';
+
+/** The EC2 instance's region, from the IMDS instance identity document. */
+export function imdsRegionSource(imds: ImdsClient): RegionSource {
+  return {
+    name: imds.opts.disabled
+      ? 'EC2 instance metadata (disabled)'
+      : `EC2 instance metadata (${imds.opts.endpoint}/latest/dynamic/instance-identity/document)`,
+    async lookup() {
+      return (await imds.instanceIdentity())?.region;
+    },
+  };
+}
 
 /**
  * Where the daemon looks for a region after the configured one (flag, file, AWS_REGION): the
