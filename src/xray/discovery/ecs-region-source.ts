@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import type { RegionSource } from '../region.js';
 import { metadataRequest } from './metadata-http.js';
 
@@ -15,22 +16,35 @@ export function regionFromZone(zone: unknown): string | undefined {
   return m?.[1];
 }
 
+/** Region from a task description (metadata endpoint `/task` or the container metadata file). */
+function regionOfTask(text: string): string | undefined {
+  const task = JSON.parse(text) as Record<string, unknown>;
+  return regionFromArn(task.TaskARN) ?? regionFromZone(task.AvailabilityZone);
+}
+
 /**
  * The region of the ECS task this process runs in, from the task metadata endpoint
- * (`ECS_CONTAINER_METADATA_URI_V4`, else the v3 `ECS_CONTAINER_METADATA_URI`) + `/task`:
- * the TaskARN's region, else the AvailabilityZone's. Not in ECS (no variable) costs nothing.
+ * (`ECS_CONTAINER_METADATA_URI_V4`, else the v3 `ECS_CONTAINER_METADATA_URI`) + `/task`, else the
+ * container metadata file (`ECS_CONTAINER_METADATA_FILE`, which the reference daemon reads): the
+ * TaskARN's region, else the AvailabilityZone's. Outside ECS (no variable) it costs nothing.
  */
 export function ecsRegionSource(env: NodeJS.ProcessEnv, opts: { timeoutMs?: number } = {}): RegionSource {
   const base = (env.ECS_CONTAINER_METADATA_URI_V4 || env.ECS_CONTAINER_METADATA_URI || '').replace(/\/+$/, '');
+  const file = env.ECS_CONTAINER_METADATA_FILE;
   return {
-    name: base ? `ECS task metadata (${base}/task)` : 'ECS task metadata (ECS_CONTAINER_METADATA_URI_V4 not set)',
+    name: base
+      ? `ECS task metadata (${base}/task)`
+      : file
+        ? `ECS container metadata file (${file})`
+        : 'ECS task metadata (ECS_CONTAINER_METADATA_URI_V4 not set)',
     async lookup() {
-      if (!base) return undefined;
       try {
-        const res = await metadataRequest(`${base}/task`, { signal: AbortSignal.timeout(opts.timeoutMs ?? 1000) });
-        if (res.status !== 200) return undefined;
-        const task = JSON.parse(res.body) as Record<string, unknown>;
-        return regionFromArn(task.TaskARN) ?? regionFromZone(task.AvailabilityZone);
+        if (base) {
+          const res = await metadataRequest(`${base}/task`, { signal: AbortSignal.timeout(opts.timeoutMs ?? 1000) });
+          return res.status === 200 ? regionOfTask(res.body) : undefined;
+        }
+        if (file) return regionOfTask(await readFile(file, 'utf8'));
+        return undefined;
       } catch {
         return undefined;
       }

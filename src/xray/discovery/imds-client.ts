@@ -7,6 +7,8 @@ export interface ImdsOptions {
   disabled: boolean;
   /** Budget for one lookup, token included: off EC2 this is all IMDS may cost. */
   timeoutMs: number;
+  /** AWS_EC2_METADATA_V1_DISABLED: never fall back to token-less IMDSv1 calls. */
+  v1Disabled?: boolean;
 }
 
 export interface InstanceIdentity {
@@ -25,12 +27,13 @@ export function imdsOptionsFromEnv(env: NodeJS.ProcessEnv, opts: { localMode?: b
     endpoint,
     disabled: Boolean(opts.localMode) || (env.AWS_EC2_METADATA_DISABLED ?? '').toLowerCase() === 'true',
     timeoutMs: opts.timeoutMs ?? 1000,
+    v1Disabled: (env.AWS_EC2_METADATA_V1_DISABLED ?? '').toLowerCase() === 'true',
   };
 }
 
 /**
  * EC2 instance metadata over IMDSv2 (PUT a session token, then GET with it), falling back to
- * IMDSv1 when the token call gets an HTTP refusal. Once IMDS has failed to answer at all
+ * IMDSv1 when the token call gets an HTTP refusal (unless AWS_EC2_METADATA_V1_DISABLED). Once IMDS has failed to answer at all
  * (refused, timed out) it is taken as absent for the life of this client, so region and identity
  * discovery together cost one timeout off EC2, not one per lookup. Never throws.
  */
@@ -54,6 +57,7 @@ export class ImdsClient {
     const signal = AbortSignal.timeout(this.opts.timeoutMs);
     try {
       const token = await this.sessionToken(signal);
+      if (!token && this.opts.v1Disabled) return undefined;
       const headers: Record<string, string> = token ? { 'x-aws-ec2-metadata-token': token } : {};
       const res = await metadataRequest(this.opts.endpoint + path, { headers, signal });
       if (res.status === 401) this.token = undefined; // expired token: the next call fetches one

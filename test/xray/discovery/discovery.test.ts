@@ -2,6 +2,9 @@ import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createNetServer, type Socket, type AddressInfo } from 'node:net';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { regionSources } from '../../../src/xray/discovery/region-sources.js';
 import { discoverIdentity } from '../../../src/xray/discovery/identity.js';
 import { ImdsClient, imdsOptionsFromEnv } from '../../../src/xray/discovery/imds-client.js';
@@ -83,6 +86,23 @@ test('EC2: an IMDSv1-only endpoint (token call refused) still answers', async ()
   const env = { ...NO_PROFILE, AWS_EC2_METADATA_SERVICE_ENDPOINT: imdsBase };
   const found = await resolveRegion(undefined, regionSources(env, { localMode: false }));
   assert.equal(found.region, 'eu-west-3');
+});
+
+test('ECS: the container metadata file works when no metadata URI is set', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'xrayd-ecs-'));
+  const file = path.join(dir, 'metadata.json');
+  writeFileSync(file, JSON.stringify({ Cluster: 'c', TaskARN: 'arn:aws:ecs:ca-central-1:123456789012:task/c/1', MetadataFileStatus: 'READY' }));
+  const env = { ...NO_PROFILE, ECS_CONTAINER_METADATA_FILE: file, AWS_EC2_METADATA_DISABLED: 'true' };
+  assert.equal((await resolveRegion(undefined, regionSources(env, { localMode: false }))).region, 'ca-central-1');
+  writeFileSync(file, 'not json');
+  await assert.rejects(resolveRegion(undefined, regionSources(env, { localMode: false })), RegionNotFoundError);
+});
+
+test('EC2: AWS_EC2_METADATA_V1_DISABLED forbids the token-less fallback', async () => {
+  imdsV1Only = true;
+  const env = { ...NO_PROFILE, AWS_EC2_METADATA_SERVICE_ENDPOINT: imdsBase, AWS_EC2_METADATA_V1_DISABLED: 'true' };
+  await assert.rejects(resolveRegion(undefined, regionSources(env, { localMode: false })), RegionNotFoundError);
+  assert.deepEqual(imdsRequests, ['PUT /latest/api/token']);
 });
 
 test('ECS: region from the task metadata TaskARN, ahead of IMDS', async () => {
