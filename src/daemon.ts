@@ -25,6 +25,7 @@ import { createSamplingProxyRoute } from './proxy/sampling-proxy.js';
 import { createDaemonMetrics, type DaemonMetrics } from './telemetry/daemon-metrics.js';
 import { createMetricsRoute } from './telemetry/metrics-route.js';
 import { userAgent } from './version.js';
+import { EpisodeWarning } from './log/episode-warning.js';
 import { SummaryLog } from './telemetry/summary-log.js';
 import { TelemetryReporter, type TelemetryIdentity, type TelemetrySend } from './telemetry/telemetry-reporter.js';
 import os from 'node:os';
@@ -59,6 +60,7 @@ export class Daemon {
   readonly udp: UdpReceiver;
   readonly tcp: TcpServer;
   private readonly summary: SummaryLog;
+  private readonly flushSpillWarning: () => void;
   readonly telemetry: TelemetryReporter | undefined;
   readonly metrics: DaemonMetrics;
   private readonly startedAt = Date.now();
@@ -71,7 +73,12 @@ export class Daemon {
     env: NodeJS.ProcessEnv,
   ) {
     const { counters } = this;
-    this.buffer = new SegmentBuffer(bufferBudgetBytes(config.bufferMemoryMB), (n) => counters.spillover(n));
+    const spillWarning = new EpisodeWarning(logger.child({ component: 'buffer' }), 'segment buffer full: oldest segments dropped (spillover)');
+    this.buffer = new SegmentBuffer(bufferBudgetBytes(config.bufferMemoryMB), (n) => {
+      counters.spillover(n);
+      spillWarning.add(n, { limitBytes: this.buffer.limitBytes, hint: 'raise -m/TotalBufferSizeMB or check the backend' });
+    });
+    this.flushSpillWarning = () => spillWarning.flush();
     this.dispatcher = new Dispatcher({
       buffer: this.buffer,
       sink: backend.sink,
@@ -173,6 +180,7 @@ export class Daemon {
       this.logger.error({ undelivered }, 'shutdown deadline reached before every segment was delivered; these were dropped');
     }
     this.dispatcher.flushWarnings();
+    this.flushSpillWarning();
     await this.telemetry?.finish(); // after the final flush, so Sent includes the final batches
     this.summary.stop();
     await this.tcp.shutdown();
