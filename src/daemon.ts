@@ -17,6 +17,7 @@ import { createCredentialSource } from './xray/credentials.js';
 import { xrayEndpointFor } from './xray/endpoint.js';
 import { resolveRegion } from './xray/region.js';
 import { createDispatcher, describeProxyPlan, proxyPlan } from './xray/http-dispatcher.js';
+import { createUndiciRequestHandler } from './xray/undici-request-handler.js';
 import { regionSources } from './xray/discovery/region-sources.js';
 import { ImdsClient, imdsOptionsFromEnv } from './xray/discovery/imds-client.js';
 import { discoverIdentity, type HostIdentity } from './xray/discovery/identity.js';
@@ -194,10 +195,16 @@ async function createAwsBackend(config: DaemonConfig, { logger, env }: DaemonDep
   const imds = new ImdsClient(imdsOptionsFromEnv(env, { localMode: config.localMode }));
   const { region, source } = await resolveRegion(config.region, regionSources(env, { localMode: config.localMode, imds }));
   const endpoint = config.endpoint ?? xrayEndpointFor(region);
-  const health = new CredentialHealth(logger.child({ component: 'credentials' }), env, config.roleArn);
-  const credentials = createCredentialSource({ region, roleArn: config.roleArn, health });
   const outbound = { proxyAddress: config.proxyAddress, noVerifySSL: config.noVerifySSL, connections: config.concurrency + 4 };
   const dispatcher: UndiciDispatcher = createDispatcher(outbound, env);
+  const health = new CredentialHealth(logger.child({ component: 'credentials' }), env, config.roleArn);
+  const credentials = createCredentialSource({
+    region,
+    roleArn: config.roleArn,
+    health,
+    // AssumeRole through the same proxy/TLS settings as uploads
+    sts: { requestHandler: createUndiciRequestHandler(dispatcher, config.requestTimeoutMs) },
+  });
   const plan = proxyPlan(config.proxyAddress, env);
   const client = new XrayClient({
     endpoint,

@@ -1,5 +1,6 @@
 import { fromNodeProviderChain, fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+import type { HttpHandler } from '@smithy/protocol-http';
 import type { CredentialHealth } from './credential-errors.js';
 
 /** Refresh a little before expiry so a request never leaves with credentials about to lapse. */
@@ -26,6 +27,11 @@ export interface CredentialSourceOptions {
   failureBackoffMs?: number;
   /** The base provider; defaults to the SDK's Node chain (injectable for tests). */
   chain?: AwsCredentialIdentityProvider;
+  /**
+   * How the STS client for `roleArn` sends: pass `createUndiciRequestHandler(dispatcher)` so role
+   * assumption uses the same proxy and TLS settings as uploads; `endpoint` is for tests.
+   */
+  sts?: { requestHandler?: HttpHandler; endpoint?: string };
 }
 
 /**
@@ -50,7 +56,11 @@ export function createCredentialSource(opts: CredentialSourceOptions): Credentia
     ? fromTemporaryCredentials({
         params: { RoleArn: opts.roleArn, RoleSessionName: 'xrayd' },
         masterCredentials: base,
-        clientConfig: { region: opts.region },
+        clientConfig: {
+          region: opts.region,
+          ...(opts.sts?.requestHandler ? { requestHandler: opts.sts.requestHandler } : {}),
+          ...(opts.sts?.endpoint ? { endpoint: opts.sts.endpoint } : {}),
+        },
       })
     : base;
   let cached: Promise<AwsCredentialIdentity> | undefined;

@@ -1,8 +1,7 @@
 import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
-import { connect, type Socket, type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import type { Dispatcher } from 'undici';
 import { createDispatcher, proxyPlan, ProxyConfigError } from '../../src/xray/http-dispatcher.js';
 import { XrayClient } from '../../src/xray/xray-client.js';
@@ -10,44 +9,7 @@ import { XraySigner } from '../../src/xray/signer.js';
 import { describeError } from '../../src/xray/errors.js';
 import { FakeXray, TEST_CREDENTIALS, TEST_REGION } from './fake-xray.js';
 import { TEST_TLS_CERT, TEST_TLS_KEY } from './fixtures/test-tls.js';
-
-/** A forward proxy that only tunnels (HTTP CONNECT), recording each tunnel's target. */
-class ConnectProxy {
-  readonly tunnels: string[] = [];
-  readonly plainRequests: string[] = [];
-  private readonly sockets = new Set<Socket>();
-  private server: Server | undefined;
-
-  async start(): Promise<string> {
-    this.server = createServer((req, res) => {
-      // absolute-form forwarding is not what we expect undici to use: make it visible
-      this.plainRequests.push(`${req.method} ${req.url}`);
-      res.writeHead(502).end();
-    });
-    this.server.on('connect', (req, client: Socket, head: Buffer) => {
-      this.tunnels.push(req.url ?? '');
-      this.sockets.add(client);
-      const [host, port] = (req.url ?? '').split(/:(?=\d+$)/);
-      const upstream = connect(Number(port), host, () => {
-        client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
-        upstream.write(head);
-        upstream.pipe(client);
-        client.pipe(upstream);
-      });
-      this.sockets.add(upstream);
-      upstream.on('error', () => client.destroy());
-      client.on('error', () => upstream.destroy());
-    });
-    await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-  }
-
-  async stop(): Promise<void> {
-    for (const s of this.sockets) s.destroy();
-    this.server?.closeAllConnections();
-    await new Promise<void>((r) => this.server!.close(() => r()));
-  }
-}
+import { ConnectProxy } from './connect-proxy.js';
 
 const fake = new FakeXray();
 const proxyA = new ConnectProxy();
