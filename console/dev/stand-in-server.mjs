@@ -2,12 +2,17 @@
 // `npm run build && node console/dev/stand-in-server.mjs [port]`, then open http://127.0.0.1:PORT/.
 // It invents a small shop (frontend -> orders-api -> DynamoDB, payments) and adds a trace every
 // few seconds. Its filter support is deliberately tiny; the real grammar lives in src/local/.
+// With `-b host:port -t host:port` it takes the daemon's flags instead: it starts empty and
+// stores the segments it receives over UDP (to dry-run test/e2e/console.test.ts via XRAYD_E2E_DAEMON).
 import { createServer } from 'node:http';
+import { createSocket } from 'node:dgram';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { createConsoleRoute } from '../../dist/src/console/console-route.js';
 
-const port = Number(process.argv[2] ?? 2999);
+const flag = (name) => { const i = process.argv.indexOf(name); return i < 0 ? undefined : process.argv[i + 1]; };
+const daemonMode = flag('-t') !== undefined;
+const port = daemonMode ? Number(flag('-t').split(':').pop()) : Number(process.argv[2] ?? 2999);
 const staticDir = fileURLToPath(new URL('../../dist/console/', import.meta.url));
 const hex = (n) => randomBytes(n / 2).toString('hex');
 const traces = new Map();
@@ -66,9 +71,22 @@ function makeTrace(at) {
   return { id: traceId, docs: [front, api] };
 }
 
-const now = Date.now() / 1000;
-for (let i = 60; i > 0; i--) { const t = makeTrace(now - i * 17 - Math.random() * 5); traces.set(t.id, t); }
-setInterval(() => { const t = makeTrace(Date.now() / 1000 - 0.5); traces.set(t.id, t); }, 3000).unref();
+if (daemonMode) {
+  const [host, udpPort] = flag('-b').split(':');
+  const udp = createSocket('udp4');
+  udp.on('message', (msg) => {
+    const text = msg.toString('utf8');
+    const doc = JSON.parse(text.slice(text.indexOf('\n') + 1));
+    const t = traces.get(doc.trace_id) ?? { id: doc.trace_id, docs: [] };
+    t.docs = [...t.docs.filter((d) => d.id !== doc.id), doc].sort((a, b) => (a.parent_id === undefined ? -1 : 0) - (b.parent_id === undefined ? -1 : 0));
+    traces.set(t.id, t);
+  });
+  udp.bind(Number(udpPort), host);
+} else {
+  const now = Date.now() / 1000;
+  for (let i = 60; i > 0; i--) { const t = makeTrace(now - i * 17 - Math.random() * 5); traces.set(t.id, t); }
+  setInterval(() => { const t = makeTrace(Date.now() / 1000 - 0.5); traces.set(t.id, t); }, 3000).unref();
+}
 
 function summary(t) {
   const root = t.docs[0];
@@ -79,7 +97,7 @@ function summary(t) {
     Id: t.id, StartTime: root.start_time, Duration: end - start, ResponseTime: root.end_time - root.start_time,
     HasFault: all.some((d) => d.fault === true), HasError: all.some((d) => d.error === true), HasThrottle: all.some((d) => d.throttle === true),
     IsPartial: false,
-    Http: { HttpURL: root.http.request.url, HttpStatus: root.http.response.status, HttpMethod: root.http.request.method },
+    Http: { HttpURL: root.http?.request?.url, HttpStatus: root.http?.response?.status, HttpMethod: root.http?.request?.method },
     ServiceIds: t.docs.map((d) => ({ Name: d.name, Names: [d.name], Type: d.origin })),
     EntryPoint: { Name: root.name, Names: [root.name], Type: root.origin },
   };
@@ -109,7 +127,7 @@ function compileFilter(text) {
       if (m[2] !== undefined) v = s.ServiceIds.some((x) => x.Name === m[2]);
       else if (m[3] !== undefined) v = s.Http.HttpStatus === Number(m[3]);
       else if (m[4] !== undefined) v = s.ResponseTime > Number(m[4]);
-      else if (m[5] !== undefined) v = s.Http.HttpURL.includes(m[5]);
+      else if (m[5] !== undefined) v = (s.Http.HttpURL ?? '').includes(m[5]);
       else v = tok === 'FAULT' ? s.HasFault : tok === 'ERROR' ? s.HasError : tok === 'THROTTLE' ? s.HasThrottle : !s.HasFault && !s.HasError;
       result = result === undefined ? v : op === 'AND' ? result && v : result || v;
     }
@@ -147,7 +165,7 @@ function serviceGraph(startTime, endTime) {
         if (sub.namespace === undefined) continue;
         const downstream = t.docs.find((x) => x.parent_id === sub.id);
         const target = downstream !== undefined ? node(downstream.name, downstream.origin)
-          : sub.namespace === 'aws' ? node(sub.aws.table_name ?? sub.name, 'AWS::DynamoDB::Table') : node(sub.name, 'remote');
+          : sub.namespace === 'aws' ? node(sub.aws?.table_name ?? sub.name, 'AWS::DynamoDB::Table') : node(sub.name, 'remote');
         if (downstream === undefined) count(target.stats, sub);
         edge(n, target, sub);
       }

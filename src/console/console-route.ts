@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
 import { extname, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Route } from '../http/route.js';
 
 const CONTENT_TYPES: Record<string, string> = {
@@ -31,6 +32,11 @@ const SECURITY_HEADERS = {
   'content-security-policy':
     "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
 };
+
+/** Where `npm run build` puts the console (`dist/console/`), seen from this compiled module. */
+export function builtConsoleDir(): string {
+  return fileURLToPath(new URL('../../console/', import.meta.url));
+}
 
 /**
  * Serves the built web console (`dist/console/`): `GET /` is index.html, `/assets/*` are the
