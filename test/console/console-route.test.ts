@@ -2,10 +2,10 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createConsoleRoute } from '../../src/console/console-route.js';
+import { builtConsoleDir, createConsoleRoute } from '../../src/console/console-route.js';
 import { sendJson, type Route } from '../../src/http/route.js';
 
 interface Answer {
@@ -144,5 +144,11 @@ describe('createConsoleRoute', () => {
     } finally {
       await new Promise((done) => bare.close(done));
     }
+  });
+
+  it('finds the console that `npm run build` produced', async () => {
+    const index = await readFile(join(builtConsoleDir(), 'index.html'), 'utf8');
+    assert.match(index, /<div id="app">/);
+    assert.match(index, /src="\/assets\/index-[A-Za-z0-9_-]+\.js"/);
   });
 });

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'preact/hooks';
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, getTraceSummaries, type SummaryListing } from '../api/xray-client.js';
 import { ErrorNote } from '../components/marks.js';
 import { usePoll } from '../hooks/use-poll.js';
@@ -23,6 +23,21 @@ export function TracesView(props: TracesViewProps) {
   const { active, filter, range } = props;
   const [draft, setDraft] = useState(filter);
   useEffect(() => setDraft(filter), [filter]);
+  const input = useRef<HTMLInputElement>(null);
+
+  // `/` jumps to the filter box, as in most developer tools.
+  useEffect(() => {
+    if (!active) return;
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== '/' || e.ctrlKey || e.metaKey || e.altKey) return;
+      if ((e.target as HTMLElement | null)?.closest('input, textarea, select') != null) return;
+      e.preventDefault();
+      input.current?.focus();
+      input.current?.select();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [active]);
 
   const load = useCallback(
     (signal: AbortSignal): Promise<SummaryListing> =>
@@ -59,10 +74,11 @@ export function TracesView(props: TracesViewProps) {
           <input
             type="text"
             name="filter"
+            ref={input}
             value={draft}
             spellcheck={false}
             autocomplete="off"
-            placeholder='Filter expression, e.g. service("orders") AND responsetime > 0.5'
+            placeholder='Filter expression, e.g. service("orders") AND responsetime > 0.5   (press / to focus)'
             aria-invalid={poll.error !== undefined && filter !== ''}
             onInput={(e) => setDraft(e.currentTarget.value)}
             onKeyDown={(e) => {

@@ -9,7 +9,6 @@ interface Props {
   onSelect: (key: string) => void;
 }
 
-const TICKS = 5;
 const INDENT_PX = 14;
 const MAX_INDENT_LEVELS = 16;
 
@@ -65,9 +64,9 @@ export function WaterfallView({ waterfall, selected, onSelect }: Props) {
       <div class="wf-header" aria-hidden="true">
         <div class="wf-name">Name</div>
         <div class="wf-axis">
-          {Array.from({ length: TICKS + 1 }, (_, i) => (
-            <span key={i} class="tick" style={{ left: `${(i / TICKS) * 100}%` }}>
-              {i === 0 ? '0' : formatDuration((span * i) / TICKS)}
+          {axisTicks(span).map((t) => (
+            <span key={t} class="tick" style={{ left: `${(t / span) * 100}%` }}>
+              {t === 0 ? '0' : formatDuration(t)}
             </span>
           ))}
         </div>
@@ -134,6 +133,16 @@ export function WaterfallView({ waterfall, selected, onSelect }: Props) {
       })}
     </div>
   );
+}
+
+/** Round tick values (1, 2, 5 × 10^n seconds), about five across the trace, none crowding its end. */
+function axisTicks(span: number): number[] {
+  const raw = span / 5;
+  const magnitude = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 5, 10].map((m) => m * magnitude).find((s) => s >= raw) ?? raw;
+  const ticks: number[] = [];
+  for (let i = 0; i * step <= span * 0.92 && ticks.length < 12; i++) ticks.push(i * step);
+  return ticks;
 }
 
 /** Where a bar's duration goes: after it, inside it (wide bars) or before it (bars at the far right). */
