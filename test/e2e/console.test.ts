@@ -48,10 +48,15 @@ async function api(base: string, path: string, body: unknown): Promise<{ status:
 }
 
 /** Waits until the list shows exactly `n` rows (the page's CSP rules out waitForFunction's eval). */
-async function rowCount(page: Page, n: number): Promise<void> {
+async function rowCount(page: Page, n: number, ms = 10000): Promise<void> {
   const rows = page.locator('tr.trace-row');
-  await rows.nth(n - 1).waitFor();
-  await rows.nth(n).waitFor({ state: 'detached' });
+  const deadline = Date.now() + ms;
+  let count = await rows.count();
+  while (count !== n) {
+    if (Date.now() > deadline) throw new Error(`expected ${n} trace rows, the list shows ${count}`);
+    await new Promise((done) => setTimeout(done, 50));
+    count = await rows.count();
+  }
 }
 
 describe('web console against the real daemon', { skip: existsSync(CHROMIUM) ? false : `${CHROMIUM} is not installed` }, () => {

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { ApiError } from '../api/xray-client.js';
 
 export interface PollState<T> {
   data: T | undefined;
@@ -43,7 +44,10 @@ export function usePoll<T>(load: (signal: AbortSignal) => Promise<T>, key: strin
       (error: unknown) => {
         if (controller.signal.aborted) return;
         inFlight.current = undefined;
-        setState({ data: undefined, error: error instanceof Error ? error : new Error(String(error)), loading: false, updatedAt: undefined });
+        const failure = error instanceof Error ? error : new Error(String(error));
+        // A rejected request (400: bad filter) has no answer to show; a lost connection keeps the last one.
+        const rejected = failure instanceof ApiError && failure.status >= 400 && failure.status < 500;
+        setState((s) => ({ data: rejected ? undefined : s.data, error: failure, loading: false, updatedAt: s.updatedAt }));
       },
     );
   }, []);

@@ -133,7 +133,9 @@ export function TracesTable({ summaries, active, onOpen }: Props) {
                   <Marks fault={s.HasFault} error={s.HasError} throttle={s.HasThrottle} />
                 </td>
                 <td class="col-duration">
-                  <span class="duration-bar" style={{ width: `${Math.max(2, ((time ?? 0) / maxTime) * 48)}px` }} />
+                  <span class="duration-track" aria-hidden="true">
+                    <span class="duration-bar" style={{ width: `${Math.max(4, ((time ?? 0) / maxTime) * 100)}%` }} />
+                  </span>
                   <span class="num">{formatDuration(time)}</span>
                 </td>
                 <td class="col-service">{s.EntryPoint?.Name ?? s.ServiceIds?.[0]?.Name ?? ''}</td>
