@@ -4,6 +4,7 @@ import { chromium } from 'playwright-core';
 
 const base = process.argv[2] ?? 'http://127.0.0.1:2999';
 const out = process.argv[3] ?? 'test-artifacts/dev';
+const [width, height] = (process.argv[4] ?? '1440x900').split('x').map(Number);
 mkdirSync(out, { recursive: true });
 const browser = await chromium.launch({
   executablePath: '/usr/bin/chromium',
@@ -11,7 +12,7 @@ const browser = await chromium.launch({
 });
 try {
   for (const scheme of ['light', 'dark']) {
-    const page = await browser.newPage({ viewport: { width: 1440, height: 900 }, colorScheme: scheme });
+    const page = await browser.newPage({ viewport: { width, height }, colorScheme: scheme });
     page.on('console', (m) => { if (m.type() === 'error') console.log('console error:', m.text()); });
     page.on('pageerror', (e) => console.log('page error:', e.message));
     await page.goto(`${base}/`);

@@ -1,13 +1,16 @@
 import { Graph, layout } from '@dagrejs/dagre';
 import type { Edge, Service } from '../api/types.js';
+import { formatCount, formatDuration } from './format.js';
 import { statCounts, type StatCounts } from './health.js';
 
 export const NODE_RADIUS = 30;
-const NODE_WIDTH = 150;
+const MIN_NODE_WIDTH = 96;
 // Symmetric around the circle so edges meet it at its center; the name sits below it.
 const NODE_HEIGHT = 2 * (NODE_RADIUS + 38);
-const LABEL_WIDTH = 120;
 const LABEL_HEIGHT = 18;
+/** Approximate glyph widths of the SVG fonts, to reserve room for names and labels. */
+const NAME_CHAR_PX = 7.6;
+const LABEL_CHAR_PX = 6.6;
 
 export interface MapNode {
   key: string;
@@ -25,9 +28,20 @@ export interface MapEdge {
   edge: Edge;
   stats: StatCounts;
   points: { x: number; y: number }[];
+  label: string;
+  labelWidth: number;
   labelX: number;
   labelY: number;
 }
+
+export const MAX_NAME_CHARS = 26;
+
+/** What an edge says: its request count and average latency. */
+export function edgeLabel(stats: StatCounts): string {
+  return `${formatCount(stats.total)} req${stats.average === undefined ? '' : ` · ${formatDuration(stats.average)}`}`;
+}
+
+const labelWidth = (text: string): number => Math.ceil(text.length * LABEL_CHAR_PX + 14);
 
 export interface MapLayout {
   width: number;
@@ -41,14 +55,15 @@ const nodeKey = (s: Service, index: number): string => (s.ReferenceId !== undefi
 /** Lays the service graph out left to right (callers before callees) with dagre. */
 export function layoutServiceMap(services: Service[]): MapLayout {
   const g = new Graph({ multigraph: false });
-  g.setGraph({ rankdir: 'LR', nodesep: 36, ranksep: 100, edgesep: 24, marginx: 24, marginy: 24 });
+  g.setGraph({ rankdir: 'LR', nodesep: 28, ranksep: 56, edgesep: 20, marginx: 20, marginy: 20 });
   g.setDefaultEdgeLabel(() => ({}));
 
   const byRef = new Map<number, { key: string; service: Service }>();
   services.forEach((service, index) => {
     const key = nodeKey(service, index);
     if (service.ReferenceId !== undefined) byRef.set(service.ReferenceId, { key, service });
-    g.setNode(key, { width: NODE_WIDTH, height: NODE_HEIGHT });
+    const name = Math.min((service.Name ?? 'Client').length, MAX_NAME_CHARS);
+    g.setNode(key, { width: Math.max(MIN_NODE_WIDTH, name * NAME_CHAR_PX + 12), height: NODE_HEIGHT });
   });
 
   const pending: { key: string; from: string; to: string; edge: Edge }[] = [];
@@ -57,7 +72,7 @@ export function layoutServiceMap(services: Service[]): MapLayout {
     for (const edge of service.Edges ?? []) {
       const target = edge.ReferenceId === undefined ? undefined : byRef.get(edge.ReferenceId);
       if (target === undefined || target.key === from || g.hasEdge(from, target.key)) continue;
-      g.setEdge(from, target.key, { width: LABEL_WIDTH, height: LABEL_HEIGHT, labelpos: 'c' });
+      g.setEdge(from, target.key, { width: labelWidth(edgeLabel(statCounts(edge.SummaryStatistics))), height: LABEL_HEIGHT, labelpos: 'c' });
       pending.push({ key: `${from}->${target.key}`, from, to: target.key, edge });
     }
   });
@@ -79,18 +94,22 @@ export function layoutServiceMap(services: Service[]): MapLayout {
 
   const edges: MapEdge[] = [];
   for (const p of pending) {
-    const label = g.edge(p.from, p.to) as { points?: { x: number; y: number }[]; x?: number; y?: number } | undefined;
+    const placed = g.edge(p.from, p.to) as { points?: { x: number; y: number }[]; x?: number; y?: number } | undefined;
     const from = nodes.get(p.from)!;
     const to = nodes.get(p.to)!;
+    const stats = statCounts(p.edge.SummaryStatistics);
+    const label = edgeLabel(stats);
     edges.push({
       key: p.key,
       from,
       to,
       edge: p.edge,
-      stats: statCounts(p.edge.SummaryStatistics),
-      points: clipToCircles(label?.points ?? [], from, to),
-      labelX: label?.x ?? (from.x + to.x) / 2,
-      labelY: label?.y ?? (from.y + to.y) / 2,
+      stats,
+      points: clipToCircles(placed?.points ?? [], from, to),
+      label,
+      labelWidth: labelWidth(label),
+      labelX: placed?.x ?? (from.x + to.x) / 2,
+      labelY: placed?.y ?? (from.y + to.y) / 2,
     });
   }
 

@@ -1,7 +1,7 @@
 import type { StatCounts } from '../lib/health.js';
 import { statHealth } from '../lib/health.js';
 import { formatCount, formatDuration } from '../lib/format.js';
-import { NODE_RADIUS, type MapEdge, type MapLayout, type MapNode } from '../lib/map-layout.js';
+import { MAX_NAME_CHARS, NODE_RADIUS, type MapEdge, type MapLayout, type MapNode } from '../lib/map-layout.js';
 
 interface Props {
   layout: MapLayout;
@@ -54,8 +54,7 @@ export function ServiceMapSvg({ layout, scale, selected, onSelect }: Props) {
 function EdgeShape({ edge, dimmed }: { edge: MapEdge; dimmed: boolean }) {
   const health = statHealth(edge.stats);
   const d = edge.points.map((p, i) => `${i === 0 ? 'M' : 'L'}${p.x.toFixed(1)},${p.y.toFixed(1)}`).join(' ');
-  const label = `${formatCount(edge.stats.total)} req${edge.stats.average === undefined ? '' : ` · ${formatDuration(edge.stats.average)}`}`;
-  const width = label.length * 6.4 + 12;
+  const { label, labelWidth: width } = edge;
   return (
     <g class={`edge health-${health}${dimmed ? ' dimmed' : ''}`}>
       <title>{`${edge.from.service.Name ?? ''} → ${edge.to.service.Name ?? ''}: ${label}`}</title>
@@ -79,7 +78,7 @@ function NodeShape(props: { node: MapNode; selected: boolean; dimmed: boolean; o
   const circumference = 2 * Math.PI * r;
   let offset = 0;
   const name = service.Name ?? (isClient ? 'Client' : '(unnamed)');
-  const shortName = name.length > 24 ? `${name.slice(0, 22)}…` : name;
+  const shortName = name.length > MAX_NAME_CHARS ? `${name.slice(0, MAX_NAME_CHARS - 1)}…` : name;
   const type = shortType(service.Type);
   return (
     <g
