@@ -51,6 +51,8 @@ export interface WaterfallRow {
   depth: number;
   /** A segment opens a service's part of the trace; subsegments are work inside it. */
   isSegment: boolean;
+  /** Made up by the API for a callee that sent no segment of its own (a DynamoDB table). */
+  inferred: boolean;
   start: number;
   end: number | undefined;
   health: Health;
@@ -155,6 +157,7 @@ export function buildWaterfall(trace: Trace): Waterfall {
       name: str(doc.name) ?? '(unnamed)',
       depth,
       isSegment: node.isSegment,
+      inferred: doc.inferred === true,
       start: s,
       end: e,
       health: healthOf(doc),

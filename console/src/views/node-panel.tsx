@@ -111,19 +111,38 @@ export function NodePanel({ node, layout, onOpenTraces, onSelect }: Props) {
   );
 }
 
+const BINS = 24;
+
+/** Response times on a linear axis from fastest to slowest, counts binned so one sample is one bar, not a wall. */
 function Histogram({ entries }: { entries: HistogramEntry[] }) {
-  const sorted = [...entries].filter((e) => (e.Count ?? 0) > 0).sort((a, b) => (a.Value ?? 0) - (b.Value ?? 0)).slice(0, 40);
-  const max = Math.max(1, ...sorted.map((e) => e.Count ?? 0));
+  const points = entries.filter((e) => (e.Count ?? 0) > 0 && Number.isFinite(e.Value ?? Number.NaN));
+  if (points.length === 0) return null;
+  const values = points.map((e) => e.Value ?? 0);
+  const min = Math.min(...values);
+  const max = Math.max(...values);
+  const bins = new Array<number>(BINS).fill(0);
+  for (const e of points) {
+    const i = max === min ? Math.floor(BINS / 2) : Math.min(BINS - 1, Math.floor((((e.Value ?? 0) - min) / (max - min)) * BINS));
+    bins[i] += e.Count ?? 0;
+  }
+  const top = Math.max(1, ...bins);
+  const width = (max - min) / BINS;
   return (
-    <div class="histogram">
-      {sorted.map((e, i) => (
-        <span
-          key={i}
-          class="histogram-bar"
-          style={{ height: `${Math.max(4, ((e.Count ?? 0) / max) * 100)}%` }}
-          title={`${formatDuration(e.Value)}: ${e.Count ?? 0}`}
-        />
-      ))}
+    <div>
+      <div class="histogram">
+        {bins.map((count, i) => (
+          <span
+            key={i}
+            class={`histogram-bar${count === 0 ? ' empty' : ''}`}
+            style={{ height: `${count === 0 ? 0 : Math.max(6, (count / top) * 100)}%` }}
+            title={max === min ? `${formatDuration(min)}: ${count}` : `${formatDuration(min + i * width)} – ${formatDuration(min + (i + 1) * width)}: ${count}`}
+          />
+        ))}
+      </div>
+      <div class="histogram-axis muted small">
+        <span>{formatDuration(min)}</span>
+        {max !== min && <span>{formatDuration(max)}</span>}
+      </div>
     </div>
   );
 }

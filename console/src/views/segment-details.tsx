@@ -29,7 +29,7 @@ export function SegmentDetails({ row, traceStart }: { row: WaterfallRow; traceSt
   return (
     <aside class="details" aria-label="Selected segment details">
       <header class="details-head">
-        <div class="details-kind">{row.isSegment ? 'Segment' : 'Subsegment'}</div>
+        <div class="details-kind">{row.inferred ? 'Inferred segment' : row.isSegment ? 'Segment' : 'Subsegment'}</div>
         <h2 title={row.name}>{row.name}</h2>
         <div class="details-sub">
           {row.end !== undefined && <strong>{formatDuration(row.end - row.start)}</strong>}

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, getTraceSummaries, type SummaryListing } from '../api/xray-client.js';
+import { FilterHelp } from '../components/filter-help.js';
 import { ErrorNote } from '../components/marks.js';
 import { usePoll } from '../hooks/use-poll.js';
 import { formatClock } from '../lib/format.js';
@@ -118,11 +119,12 @@ export function TracesView(props: TracesViewProps) {
         )}
         <span class="spacer" />
         {poll.loading && <span class="loading" aria-label="Loading" />}
-        {poll.updatedAt !== undefined && <span class="muted">updated {formatClock(poll.updatedAt / 1000)}</span>}
+        {poll.updatedAt !== undefined && poll.error === undefined && <span class="muted">updated {formatClock(poll.updatedAt / 1000)}</span>}
         <button type="button" class="button ghost small" onClick={poll.refresh}>
           Refresh
         </button>
       </div>
+      {rejected && filter !== '' && <FilterHelp onPick={apply} />}
       {summaries !== undefined && summaries.length > 0 && <TracesTable summaries={summaries} active={active} onOpen={props.onOpen} />}
       {summaries !== undefined && summaries.length === 0 && (
         <div class="empty">

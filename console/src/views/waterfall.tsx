@@ -82,7 +82,7 @@ export function WaterfallView({ waterfall, selected, onSelect }: Props) {
           <div
             key={row.key}
             data-key={row.key}
-            class={`wf-row health-${row.health}${row.isSegment ? ' is-segment' : ''}${isSelected ? ' selected' : ''}`}
+            class={`wf-row health-${row.health}${row.isSegment ? ' is-segment' : ''}${row.inferred ? ' inferred' : ''}${isSelected ? ' selected' : ''}`}
             role="treeitem"
             aria-level={row.depth + 1}
             aria-selected={isSelected}
@@ -111,6 +111,11 @@ export function WaterfallView({ waterfall, selected, onSelect }: Props) {
               <span class="wf-label" title={row.name}>
                 {row.name}
               </span>
+              {row.inferred && (
+                <span class="pill pill-neutral" title="Inferred from the caller's subsegment: this service sent no segment">
+                  inferred
+                </span>
+              )}
               {row.exceptions.length > 0 && (
                 <span class="exc-mark" title="Has an exception">
                   !
