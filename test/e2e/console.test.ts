@@ -31,10 +31,10 @@ async function freePort(kind: 'udp' | 'tcp'): Promise<number> {
 }
 
 /** Retries `check` until it returns a value, the daemon dies, or the deadline passes. */
-async function eventually<T>(what: string, check: () => Promise<T | undefined>, daemon: ChildProcess, ms = 15000): Promise<T> {
+async function eventually<T>(what: string, check: () => Promise<T | undefined>, daemon: ChildProcess, stderr: () => string, ms = 15000): Promise<T> {
   const deadline = Date.now() + ms;
   for (;;) {
-    if (daemon.exitCode !== null) throw new Error(`the daemon exited (${daemon.exitCode}) while waiting for ${what}`);
+    if (daemon.exitCode !== null) throw new Error(`the daemon exited (${daemon.exitCode}) while waiting for ${what}: ${stderr()}`);
     const value = await check().catch(() => undefined);
     if (value !== undefined) return value;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
@@ -78,7 +78,7 @@ describe('web console against the real daemon', { skip: existsSync(CHROMIUM) ? f
       { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] },
     );
     daemon.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    await eventually('the console page', async () => ((await fetch(`${base}/`)).status === 200 ? true : undefined), daemon);
+    await eventually('the console page', async () => ((await fetch(`${base}/`)).status === 200 ? true : undefined), daemon, () => stderr);
 
     fixtures = consoleFixtures(Date.now() / 1000);
     const udp = createSocket('udp4');
@@ -90,7 +90,7 @@ describe('web console against the real daemon', { skip: existsSync(CHROMIUM) ? f
     await eventually('the traces in the API', async () => {
       const { json } = await api(base, '/TraceSummaries', window);
       return (json.TraceSummaries as unknown[] | undefined)?.length === 3 ? true : undefined;
-    }, daemon);
+    }, daemon, () => stderr);
 
     browser = await chromium.launch({
       executablePath: CHROMIUM,
