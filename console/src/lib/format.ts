@@ -3,12 +3,39 @@
 export function formatDuration(seconds: number | undefined): string {
   if (seconds === undefined || !Number.isFinite(seconds)) return '–';
   const ms = seconds * 1000;
+  if (ms === 0) return '0 ms';
   if (ms < 1) return `${ms.toFixed(2)} ms`;
   if (ms < 10) return `${ms.toFixed(1)} ms`;
   if (ms < 1000) return `${Math.round(ms)} ms`;
   if (seconds < 60) return `${seconds.toFixed(seconds < 10 ? 2 : 1)} s`;
-  const minutes = Math.floor(seconds / 60);
-  return `${minutes} min ${Math.round(seconds - minutes * 60)} s`;
+  if (seconds < 3600) {
+    const minutes = Math.floor(seconds / 60);
+    return `${minutes} min ${Math.floor(seconds - minutes * 60)} s`;
+  }
+  if (seconds < 86400) {
+    const hours = Math.floor(seconds / 3600);
+    return `${hours} h ${Math.floor((seconds - hours * 3600) / 60)} min`;
+  }
+  const days = Math.floor(seconds / 86400);
+  return `${days} d ${Math.floor((seconds - days * 86400) / 3600)} h`;
+}
+
+/** At most five characters or so, for the inside of a map node. */
+export function formatDurationShort(seconds: number | undefined): string {
+  if (seconds === undefined || !Number.isFinite(seconds)) return '–';
+  if (seconds < 0.001) return seconds === 0 ? '0 ms' : '<1 ms';
+  if (seconds < 1) return `${Math.round(seconds * 1000)} ms`;
+  if (seconds < 60) return `${seconds.toFixed(seconds < 10 ? 1 : 0)} s`;
+  if (seconds < 3600) return `${Math.round(seconds / 60)} min`;
+  if (seconds < 86400) return `${Math.round(seconds / 3600)} h`;
+  return `${Math.round(seconds / 86400)} d`;
+}
+
+/** Today's times as a clock; older ones with their date, which is what tells them apart. */
+export function formatWhen(epochSeconds: number | undefined, nowMs: number = Date.now()): string {
+  if (epochSeconds === undefined || !Number.isFinite(epochSeconds)) return '–';
+  const d = new Date(epochSeconds * 1000);
+  return d.toDateString() === new Date(nowMs).toDateString() ? formatClock(epochSeconds) : formatDateTime(epochSeconds).slice(0, 19);
 }
 
 const pad = (n: number, width = 2): string => String(n).padStart(width, '0');

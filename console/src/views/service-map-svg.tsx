@@ -1,6 +1,6 @@
 import type { StatCounts } from '../lib/health.js';
 import { statHealth } from '../lib/health.js';
-import { formatCount, formatDuration } from '../lib/format.js';
+import { formatCount, formatDurationShort } from '../lib/format.js';
 import { MAX_NAME_CHARS, NODE_RADIUS, type MapEdge, type MapLayout, type MapNode } from '../lib/map-layout.js';
 
 interface Props {
@@ -119,7 +119,7 @@ function NodeShape(props: { node: MapNode; selected: boolean; dimmed: boolean; o
       ) : (
         <>
           <text class="node-metric" text-anchor="middle" dy="-1">
-            {stats.average === undefined ? '–' : formatDuration(stats.average)}
+            {stats.average === undefined ? '–' : formatDurationShort(stats.average)}
           </text>
           <text class="node-count" text-anchor="middle" dy="13">
             {formatCount(stats.total)} req

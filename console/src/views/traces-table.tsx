@@ -1,7 +1,7 @@
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { TraceSummary } from '../api/types.js';
 import { HttpStatus, Marks } from '../components/marks.js';
-import { formatAgo, formatClock, formatDuration, traceIdTime } from '../lib/format.js';
+import { formatAgo, formatDuration, formatWhen, traceIdTime } from '../lib/format.js';
 import { healthOf } from '../lib/health.js';
 
 interface Props {
@@ -121,8 +121,8 @@ export function TracesTable({ summaries, active, onOpen }: Props) {
                   <span class={`dot dot-${health}`} />
                 </td>
                 <td class="col-time" title={new Date(start * 1000).toString()}>
-                  <span class="clock">{formatClock(start)}</span>
-                  <span class="ago">{formatAgo(start)}</span>
+                  <span class="clock">{formatWhen(start)}</span>
+                  {Date.now() / 1000 - start < 86400 && <span class="ago">{formatAgo(start)}</span>}
                 </td>
                 <td class="col-method">{s.Http?.HttpMethod !== undefined ? <span class="method">{s.Http.HttpMethod}</span> : <span class="muted">–</span>}</td>
                 <td class="col-url" title={url}>
