@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
-import { formatHash, parseHash, type Location, type View } from './lib/route.js';
-import { TIME_RANGES, isTimeRangeKey, type TimeRangeKey } from './lib/time-range.js';
+import { formatHash, parseHash, type Location, type View } from '../../src/console/model/route.js';
+import { TIME_RANGES, isTimeRangeKey, type TimeRangeKey } from '../../src/console/model/time-range.js';
 import { TracesView } from './views/traces-view.js';
 import { TraceView } from './views/trace-view.js';
 import { ServiceMapView } from './views/service-map-view.js';

@@ -6,7 +6,7 @@ import type {
   Service,
   Trace,
   TraceSummary,
-} from './types.js';
+} from '../../../src/console/model/xray-types.js';
 
 /** An X-Ray API error as the service sends it: `{"__type": "...", "Message": "..."}`. */
 export class ApiError extends Error {

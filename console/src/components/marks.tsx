@@ -1,4 +1,5 @@
-import type { Health } from '../lib/health.js';
+import { errorPosition } from '../../../src/console/model/filter-text.js';
+import type { Health } from '../../../src/console/model/health.js';
 
 const LABELS: Record<Exclude<Health, 'ok'>, string> = { fault: 'Fault', error: 'Error', throttle: 'Throttle' };
 
@@ -44,12 +45,4 @@ export function ErrorNote(props: { error: Error; source?: string }) {
       )}
     </div>
   );
-}
-
-/** Reads "position 12", "column 12" or "at 12" (0-based offsets, as the local API reports them). */
-export function errorPosition(message: string, length: number): number | undefined {
-  const match = /\b(?:position|column|offset|at|char(?:acter)?)\s*:?\s*(\d+)/i.exec(message);
-  if (match?.[1] === undefined) return undefined;
-  const n = Number(match[1]);
-  return Number.isInteger(n) && n >= 0 && n <= length ? n : undefined;
 }

@@ -1,6 +1,6 @@
-import type { HistogramEntry } from '../api/types.js';
-import { formatCount, formatDuration, formatPercent } from '../lib/format.js';
-import type { MapLayout, MapNode } from '../lib/map-layout.js';
+import type { HistogramEntry } from '../../../src/console/model/xray-types.js';
+import { formatCount, formatDuration, formatPercent } from '../../../src/console/model/format.js';
+import type { MapLayout, MapNode } from '../../../src/console/model/map-layout.js';
 import { shortType } from './service-map-svg.js';
 
 interface Props {

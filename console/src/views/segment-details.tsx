@@ -1,7 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import { HttpStatus, Marks } from '../components/marks.js';
-import { formatDateTime, formatDuration } from '../lib/format.js';
-import { withoutChildren, type ExceptionInfo, type WaterfallRow } from '../lib/segment-tree.js';
+import { formatDateTime, formatDuration } from '../../../src/console/model/format.js';
+import { withoutChildren, type ExceptionInfo, type WaterfallRow } from '../../../src/console/model/segment-tree.js';
 
 type Pairs = [string, unknown][];
 

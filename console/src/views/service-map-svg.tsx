@@ -1,7 +1,7 @@
-import type { StatCounts } from '../lib/health.js';
-import { statHealth } from '../lib/health.js';
-import { formatCount, formatDurationShort } from '../lib/format.js';
-import { MAX_NAME_CHARS, NODE_RADIUS, type MapEdge, type MapLayout, type MapNode } from '../lib/map-layout.js';
+import type { StatCounts } from '../../../src/console/model/health.js';
+import { statHealth } from '../../../src/console/model/health.js';
+import { formatCount, formatDurationShort } from '../../../src/console/model/format.js';
+import { MAX_NAME_CHARS, NODE_RADIUS, type MapEdge, type MapLayout, type MapNode } from '../../../src/console/model/map-layout.js';
 
 interface Props {
   layout: MapLayout;

@@ -2,9 +2,10 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks'
 import { getServiceGraph } from '../api/xray-client.js';
 import { ErrorNote } from '../components/marks.js';
 import { usePoll } from '../hooks/use-poll.js';
-import { formatClock } from '../lib/format.js';
-import { layoutServiceMap } from '../lib/map-layout.js';
-import { timeWindow, type TimeRangeKey } from '../lib/time-range.js';
+import { serviceFilter } from '../../../src/console/model/filter-text.js';
+import { formatClock } from '../../../src/console/model/format.js';
+import { layoutServiceMap } from '../../../src/console/model/map-layout.js';
+import { timeWindow, type TimeRangeKey } from '../../../src/console/model/time-range.js';
 import { NodePanel } from './node-panel.js';
 import { ServiceMapSvg } from './service-map-svg.js';
 
@@ -14,11 +15,6 @@ export interface ServiceMapViewProps {
   pollMs: number;
   onOpenTraces: (filter: string) => void;
   onBack: () => void;
-}
-
-/** Quotes a service name for a filter expression. */
-export function serviceFilter(name: string): string {
-  return `service("${name.replace(/["\\]/g, (c) => `\\${c}`)}")`;
 }
 
 /** The service map with a side panel for the selected node. */

@@ -1,10 +1,10 @@
 import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
-import type { Trace } from '../api/types.js';
+import type { Trace } from '../../../src/console/model/xray-types.js';
 import { getTrace } from '../api/xray-client.js';
 import { ErrorNote, Marks } from '../components/marks.js';
 import { usePoll } from '../hooks/use-poll.js';
-import { formatDateTime, formatDuration } from '../lib/format.js';
-import { buildWaterfall, type WaterfallRow } from '../lib/segment-tree.js';
+import { formatDateTime, formatDuration } from '../../../src/console/model/format.js';
+import { buildWaterfall, type WaterfallRow } from '../../../src/console/model/segment-tree.js';
 import { SegmentDetails } from './segment-details.js';
 import { WaterfallView } from './waterfall.js';
 

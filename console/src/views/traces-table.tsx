@@ -1,8 +1,8 @@
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
-import type { TraceSummary } from '../api/types.js';
+import type { TraceSummary } from '../../../src/console/model/xray-types.js';
 import { HttpStatus, Marks } from '../components/marks.js';
-import { formatAgo, formatDuration, formatWhen, traceIdTime } from '../lib/format.js';
-import { healthOf } from '../lib/health.js';
+import { formatAgo, formatDuration, formatWhen, traceIdTime } from '../../../src/console/model/format.js';
+import { healthOf } from '../../../src/console/model/health.js';
 
 interface Props {
   summaries: TraceSummary[];

@@ -3,8 +3,8 @@ import { ApiError, getTraceSummaries, type SummaryListing } from '../api/xray-cl
 import { FilterHelp } from '../components/filter-help.js';
 import { ErrorNote } from '../components/marks.js';
 import { usePoll } from '../hooks/use-poll.js';
-import { formatClock } from '../lib/format.js';
-import { TIME_RANGES, timeWindow, type TimeRangeKey } from '../lib/time-range.js';
+import { formatClock } from '../../../src/console/model/format.js';
+import { TIME_RANGES, timeWindow, type TimeRangeKey } from '../../../src/console/model/time-range.js';
 import { TracesTable } from './traces-table.js';
 
 const EXAMPLES = ['fault', 'error OR throttle', 'responsetime > 1', 'http.status = 404', 'http.url CONTAINS "/api"'];

@@ -1,7 +1,7 @@
 import { useMemo, useRef, useState } from 'preact/hooks';
 import { HttpStatus } from '../components/marks.js';
-import { formatDuration } from '../lib/format.js';
-import type { Waterfall, WaterfallRow } from '../lib/segment-tree.js';
+import { formatDuration } from '../../../src/console/model/format.js';
+import type { Waterfall, WaterfallRow } from '../../../src/console/model/segment-tree.js';
 
 interface Props {
   waterfall: Waterfall;

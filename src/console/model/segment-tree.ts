@@ -1,4 +1,4 @@
-import type { Trace } from '../api/types.js';
+import type { Trace } from './xray-types.js';
 import { healthOf, type Health } from './health.js';
 
 /** A segment document as the SDKs write it (XRAY-FACTS §2); every field may be missing or odd. */
@@ -79,6 +79,7 @@ interface Node {
   parent?: Node;
 }
 
+/** Embedded subsegments deeper than this are not shown (a 64 KB document can nest ~2,500 levels). */
 const MAX_DEPTH = 200;
 
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);

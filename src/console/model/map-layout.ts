@@ -1,5 +1,5 @@
 import { Graph, layout } from '@dagrejs/dagre';
-import type { Edge, Service } from '../api/types.js';
+import type { Edge, Service } from './xray-types.js';
 import { formatCount, formatDuration } from './format.js';
 import { statCounts, type StatCounts } from './health.js';
 

@@ -1,4 +1,4 @@
-import type { SummaryStatistics } from '../api/types.js';
+import type { SummaryStatistics } from './xray-types.js';
 
 export type Health = 'ok' | 'error' | 'throttle' | 'fault';
 

@@ -14,7 +14,9 @@ export interface Location {
 
 export function parseHash(hash: string): Location {
   const text = hash.replace(/^#/, '');
-  const [path = '', query = ''] = text.split('?', 2);
+  const mark = text.indexOf('?');
+  const path = mark < 0 ? text : text.slice(0, mark);
+  const query = mark < 0 ? '' : text.slice(mark + 1);
   const params = new URLSearchParams(query);
   const range = params.get('range');
   const parts = path.split('/').filter((p) => p !== '');

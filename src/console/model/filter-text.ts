@@ -1,0 +1,21 @@
+/**
+ * The console's small dealings with filter expression text: quoting a service name into a
+ * filter, and finding the position an API syntax error points at.
+ */
+
+/** `service("name")`, with quotes and backslashes in the name escaped. */
+export function serviceFilter(name: string): string {
+  return `service("${name.replace(/["\\]/g, (c) => `\\${c}`)}")`;
+}
+
+/**
+ * Reads "position 12" (also "column 12", "offset 12", "at 12", "character 12") from an error
+ * message: a 0-based offset into the expression, as the local API reports it. Undefined when
+ * there is none or it lies outside the expression.
+ */
+export function errorPosition(message: string, length: number): number | undefined {
+  const match = /\b(?:position|column|offset|at|char(?:acter)?)\s*:?\s*(\d+)/i.exec(message);
+  if (match?.[1] === undefined) return undefined;
+  const n = Number(match[1]);
+  return Number.isInteger(n) && n >= 0 && n <= length ? n : undefined;
+}
