@@ -6,10 +6,26 @@ import { TraceView } from './views/trace-view.js';
 import { ServiceMapView } from './views/service-map-view.js';
 
 const POLL_MS = 5000;
+const LIVE_KEY = 'xrayd.console.live';
+
+function readLive(): boolean {
+  try {
+    return window.localStorage.getItem(LIVE_KEY) !== 'off';
+  } catch {
+    return true;
+  }
+}
 
 export function App() {
   const [location, setLocation] = useState<Location>(() => parseHash(window.location.hash));
-  const [live, setLive] = useState(true);
+  const [live, setLive] = useState(() => readLive());
+  useEffect(() => {
+    try {
+      window.localStorage.setItem(LIVE_KEY, live ? 'on' : 'off');
+    } catch {
+      // Storage can be disabled; the choice then lasts for this page only.
+    }
+  }, [live]);
 
   useEffect(() => {
     const onHash = () => setLocation(parseHash(window.location.hash));

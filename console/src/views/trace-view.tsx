@@ -52,9 +52,7 @@ export function TraceView({ id, live, pollMs, onBack }: TraceViewProps) {
         <div class="trace-title">
           <h1>
             <span class="muted">Trace</span> <code class="trace-id">{id}</code>
-            <button type="button" class="button ghost small" onClick={() => void navigator.clipboard?.writeText(id)} title="Copy the trace id">
-              Copy
-            </button>
+            <CopyButton text={id} />
           </h1>
           {waterfall !== undefined && rows.length > 0 && (
             <div class="trace-meta">
@@ -107,4 +105,25 @@ function deepestWithException(rows: WaterfallRow[]): WaterfallRow | undefined {
     if (best === undefined || row.depth > best.depth) best = row;
   }
   return best;
+}
+
+function CopyButton({ text }: { text: string }) {
+  const [copied, setCopied] = useState(false);
+  useEffect(() => {
+    if (!copied) return;
+    const timer = setTimeout(() => setCopied(false), 1500);
+    return () => clearTimeout(timer);
+  }, [copied]);
+  return (
+    <button
+      type="button"
+      class="button ghost small"
+      title="Copy the trace id"
+      onClick={() => {
+        navigator.clipboard?.writeText(text).then(() => setCopied(true), () => undefined);
+      }}
+    >
+      {copied ? 'Copied' : 'Copy'}
+    </button>
+  );
 }

@@ -1,4 +1,4 @@
-import { useMemo, useRef, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { HttpStatus } from '../components/marks.js';
 import { formatDuration } from '../../../src/console/model/format.js';
 import type { Waterfall, WaterfallRow } from '../../../src/console/model/segment-tree.js';
@@ -16,6 +16,12 @@ const MAX_INDENT_LEVELS = 16;
 export function WaterfallView({ waterfall, selected, onSelect }: Props) {
   const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set());
   const list = useRef<HTMLDivElement>(null);
+
+  // Opened from the keyboard, the user keeps going with the arrow keys: start on the selected row.
+  useEffect(() => {
+    const row = list.current?.querySelector<HTMLElement>('.wf-row[tabindex="0"]');
+    if (row != null && (document.activeElement === document.body || document.activeElement === null)) row.focus();
+  }, []);
   const span = Math.max(waterfall.end - waterfall.start, 1e-6);
 
   const visible = useMemo(() => {
