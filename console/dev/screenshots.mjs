@@ -32,6 +32,8 @@ try {
     await page.locator('g.node').first().waitFor();
     await page.locator('g.node[data-name="orders-api"]').click();
     await page.screenshot({ path: `${out}/map-${scheme}.png` });
+    await page.locator('g.edge .edge-label').first().click();
+    await page.screenshot({ path: `${out}/map-edge-${scheme}.png` });
     await page.close();
   }
 } finally {

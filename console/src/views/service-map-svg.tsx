@@ -18,6 +18,7 @@ export function ServiceMapSvg({ layout, scale, selected, onSelect }: Props) {
   const related = new Set<string>();
   if (selected !== undefined) {
     for (const e of layout.edges) {
+      if (e.key === selected) related.add(e.from.key).add(e.to.key);
       if (e.from.key === selected) related.add(e.key).add(e.to.key);
       if (e.to.key === selected) related.add(e.key).add(e.from.key);
     }
@@ -36,13 +37,13 @@ export function ServiceMapSvg({ layout, scale, selected, onSelect }: Props) {
     >
       <defs>
         {['ok', 'error', 'throttle', 'fault'].map((h) => (
-          <marker key={h} id={`arrow-${h}`} viewBox="0 0 10 10" refX="8" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
+          <marker key={h} id={`arrow-${h}`} viewBox="0 0 10 10" refX="8" refY="5" markerUnits="userSpaceOnUse" markerWidth="10" markerHeight="10" orient="auto-start-reverse">
             <path d="M0 0L10 5L0 10z" class={`arrow arrow-${h}`} />
           </marker>
         ))}
       </defs>
       {layout.edges.map((e) => (
-        <EdgeShape key={e.key} edge={e} dimmed={dim(e.key)} />
+        <EdgeShape key={e.key} edge={e} selected={e.key === selected} dimmed={dim(e.key)} onSelect={onSelect} />
       ))}
       {layout.nodes.map((n) => (
         <NodeShape key={n.key} node={n} selected={n.key === selected} dimmed={dim(n.key)} onSelect={onSelect} />
@@ -51,15 +52,33 @@ export function ServiceMapSvg({ layout, scale, selected, onSelect }: Props) {
   );
 }
 
-function EdgeShape({ edge, dimmed }: { edge: MapEdge; dimmed: boolean }) {
+function EdgeShape(props: { edge: MapEdge; selected: boolean; dimmed: boolean; onSelect: (key: string) => void }) {
+  const { edge, selected, dimmed, onSelect } = props;
   const health = statHealth(edge.stats);
   const d = edge.points.map((p, i) => `${i === 0 ? 'M' : 'L'}${p.x.toFixed(1)},${p.y.toFixed(1)}`).join(' ');
   const { label, labelWidth: width } = edge;
   return (
-    <g class={`edge health-${health}${dimmed ? ' dimmed' : ''}`}>
+    <g class={`edge health-${health}${selected ? ' selected' : ''}${dimmed ? ' dimmed' : ''}`}>
       <title>{`${edge.from.service.Name ?? ''} → ${edge.to.service.Name ?? ''}: ${label}`}</title>
       <path d={d} class="edge-line" marker-end={`url(#arrow-${health})`} />
-      <g class="edge-label" transform={`translate(${edge.labelX},${edge.labelY})`}>
+      <g
+        class="edge-label"
+        transform={`translate(${edge.labelX},${edge.labelY})`}
+        tabIndex={0}
+        role="button"
+        aria-pressed={selected}
+        aria-label={`Calls from ${edge.from.service.Name ?? 'client'} to ${edge.to.service.Name ?? ''}: ${label}`}
+        onClick={(e) => {
+          e.stopPropagation();
+          onSelect(edge.key);
+        }}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter' || e.key === ' ') {
+            e.preventDefault();
+            onSelect(edge.key);
+          }
+        }}
+      >
         <rect x={-width / 2} y={-9} width={width} height={18} rx={9} />
         <text text-anchor="middle" dy="4">
           {label}

@@ -6,6 +6,7 @@ import { serviceFilter } from '../../../src/console/model/filter-text.js';
 import { formatClock } from '../../../src/console/model/format.js';
 import { layoutServiceMap } from '../../../src/console/model/map-layout.js';
 import { timeWindow, type TimeRangeKey } from '../../../src/console/model/time-range.js';
+import { EdgePanel } from './edge-panel.js';
 import { NodePanel } from './node-panel.js';
 import { ServiceMapSvg } from './service-map-svg.js';
 
@@ -24,6 +25,7 @@ export function ServiceMapView({ range, live, pollMs, onOpenTraces, onBack }: Se
   const layout = useMemo(() => (graph.data === undefined ? undefined : layoutServiceMap(graph.data)), [graph.data]);
   const [selected, setSelected] = useState<string | undefined>(undefined);
   const node = layout?.nodes.find((n) => n.key === selected);
+  const edge = layout?.edges.find((e) => e.key === selected);
   const canvas = useRef<HTMLDivElement>(null);
   const [box, setBox] = useState<{ width: number; height: number } | undefined>(undefined);
 
@@ -82,7 +84,11 @@ export function ServiceMapView({ range, live, pollMs, onOpenTraces, onBack }: Se
           )}
         </div>
         {layout !== undefined && layout.nodes.length > 0 && (
-          <NodePanel node={node} layout={layout} onOpenTraces={(name) => onOpenTraces(serviceFilter(name))} onSelect={setSelected} />
+          edge !== undefined ? (
+            <EdgePanel edge={edge} onOpenTraces={onOpenTraces} onSelect={setSelected} />
+          ) : (
+            <NodePanel node={node} layout={layout} onOpenTraces={(name) => onOpenTraces(serviceFilter(name))} onSelect={setSelected} />
+          )
         )}
       </div>
     </section>

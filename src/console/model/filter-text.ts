@@ -19,3 +19,9 @@ export function errorPosition(message: string, length: number): number | undefin
   const n = Number(match[1]);
   return Number.isInteger(n) && n >= 0 && n <= length ? n : undefined;
 }
+
+/** `edge("from", "to")`: the traces with a call from one service to the other. */
+export function edgeFilter(from: string, to: string): string {
+  const quote = (name: string) => `"${name.replace(/["\\]/g, (c) => `\\${c}`)}"`;
+  return `edge(${quote(from)}, ${quote(to)})`;
+}

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { formatDuration, formatDurationShort, formatWhen, traceIdTime } from '../../../src/console/model/format.js';
-import { errorPosition, serviceFilter } from '../../../src/console/model/filter-text.js';
+import { edgeFilter, errorPosition, serviceFilter } from '../../../src/console/model/filter-text.js';
 import { formatHash, parseHash } from '../../../src/console/model/route.js';
 import { timeWindow } from '../../../src/console/model/time-range.js';
 
@@ -39,6 +39,7 @@ describe('console text', () => {
   it('quotes a service name into a filter and finds the position of a syntax error', () => {
     assert.equal(serviceFilter('orders-api'), 'service("orders-api")');
     assert.equal(serviceFilter('say "hi"\\'), 'service("say \\"hi\\"\\\\")');
+    assert.equal(edgeFilter('web', 'orders-api'), 'edge("web", "orders-api")');
     assert.equal(errorPosition('FilterExpression: unexpected ">" at position 14: expected a number', 18), 14);
     assert.equal(errorPosition('position 99', 10), undefined);
     assert.equal(errorPosition('unknown keyword', 10), undefined);
