@@ -70,7 +70,7 @@ export function TracesTable({ summaries, active, onOpen }: Props) {
 
   return (
     <div class="table-scroll" ref={scroller}>
-      <table class="traces-table">
+      <table class="traces-table" role="grid" aria-label="Traces, newest first" aria-readonly="true">
         <thead>
           <tr>
             <th class="col-health" aria-label="Health" />

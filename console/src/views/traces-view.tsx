@@ -110,7 +110,7 @@ export function TracesView(props: TracesViewProps) {
           ))}
         </div>
       )}
-      <div class="status-line" aria-live="polite">
+      <div class="status-line" aria-live="polite" hidden={rejected}>
         {summaries !== undefined && (
           <span>
             <strong>{summaries.length}</strong> {summaries.length === 1 ? 'trace' : 'traces'}
