@@ -8,6 +8,8 @@ export interface ConsoleFixtures {
   faultTraceId: string;
   okTraceId: string;
   notFoundTraceId: string;
+  /** Two hours old: outside the default 15-minute range. */
+  oldTraceId: string;
   exceptionMessage: string;
   documents: Record<string, unknown>[];
 }
@@ -104,16 +106,32 @@ export function consoleFixtures(nowSeconds: number): ConsoleFixtures {
     error: true,
     http: { request: { method: 'GET', url: 'http://shop.example.com/api/orders/999' }, response: { status: 404 } },
   };
+  const oldAt = nowSeconds - 2 * 3600;
+  const old = simpleTrace(oldAt, '/old');
   return {
     faultTraceId,
     okTraceId,
     notFoundTraceId,
+    oldTraceId: old.trace_id,
     exceptionMessage,
-    documents: [frontend, ordersApi, healthy, notFound],
+    documents: [frontend, ordersApi, healthy, notFound, old],
   };
 }
 
 /** The UDP wire format: header line, newline, JSON. */
 export function datagram(document: unknown): Buffer {
   return Buffer.from(`{"format":"json","version":1}\n${JSON.stringify(document)}`, 'utf8');
+}
+
+/** A one-segment GET that went well, for traces sent while the page is open. */
+export function simpleTrace(at: number, path: string): { trace_id: string } & Record<string, unknown> {
+  return {
+    trace_id: traceId(at),
+    id: hex(16),
+    name: 'web-frontend',
+    origin: 'AWS::ECS::Container',
+    start_time: at,
+    end_time: at + 0.008,
+    http: { request: { method: 'GET', url: `http://shop.example.com${path}` }, response: { status: 200 } },
+  };
 }

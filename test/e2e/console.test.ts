@@ -6,7 +6,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { consoleFixtures, datagram, type ConsoleFixtures } from './console-fixtures.js';
+import { consoleFixtures, datagram, simpleTrace, type ConsoleFixtures } from './console-fixtures.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const ARTIFACTS = `${ROOT}test-artifacts`;
@@ -64,13 +64,15 @@ describe('web console against the real daemon', { skip: existsSync(CHROMIUM) ? f
   let browser: Browser;
   let page: Page;
   let base: string;
+  let udpPort: number;
   let fixtures: ConsoleFixtures;
   let stderr = '';
   const pageErrors: string[] = [];
 
   before(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
-    const [udpPort, tcpPort] = [await freePort('udp'), await freePort('tcp')];
+    udpPort = await freePort('udp');
+    const tcpPort = await freePort('tcp');
     base = `http://127.0.0.1:${tcpPort}`;
     daemon = spawn(
       process.execPath,
@@ -81,15 +83,11 @@ describe('web console against the real daemon', { skip: existsSync(CHROMIUM) ? f
     await eventually('the console page', async () => ((await fetch(`${base}/`)).status === 200 ? true : undefined), daemon, () => stderr);
 
     fixtures = consoleFixtures(Date.now() / 1000);
-    const udp = createSocket('udp4');
-    for (const doc of fixtures.documents) {
-      await new Promise<void>((done, fail) => udp.send(datagram(doc), udpPort, '127.0.0.1', (err) => (err ? fail(err) : done())));
-    }
-    udp.close();
-    const window = { StartTime: Math.floor(Date.now() / 1000) - 300, EndTime: Math.ceil(Date.now() / 1000) + 60 };
+    await sendDocuments(fixtures.documents);
+    const window = { StartTime: Math.floor(Date.now() / 1000) - 3 * 3600, EndTime: Math.ceil(Date.now() / 1000) + 60 };
     await eventually('the traces in the API', async () => {
       const { json } = await api(base, '/TraceSummaries', window);
-      return (json.TraceSummaries as unknown[] | undefined)?.length === 3 ? true : undefined;
+      return (json.TraceSummaries as unknown[] | undefined)?.length === 4 ? true : undefined;
     }, daemon, () => stderr);
 
     browser = await chromium.launch({
@@ -100,6 +98,14 @@ describe('web console against the real daemon', { skip: existsSync(CHROMIUM) ? f
     page.setDefaultTimeout(10000);
     page.on('pageerror', (err) => pageErrors.push(err.message));
   });
+
+  async function sendDocuments(documents: unknown[]): Promise<void> {
+    const udp = createSocket('udp4');
+    for (const doc of documents) {
+      await new Promise<void>((done, fail) => udp.send(datagram(doc), udpPort, '127.0.0.1', (err) => (err ? fail(err) : done())));
+    }
+    await new Promise<void>((done) => udp.close(() => done()));
+  }
 
   after(async () => {
     await browser?.close();
@@ -126,6 +132,25 @@ describe('web console against the real daemon', { skip: existsSync(CHROMIUM) ? f
     await page.screenshot({ path: `${ARTIFACTS}/console-traces.png` });
   });
 
+  it('widens and narrows the time range', async () => {
+    await page.selectOption('select', '6h');
+    await rowCount(page, 4);
+    assert.equal(await page.locator('tr.trace-row').last().getAttribute('data-id'), fixtures.oldTraceId);
+    assert.match(page.url(), /range=6h/);
+    await page.selectOption('select', '15m');
+    await rowCount(page, 3);
+  });
+
+  it('refreshes live without losing the selected row', async () => {
+    const selected = page.locator(`tr.trace-row[data-id="${fixtures.faultTraceId}"]`);
+    await selected.focus();
+    const fresh = simpleTrace(Date.now() / 1000, '/fresh');
+    await sendDocuments([fresh]);
+    await rowCount(page, 4, 15000);
+    assert.equal(await page.locator('tr.trace-row').first().getAttribute('data-id'), fresh.trace_id);
+    assert.equal(await page.locator('tr.trace-row:focus').getAttribute('data-id'), fixtures.faultTraceId);
+  });
+
   it('narrows the list with a filter expression', async () => {
     await page.fill('input[name=filter]', 'fault');
     await page.press('input[name=filter]', 'Enter');
@@ -145,7 +170,7 @@ describe('web console against the real daemon', { skip: existsSync(CHROMIUM) ? f
     assert.equal(await note.innerText(), direct.json.Message);
     await page.screenshot({ path: `${ARTIFACTS}/console-filter-error.png` });
     await page.click('button[aria-label="Clear filter"]');
-    await rowCount(page, 3);
+    await rowCount(page, 4);
     assert.equal(await page.locator('.error-note').count(), 0);
   });
 
