@@ -23,6 +23,9 @@ export function WaterfallView({ waterfall, selected, onSelect }: Props) {
     if (row != null && (document.activeElement === document.body || document.activeElement === null)) row.focus();
   }, []);
   const span = Math.max(waterfall.end - waterfall.start, 1e-6);
+  const ticks = axisTicks(span);
+  // Faint gridlines under the bars at the axis ticks, drawn by CSS from the tick spacing.
+  const gridPct = ticks.length > 1 ? (ticks[1]! / span) * 100 : 100;
 
   const visible = useMemo(() => {
     const out: WaterfallRow[] = [];
@@ -66,13 +69,13 @@ export function WaterfallView({ waterfall, selected, onSelect }: Props) {
   };
 
   return (
-    <div class="waterfall" role="tree" aria-label="Trace timeline" ref={list}>
+    <div class="waterfall" role="tree" aria-label="Trace timeline" ref={list} style={{ '--grid-step': `${gridPct}%` }}>
       <div class="wf-header" aria-hidden="true">
         <div class="wf-name">Name</div>
         <div class="wf-axis">
-          {axisTicks(span).map((t) => (
+          {ticks.map((t) => (
             <span key={t} class="tick" style={{ left: `${(t / span) * 100}%` }}>
-              {t === 0 ? '0' : formatDuration(t)}
+              {tickLabel(t)}
             </span>
           ))}
         </div>
@@ -94,6 +97,7 @@ export function WaterfallView({ waterfall, selected, onSelect }: Props) {
             aria-selected={isSelected}
             aria-expanded={row.hasChildren ? !collapsed.has(row.key) : undefined}
             tabIndex={isSelected || (selected === undefined && index === 0) ? 0 : -1}
+            title={`${row.name}: starts at +${formatDuration(row.start - waterfall.start)}, ${row.end === undefined ? 'in progress' : `takes ${formatDuration(row.end - row.start)}`}`}
             onClick={() => onSelect(row.key)}
             onKeyDown={(e) => onKey(e, row, index)}
           >
@@ -154,6 +158,14 @@ function axisTicks(span: number): number[] {
   const ticks: number[] = [];
   for (let i = 0; i * step <= span * 0.92 && ticks.length < 12; i++) ticks.push(i * step);
   return ticks;
+}
+
+/** Tick values are round already: print them without the padding formatDuration adds. */
+function tickLabel(t: number): string {
+  if (t === 0) return '0';
+  if (t < 1) return `${Number((t * 1000).toFixed(3))} ms`;
+  if (t < 60) return `${Number(t.toFixed(3))} s`;
+  return formatDuration(t);
 }
 
 /** Where a bar's duration goes: after it, inside it (wide bars) or before it (bars at the far right). */
