@@ -61,7 +61,7 @@ export function TraceView({ id, live, pollMs, onBack }: TraceViewProps) {
                 <strong>{formatDuration(trace.data?.Duration ?? waterfall.end - waterfall.start)}</strong>
               </span>
               <span>
-                {rows.filter((r) => r.isSegment).length} segments · {rows.length} rows
+                {plural(trace.data?.Segments?.length ?? 0, 'document')} · {plural(rows.length, 'row')}
               </span>
               {inProgress && <span class="pill pill-progress">In progress</span>}
               <Marks {...flags} />
@@ -127,3 +127,5 @@ function CopyButton({ text }: { text: string }) {
     </button>
   );
 }
+
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
