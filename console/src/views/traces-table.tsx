@@ -138,7 +138,10 @@ export function TracesTable({ summaries, active, onOpen }: Props) {
                   </span>
                   <span class="num">{formatDuration(time)}</span>
                 </td>
-                <td class="col-service">{s.EntryPoint?.Name ?? s.ServiceIds?.[0]?.Name ?? ''}</td>
+                <td class="col-service" title={(s.ServiceIds ?? []).map((x) => x.Name ?? '').join(', ')}>
+                  {s.EntryPoint?.Name ?? s.ServiceIds?.[0]?.Name ?? ''}
+                  {(s.ServiceIds?.length ?? 0) > 1 && <span class="more"> +{(s.ServiceIds?.length ?? 1) - 1}</span>}
+                </td>
                 <td class="col-id">
                   <a href={`#/traces/${encodeURIComponent(s.Id)}`} tabIndex={-1} onClick={(e) => e.stopPropagation()}>
                     {s.Id.slice(2, 10)}…{s.Id.slice(-6)}
