@@ -37,7 +37,10 @@ export function ServiceMapView({ range, live, pollMs, onOpenTraces, onBack }: Se
     return () => observer.disconnect();
   }, []);
   // Shrink a large map to fit the window (down to half size, then scroll); never blow a small one up.
-  const scale = layout === undefined || box === undefined ? 1 : Math.max(0.5, Math.min(1, (box.width - 24) / layout.width, (box.height - 24) / layout.height));
+  const fit = layout === undefined || box === undefined ? 1 : Math.max(0.5, Math.min(1, (box.width - 24) / layout.width, (box.height - 24) / layout.height));
+  const [zoom, setZoom] = useState<number | undefined>(undefined);
+  const scale = zoom ?? fit;
+  const zoomBy = (factor: number) => setZoom(Math.min(2.5, Math.max(0.25, Math.round(scale * factor * 100) / 100)));
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -68,6 +71,17 @@ export function ServiceMapView({ range, live, pollMs, onOpenTraces, onBack }: Se
         <span class="spacer" />
         {graph.loading && <span class="loading" aria-label="Loading" />}
         {graph.updatedAt !== undefined && <span class="muted">updated {formatClock(graph.updatedAt / 1000)}</span>}
+        <span class="zoom" role="group" aria-label="Zoom">
+          <button type="button" class="button ghost small" aria-label="Zoom out" onClick={() => zoomBy(1 / 1.25)}>
+            −
+          </button>
+          <button type="button" class="button ghost small" title="Fit the map to the window" onClick={() => setZoom(undefined)}>
+            {Math.round(scale * 100)}%
+          </button>
+          <button type="button" class="button ghost small" aria-label="Zoom in" onClick={() => zoomBy(1.25)}>
+            +
+          </button>
+        </span>
         <button type="button" class="button ghost small" onClick={graph.refresh}>
           Refresh
         </button>
