@@ -105,7 +105,7 @@ function summary(t) {
 
 class FilterError extends Error {}
 function compileFilter(text) {
-  const re = /\s*(service\("([^"]*)"\)|fault|error|throttle|ok|http\.status\s*=\s*(\d+)|responsetime\s*>\s*([\d.]+)|http\.url\s+CONTAINS\s+"([^"]*)"|AND|OR)/iy;
+  const re = /\s*(service\("([^"]*)"\)|fault|error|throttle|ok|http\.status\s*=\s*(\d+)|responsetime\s*>\s*([\d.]+)|http\.url\s+CONTAINS\s+"([^"]*)"|annotation\.(\w+)\s*=\s*"([^"]*)"|AND|OR)/iy;
   const parts = [];
   let pos = 0;
   while (pos < text.length) {
@@ -118,7 +118,7 @@ function compileFilter(text) {
     parts.push(m);
     pos = re.lastIndex;
   }
-  return (s) => {
+  return (s, t) => {
     let result; let op = 'AND';
     for (const m of parts) {
       const tok = m[1].toUpperCase();
@@ -128,6 +128,7 @@ function compileFilter(text) {
       else if (m[3] !== undefined) v = s.Http.HttpStatus === Number(m[3]);
       else if (m[4] !== undefined) v = s.ResponseTime > Number(m[4]);
       else if (m[5] !== undefined) v = (s.Http.HttpURL ?? '').includes(m[5]);
+      else if (m[6] !== undefined) v = t.docs.some((d) => d.annotations?.[m[6]] === m[7]);
       else v = tok === 'FAULT' ? s.HasFault : tok === 'ERROR' ? s.HasError : tok === 'THROTTLE' ? s.HasThrottle : !s.HasFault && !s.HasError;
       result = result === undefined ? v : op === 'AND' ? result && v : result || v;
     }
@@ -197,7 +198,7 @@ createServer(async (req, res) => {
   if (req.method === 'POST' && url.pathname === '/TraceSummaries') {
     let match;
     try { match = compileFilter(body.FilterExpression ?? ''); } catch (err) { return json(res, 400, { __type: 'InvalidRequestException', Message: err.message }); }
-    const list = [...traces.values()].map(summary).filter((s) => s.StartTime >= body.StartTime && s.StartTime <= body.EndTime && match(s));
+    const list = [...traces.values()].map((t) => [summary(t), t]).filter(([s, t]) => s.StartTime >= body.StartTime && s.StartTime <= body.EndTime && match(s, t)).map(([s]) => s);
     return json(res, 200, { TraceSummaries: list, ApproximateTime: Date.now() / 1000, TracesProcessedCount: list.length });
   }
   if (req.method === 'POST' && url.pathname === '/Traces') {

@@ -111,7 +111,13 @@ export function App() {
           onOpen={(id) => go({ name: 'trace', id })}
         />
         {view.name === 'trace' && (
-          <TraceView id={view.id} live={live} pollMs={POLL_MS} onBack={() => go({ name: 'traces' })} />
+          <TraceView
+            id={view.id}
+            live={live}
+            pollMs={POLL_MS}
+            onBack={() => go({ name: 'traces' })}
+            onFindTraces={(q) => navigate({ view: { name: 'traces' }, filter: q })}
+          />
         )}
         {view.name === 'map' && (
           <ServiceMapView

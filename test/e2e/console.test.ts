@@ -200,6 +200,17 @@ describe('web console against the real daemon', { skip: existsSync(CHROMIUM) ? f
     assert.equal(await page.locator('tr.trace-row:focus').getAttribute('data-id'), fixtures.faultTraceId);
   });
 
+  it("finds the traces that share a segment's annotation", async () => {
+    await page.locator(`tr.trace-row[data-id="${fixtures.faultTraceId}"]`).click();
+    await page.locator('.wf-row', { hasText: 'orders-api' }).nth(1).click();
+    await page.locator('.details button', { hasText: 'traces with this' }).click();
+    await rowCount(page, 1);
+    assert.equal(await page.inputValue('input[name=filter]'), 'annotation.customer_tier = "gold"');
+    assert.equal(await page.locator('tr.trace-row').getAttribute('data-id'), fixtures.faultTraceId);
+    await page.click('button[aria-label="Clear filter"]');
+    await rowCount(page, 4);
+  });
+
   it('draws the service map with its nodes and edges, and opens a service\'s traces', async () => {
     await page.click('nav >> text=Service map');
     await page.locator('g.node[data-name="orders-api"]').waitFor();

@@ -1,12 +1,14 @@
 import type { ComponentChildren } from 'preact';
 import { HttpStatus, Marks } from '../components/marks.js';
+import { annotationFilter } from '../../../src/console/model/filter-text.js';
 import { formatDateTime, formatDuration } from '../../../src/console/model/format.js';
 import { withoutChildren, type ExceptionInfo, type WaterfallRow } from '../../../src/console/model/segment-tree.js';
 
 type Pairs = [string, unknown][];
 
 /** Everything a segment document says about one row, most useful first. */
-export function SegmentDetails({ row, traceStart }: { row: WaterfallRow; traceStart: number }) {
+export function SegmentDetails(props: { row: WaterfallRow; traceStart: number; onFindTraces: (filter: string) => void }) {
+  const { row, traceStart, onFindTraces } = props;
   const doc = row.doc;
   const request = doc.http?.request ?? {};
   const response = doc.http?.response ?? {};
@@ -65,7 +67,24 @@ export function SegmentDetails({ row, traceStart }: { row: WaterfallRow; traceSt
       )}
       {annotations.length > 0 && (
         <Section title="Annotations">
-          <Fields pairs={annotations} />
+          <dl class="fields">
+            {annotations.map(([key, value]) => {
+              const filter = annotationFilter(key, value);
+              return (
+                <div key={key} class="field">
+                  <dt>{key}</dt>
+                  <dd class="annotation">
+                    <span>{typeof value === 'object' ? JSON.stringify(value) : String(value)}</span>
+                    {filter !== undefined && (
+                      <button type="button" class="link small" title={filter} onClick={() => onFindTraces(filter)}>
+                        traces with this →
+                      </button>
+                    )}
+                  </dd>
+                </div>
+              );
+            })}
+          </dl>
         </Section>
       )}
       {metadata.length > 0 && (

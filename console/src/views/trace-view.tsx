@@ -13,10 +13,11 @@ export interface TraceViewProps {
   live: boolean;
   pollMs: number;
   onBack: () => void;
+  onFindTraces: (filter: string) => void;
 }
 
 /** One trace: header, the waterfall and the selected row's details. */
-export function TraceView({ id, live, pollMs, onBack }: TraceViewProps) {
+export function TraceView({ id, live, pollMs, onBack, onFindTraces }: TraceViewProps) {
   const load = useCallback((signal: AbortSignal) => getTrace(id, signal), [id]);
   const trace = usePoll<Trace | undefined>(load, id, { live, intervalMs: pollMs, active: true });
   const waterfall = useMemo(() => (trace.data === undefined ? undefined : buildWaterfall(trace.data)), [trace.data]);
@@ -90,7 +91,7 @@ export function TraceView({ id, live, pollMs, onBack }: TraceViewProps) {
       {waterfall !== undefined && rows.length > 0 && (
         <div class="trace-body">
           <WaterfallView waterfall={waterfall} selected={current?.key} onSelect={setSelected} />
-          {current !== undefined && <SegmentDetails row={current} traceStart={waterfall.start} />}
+          {current !== undefined && <SegmentDetails row={current} traceStart={waterfall.start} onFindTraces={onFindTraces} />}
         </div>
       )}
     </section>

@@ -25,3 +25,14 @@ export function edgeFilter(from: string, to: string): string {
   const quote = (name: string) => `"${name.replace(/["\\]/g, (c) => `\\${c}`)}"`;
   return `edge(${quote(from)}, ${quote(to)})`;
 }
+
+/**
+ * `annotation.key = value` for one annotation: strings quoted, numbers and booleans bare.
+ * Undefined for keys the grammar cannot name (annotation keys are letters, digits and `_`).
+ */
+export function annotationFilter(key: string, value: unknown): string | undefined {
+  if (!/^[A-Za-z0-9_]+$/.test(key)) return undefined;
+  if (typeof value === 'string') return `annotation.${key} = "${value.replace(/["\\]/g, (c) => `\\${c}`)}"`;
+  if ((typeof value === 'number' && Number.isFinite(value)) || typeof value === 'boolean') return `annotation.${key} = ${String(value)}`;
+  return undefined;
+}

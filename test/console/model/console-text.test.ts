@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { formatDuration, formatDurationShort, formatWhen, traceIdTime } from '../../../src/console/model/format.js';
-import { edgeFilter, errorPosition, serviceFilter } from '../../../src/console/model/filter-text.js';
+import { annotationFilter, edgeFilter, errorPosition, serviceFilter } from '../../../src/console/model/filter-text.js';
 import { formatHash, parseHash } from '../../../src/console/model/route.js';
 import { timeWindow } from '../../../src/console/model/time-range.js';
 
@@ -42,6 +42,11 @@ describe('console text', () => {
     assert.equal(serviceFilter('orders-api'), 'service("orders-api")');
     assert.equal(serviceFilter('say "hi"\\'), 'service("say \\"hi\\"\\\\")');
     assert.equal(edgeFilter('web', 'orders-api'), 'edge("web", "orders-api")');
+    assert.equal(annotationFilter('tier', 'gold'), 'annotation.tier = "gold"');
+    assert.equal(annotationFilter('items', 3), 'annotation.items = 3');
+    assert.equal(annotationFilter('vip', false), 'annotation.vip = false');
+    assert.equal(annotationFilter('bad key', 'x'), undefined);
+    assert.equal(annotationFilter('obj', { a: 1 }), undefined);
     assert.equal(errorPosition('FilterExpression: unexpected ">" at position 14: expected a number', 18), 14);
     assert.equal(errorPosition('position 99', 10), undefined);
     assert.equal(errorPosition('unknown keyword', 10), undefined);
