@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { formatHash, parseHash, type Location, type View } from '../../src/console/model/route.js';
 import { TIME_RANGES, isTimeRangeKey, type TimeRangeKey } from '../../src/console/model/time-range.js';
+import { KeyboardHelp } from './components/keyboard-help.js';
 import { TracesView } from './views/traces-view.js';
 import { TraceView } from './views/trace-view.js';
 import { ServiceMapView } from './views/service-map-view.js';
@@ -98,6 +99,7 @@ export function App() {
             <span class="live-dot" aria-hidden="true" />
             {live ? 'Live' : 'Paused'}
           </button>
+          <KeyboardHelp />
         </div>
       </header>
       <main class="content">
