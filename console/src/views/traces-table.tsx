@@ -132,7 +132,7 @@ export function TracesTable({ summaries, active, onOpen }: Props) {
                   <HttpStatus status={s.Http?.HttpStatus} />
                   <Marks fault={s.HasFault} error={s.HasError} throttle={s.HasThrottle} />
                 </td>
-                <td class="col-duration">
+                <td class="col-duration" title={`Response time ${formatDuration(s.ResponseTime)} · trace duration ${formatDuration(s.Duration)}`}>
                   <span class="duration-track" aria-hidden="true">
                     <span class="duration-bar" style={{ width: `${Math.max(4, ((time ?? 0) / maxTime) * 100)}%` }} />
                   </span>
