@@ -31,6 +31,8 @@ import { SummaryLog } from './telemetry/summary-log.js';
 import { createLocalBackend } from './local/local-backend.js';
 import { TelemetryReporter, type TelemetryIdentity, type TelemetrySend } from './telemetry/telemetry-reporter.js';
 import os from 'node:os';
+import { existsSync } from 'node:fs';
+import { builtConsoleDir, createConsoleRoute } from './console/console-route.js';
 
 export interface DaemonDeps {
   logger: Logger;
@@ -137,7 +139,7 @@ export class Daemon {
   }
 
   static async create(config: DaemonConfig, deps: DaemonDeps): Promise<Daemon> {
-    const backend = config.backend === 'local' ? await createLocalBackend(config, deps.logger) : await createAwsBackend(config, deps);
+    const backend = config.backend === 'local' ? await createLocalConsoleBackend(config, deps.logger) : await createAwsBackend(config, deps);
     return new Daemon(config, backend, deps.logger, deps.env);
   }
 
@@ -189,6 +191,22 @@ export class Daemon {
     await this.backend.close();
     this.logger.info({ counters: this.counters.snapshot() }, 'xrayd stopped');
   }
+}
+
+/** The local backend serves the X-Ray API and, at `/`, the web console built next to it. */
+async function createLocalConsoleBackend(config: DaemonConfig, logger: Logger): Promise<Backend> {
+  const local = await createLocalBackend(config, logger.child({ component: 'local' }));
+  const consoleDir = builtConsoleDir();
+  if (!existsSync(consoleDir)) logger.warn({ consoleDir }, 'web console not built (run npm run build); the X-Ray API is served without it');
+  return {
+    sink: local.sink,
+    routes: [...local.routes, createConsoleRoute(consoleDir)],
+    get describe() {
+      return local.describe; // live store numbers for /healthz
+    },
+    telemetrySend: (body) => local.telemetrySend(body),
+    close: () => local.close(),
+  };
 }
 
 async function createAwsBackend(config: DaemonConfig, { logger, env }: DaemonDeps): Promise<Backend> {
