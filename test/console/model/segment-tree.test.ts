@@ -1,8 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { buildWaterfall, withoutChildren } from '../../../src/console/model/segment-tree.js';
 import type { Trace } from '../../../src/console/model/xray-types.js';
+import { readCorpusSegment } from '../../helpers/corpus.js';
 
 const TRACE_ID = '1-5f29ab21-d4ebf299219a65bd5c31d6da';
 
@@ -104,7 +104,7 @@ describe('buildWaterfall', () => {
   });
 
   it('reads the Go SDK sample from the corpus', () => {
-    const text = readFileSync('/work/shared/corpus/segments/ddbSample.json', 'utf8');
+    const text = readCorpusSegment('ddbSample.json');
     const w = buildWaterfall({ Id: TRACE_ID, Segments: [{ Id: 'x', Document: text }] });
     assert.equal(w.rows[0]?.name, 'DDB');
     assert.equal(w.rows.length, 18);
