@@ -1,9 +1,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { LocalStoreSink } from '../../src/local/local-store-sink.js';
 import { TraceStore } from '../../src/local/store/trace-store.js';
 import { segment, traceId } from './segment-fixtures.js';
+import { readCorpusSegment } from '../helpers/corpus.js';
 
 describe('LocalStoreSink', () => {
   it('stores valid documents and returns the invalid ones as unprocessed', async () => {
@@ -23,7 +23,7 @@ describe('LocalStoreSink', () => {
 
   it('stores the real documents of the corpus, including a DynamoDB sample with 24 KB of subsegments', async () => {
     const store = new TraceStore({ maxSegments: 100, maxBytes: 1e6 });
-    const text = readFileSync('/work/shared/corpus/segments/ddbSample.json', 'utf8');
+    const text = readCorpusSegment('ddbSample.json');
     const outcome = await new LocalStoreSink(store).send([text]);
     assert.deepEqual(outcome, { status: 'success', unprocessed: [] });
     assert.equal(store.stats().bytes, Buffer.byteLength(text));

@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import type { SegmentDocument, TraceView } from '../../../src/local/trace-view.js';
+import { readCorpusSegment } from '../../helpers/corpus.js';
 
 /** Hand-written traces covering each keyword, plus the Go SDK DynamoDB sample from the corpus. */
 const T = 1700000000;
@@ -80,7 +80,7 @@ export const twoRoots = trace('1-6553f100-000000000000000000000005', [
   },
 ]);
 
-const ddbDoc = JSON.parse(readFileSync('/work/shared/corpus/segments/ddbSample.json', 'utf8')) as SegmentDocument;
+const ddbDoc = JSON.parse(readCorpusSegment('ddbSample.json')) as SegmentDocument;
 /** Go SDK sample: segment DDB, DynamoDB calls to xray_sample_table (ok) and does_not_exist (fault). */
 export const ddbSample = trace(ddbDoc.trace_id as string, [ddbDoc]);
 

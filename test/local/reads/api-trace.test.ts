@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { toApiTrace } from '../../../src/local/reads/api-trace.js';
 import type { SegmentDocument } from '../../../src/local/trace-view.js';
 import { T, TRACE_ID, backend, frontEnd, multiServiceTrace, payments } from './multi-service-trace.js';
+import { readCorpusSegment } from '../../helpers/corpus.js';
 
 test('stored documents come back verbatim as JSON text, ids as stored', () => {
   const trace = toApiTrace(multiServiceTrace());
@@ -84,7 +84,7 @@ test('an in-progress call yields an in-progress inferred segment', () => {
 });
 
 test('ddbSample: the stored document plus one inferred segment per DynamoDB table', () => {
-  const text = readFileSync('/work/shared/corpus/segments/ddbSample.json', 'utf8');
+  const text = readCorpusSegment('ddbSample.json');
   const doc = JSON.parse(text) as SegmentDocument;
   const trace = toApiTrace({ id: String(doc.trace_id), segments: [doc] });
   assert.equal(trace.Duration, 0.057);

@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { buildServiceGraph } from '../../../src/local/reads/service-graph.js';
 import type { HistogramEntry, ServiceNode, Statistics } from '../../../src/local/reads/api-types.js';
 import type { SegmentDocument } from '../../../src/local/trace-view.js';
 import { T, TRACE_ID, multiServiceTrace, okTrace } from './multi-service-trace.js';
+import { readCorpusSegment } from '../../helpers/corpus.js';
 
 /** Statistics for hand-written expectations; `time` is the total response time in seconds. */
 function stats(c: { ok?: number; throttle?: number; error?: number; fault?: number; time: number }): Statistics {
@@ -177,7 +177,7 @@ test('an in-progress segment is a node but not yet a counted request', () => {
 });
 
 test('ddbSample (Go SDK capture): DDB fed by the client, calling two DynamoDB tables', () => {
-  const doc = JSON.parse(readFileSync('/work/shared/corpus/segments/ddbSample.json', 'utf8')) as SegmentDocument;
+  const doc = JSON.parse(readCorpusSegment('ddbSample.json')) as SegmentDocument;
   const graph = buildServiceGraph([{ id: String(doc.trace_id), segments: [doc] }]);
   assert.deepStrictEqual(
     graph.map((n) => ({ id: n.ReferenceId, name: n.Name, type: n.Type, root: n.Root, edges: n.Edges.map((e) => e.ReferenceId) })),

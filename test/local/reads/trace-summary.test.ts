@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { summarizeTrace } from '../../../src/local/reads/trace-summary.js';
 import type { SegmentDocument, TraceView } from '../../../src/local/trace-view.js';
 import { BACKEND_ID, CARTS_ID, FRONT_END_ID, PAYMENTS_ID, T, TRACE_ID, multiServiceTrace } from './multi-service-trace.js';
+import { readCorpusSegment } from '../../helpers/corpus.js';
 
 test('summary of a multi-service trace: timing, flags, http and the entry point come from the root segment', () => {
   const s = summarizeTrace(multiServiceTrace());
@@ -150,7 +150,7 @@ test('malformed optional fields are ignored rather than crashing the summary', (
 });
 
 test('ddbSample (Go SDK capture): DDB entry point, two inferred tables, fault rooted in the PutItem call', () => {
-  const doc = JSON.parse(readFileSync('/work/shared/corpus/segments/ddbSample.json', 'utf8')) as SegmentDocument;
+  const doc = JSON.parse(readCorpusSegment('ddbSample.json')) as SegmentDocument;
   const s = summarizeTrace({ id: String(doc.trace_id), segments: [doc] });
   const ddb = { Name: 'DDB', Names: ['DDB'] };
   assert.equal(s.Id, '1-5f29ab21-d4ebf299219a65bd5c31d6da');

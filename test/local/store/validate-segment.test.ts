@@ -1,9 +1,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { parseSegment, traceIdEpoch } from '../../../src/local/store/validate-segment.js';
+import { readCorpusSegment } from '../../helpers/corpus.js';
 
-const corpus = (name: string): string => readFileSync(`/work/shared/corpus/segments/${name}`, 'utf8');
+const corpus = (name: string): string => readCorpusSegment(name);
 const base = { name: 'api', id: '70de5b6f19ff9a0a', trace_id: '1-581cf771-a006649127e371903a2de979', start_time: 1478293361.271 };
 
 function reason(doc: unknown): string {
