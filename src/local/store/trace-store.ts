@@ -1,59 +1,31 @@
 /**
  * The local backend's bounded, indexed trace store.
  *
- * Limits: at most `maxSegments` documents and `maxBytes` bytes of document JSON text. Past either,
- * whole traces are evicted, oldest first, where a trace's age is when its first document was stored
+ * Limits: at most `maxSegments` documents and `maxBytes` of estimated memory. Past either, whole
+ * traces are evicted, oldest first, where a trace's age is when its first document was stored
  * (documents of any age are accepted, so an old trace id arriving now is "new"). A trace that alone
  * exceeds a limit is evicted too: memory stays bounded whatever arrives. Evictions are counted.
- * The byte limit counts document text; the parsed objects take a small multiple of it on the heap.
+ * The memory estimate is 1.5x the documents' JSON text plus 500 bytes per document (measured
+ * heap use of parsed documents, index entries included, from 300-byte to 8 KB documents).
  *
- * Indexes: by trace id (a Map; a FIFO of ids gives the eviction order), by trace-id time and by event time
- * (sorted, for newest-first range walks), and by segment name (service).
+ * Indexes: by trace id (a Map; a FIFO of ids gives the eviction order), by trace-id time and by
+ * event time (sorted, for newest-first range walks), and by segment name (service).
  */
 import type { SegmentDocument, TraceView } from '../trace-view.js';
+import type { RangeQuery, StoreInput, StoreJournal, StoreStats, TraceStoreOptions } from './store-types.js';
 import { Deque } from '../../pipeline/deque.js';
 import { stringifyDeep } from '../reads/stringify-deep.js';
 import { TimeIndex } from './time-index.js';
 import { TraceEntry } from './trace-entry.js';
 
+/** Heap estimate of stored documents: text bytes x TEXT_FACTOR + PER_DOCUMENT_BYTES each. */
+const TEXT_FACTOR = 1.5;
+const PER_DOCUMENT_BYTES = 500;
+
 /** Traces spanning more than this (seconds) are indexed aside for event-time queries. */
 const LONG_SPAN_S = 3600;
 
-export interface TraceStoreOptions {
-  maxSegments: number;
-  maxBytes: number;
-}
-
-/** Where accepted documents are written (the persistence log); absent = memory only. */
-export interface StoreJournal {
-  append(texts: readonly string[]): void;
-  /** Called after each batch; may rewrite the log from the live documents. */
-  afterBatch(liveBytes: number, liveTexts: () => Iterable<string>): void;
-}
-
-export interface StoreStats {
-  traces: number;
-  segments: number;
-  bytes: number;
-  evictedTraces: number;
-  evictedSegments: number;
-}
-
-export type TimeRangeType = 'TraceId' | 'Event';
-
-export interface RangeQuery {
-  startTime: number;
-  endTime: number;
-  by: TimeRangeType;
-  /** Resume after this (time, id): only older entries are returned. */
-  before?: { time: number; id: string };
-}
-
-export interface StoreInput {
-  doc: SegmentDocument;
-  /** The document's JSON text as received (journaled and measured). */
-  text: string;
-}
+export type { RangeQuery, StoreInput, StoreJournal, StoreStats, TimeRangeType, TraceStoreOptions } from './store-types.js';
 
 export class TraceStore {
   private readonly traces = new Map<string, TraceEntry>();
@@ -141,8 +113,12 @@ export class TraceStore {
     if (set.size === 0) this.byService.delete(name);
   }
 
+  private estimatedMemory(): number {
+    return this.byteCount * TEXT_FACTOR + this.segmentCount * PER_DOCUMENT_BYTES;
+  }
+
   private evict(): void {
-    while (this.segmentCount > this.options.maxSegments || this.byteCount > this.options.maxBytes) {
+    while (this.segmentCount > this.options.maxSegments || this.estimatedMemory() > this.options.maxBytes) {
       const oldest = this.arrival.shift();
       if (oldest === undefined) return;
       this.remove(oldest);
@@ -222,6 +198,7 @@ export class TraceStore {
       traces: this.traces.size,
       segments: this.segmentCount,
       bytes: this.byteCount,
+      estimatedMemoryBytes: Math.round(this.estimatedMemory()),
       evictedTraces: this.evictedTraces,
       evictedSegments: this.evictedSegments,
     };

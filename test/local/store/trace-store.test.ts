@@ -41,19 +41,23 @@ describe('TraceStore', () => {
     assert.equal(store.has(ids[0]), false);
     assert.equal(store.has(ids[1]), true);
     assert.equal(store.has(ids[2]), true);
-    assert.deepEqual(store.stats(), { traces: 2, segments: 4, bytes: store.stats().bytes, evictedTraces: 1, evictedSegments: 2 });
+    const { traces, segments, evictedTraces, evictedSegments } = store.stats();
+    assert.deepEqual({ traces, segments, evictedTraces, evictedSegments }, { traces: 2, segments: 4, evictedTraces: 1, evictedSegments: 2 });
   });
 
-  it('evicts past the byte limit, oldest first, even a trace that alone is too big', () => {
+  it('evicts past the memory limit, oldest first, even a trace that alone is too big', () => {
     const doc = (tid: string) => segment({ trace_id: tid, metadata: { m: { pad: 'x'.repeat(400) } } });
     const size = JSON.stringify(doc(traceId(1))).length;
-    const store = new TraceStore({ maxSegments: 100, maxBytes: size * 2 + 10 });
+    // The estimate per document: 1.5x its JSON text plus 500 bytes. Room for two such documents:
+    const limit = 2 * (size * 1.5 + 500) + 10;
+    const store = new TraceStore({ maxSegments: 100, maxBytes: limit });
     const a = traceId(1_700_000_001), b = traceId(1_700_000_002), c = traceId(1_700_000_003);
     store.putMany([input(doc(a))]);
     store.putMany([input(doc(b))]);
     store.putMany([input(doc(c))]);
     assert.deepEqual([store.has(a), store.has(b), store.has(c)], [false, true, true]);
-    assert.ok(store.stats().bytes <= size * 2 + 10);
+    assert.ok(store.stats().estimatedMemoryBytes <= limit);
+    assert.equal(store.stats().bytes, 2 * size);
     const huge = segment({ trace_id: traceId(1_700_000_004), metadata: { m: { pad: 'x'.repeat(size * 3) } } });
     store.putMany([input(huge)]);
     assert.equal(store.stats().traces, 0);
