@@ -105,7 +105,7 @@ function summary(t) {
 
 class FilterError extends Error {}
 function compileFilter(text) {
-  const re = /\s*(service\("([^"]*)"\)|fault|error|throttle|ok|http\.status\s*=\s*(\d+)|responsetime\s*>\s*([\d.]+)|http\.url\s+CONTAINS\s+"([^"]*)"|annotation\.(\w+)\s*=\s*"([^"]*)"|AND|OR)/iy;
+  const re = /\s*(service\("([^"]*)"\)|fault|error|throttle|ok|http\.status\s*=\s*(\d+)|responsetime\s*>\s*([\d.]+)|http\.url\s+CONTAINS\s+"([^"]*)"|annotation\.(\w+)\s*=\s*"([^"]*)"|edge\("([^"]*)",\s*"([^"]*)"\)|AND|OR)/iy;
   const parts = [];
   let pos = 0;
   while (pos < text.length) {
@@ -129,6 +129,7 @@ function compileFilter(text) {
       else if (m[4] !== undefined) v = s.ResponseTime > Number(m[4]);
       else if (m[5] !== undefined) v = (s.Http.HttpURL ?? '').includes(m[5]);
       else if (m[6] !== undefined) v = t.docs.some((d) => d.annotations?.[m[6]] === m[7]);
+      else if (m[8] !== undefined) v = s.ServiceIds.some((x) => x.Name === m[8]) && s.ServiceIds.some((x) => x.Name === m[9]);
       else v = tok === 'FAULT' ? s.HasFault : tok === 'ERROR' ? s.HasError : tok === 'THROTTLE' ? s.HasThrottle : !s.HasFault && !s.HasError;
       result = result === undefined ? v : op === 'AND' ? result && v : result || v;
     }

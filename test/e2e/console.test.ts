@@ -229,6 +229,19 @@ describe('web console against the real daemon', { skip: existsSync(CHROMIUM) ? f
     assert.equal(await page.locator('tr.trace-row').getAttribute('data-id'), fixtures.faultTraceId);
   });
 
+  it('opens the traces through a selected edge, from the keyboard', async () => {
+    await page.click('nav >> text=Service map');
+    const label = page.locator('g.edge .edge-label[aria-label^="Calls from web-frontend to orders-api"]');
+    await label.focus();
+    await page.keyboard.press('Enter');
+    assert.match(await page.locator('.node-panel').innerText(), /edge[\s\S]*web-frontend → orders-api[\s\S]*1\s*requests/i);
+    await page.locator('.node-panel button.primary').focus();
+    await page.keyboard.press('Enter');
+    await rowCount(page, 1);
+    assert.equal(await page.inputValue('input[name=filter]'), 'edge("web-frontend", "orders-api")');
+    assert.equal(await page.locator('tr.trace-row').getAttribute('data-id'), fixtures.faultTraceId);
+  });
+
   it('raised no script errors', () => {
     assert.deepEqual(pageErrors, []);
   });

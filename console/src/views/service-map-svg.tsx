@@ -64,7 +64,7 @@ function EdgeShape(props: { edge: MapEdge; selected: boolean; dimmed: boolean; o
       <g
         class="edge-label"
         transform={`translate(${edge.labelX},${edge.labelY})`}
-        tabIndex={0}
+        tabindex={0}
         role="button"
         aria-pressed={selected}
         aria-label={`Calls from ${edge.from.service.Name ?? 'client'} to ${edge.to.service.Name ?? ''}: ${label}`}
@@ -103,7 +103,7 @@ function NodeShape(props: { node: MapNode; selected: boolean; dimmed: boolean; o
     <g
       class={`node health-${health}${selected ? ' selected' : ''}${dimmed ? ' dimmed' : ''}${isClient ? ' client' : ''}`}
       transform={`translate(${node.x},${node.y})`}
-      tabIndex={0}
+      tabindex={0}
       role="button"
       aria-pressed={selected}
       aria-label={`${name}${type === '' ? '' : `, ${type}`}: ${stats.total} requests, ${stats.fault} faults, ${stats.error + stats.throttle} errors`}
