@@ -25,6 +25,8 @@ export interface BenchOptions {
   profileDir: string | undefined;
   /** Extra daemon flags (e.g. `-m 50`). */
   daemonArgs: string[];
+  /** Extra node flags for the daemon process (e.g. `--max-semi-space-size=2`). */
+  nodeArgs: string[];
   out: string;
 }
 
@@ -42,12 +44,13 @@ const DEFAULTS: BenchOptions = {
   queries: 30,
   profileDir: undefined,
   daemonArgs: [],
+  nodeArgs: [],
   out: 'bench/results/latest.json',
 };
 
 export const USAGE = `npm run bench -- [--rates=5000,20000,50000,100000] [--seconds=3] [--bytes=600]
   [--senders=2] [--sockets=2] [--skip-bare] [--no-relay] [--no-local] [--local-traces=100000]
-  [--local-rate=40000] [--queries=30] [--profile=DIR] [--daemon-args="-m 50"] [--out=FILE]
+  [--local-rate=40000] [--queries=30] [--profile=DIR] [--daemon-args="-m 50"] [--node-args="--max-semi-space-size=2"] [--out=FILE]
   (each also as BENCH_<NAME> in the environment, e.g. BENCH_RATES=5000,20000)`;
 
 export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptions {
@@ -80,6 +83,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
       case 'queries': o.queries = Math.round(num(key, v)); break;
       case 'profile': o.profileDir = v; break;
       case 'daemon-args': o.daemonArgs = v.split(/\s+/).filter(Boolean); break;
+      case 'node-args': o.nodeArgs = v.split(/\s+/).filter(Boolean); break;
       case 'out': o.out = v; break;
       case 'help': throw new Error(USAGE);
       default: throw new Error(`unknown option --${key}\n${USAGE}`);
