@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { DaemonProcess } from '../test/helpers/daemon-process.js';
 import { testAwsEnv } from '../test/helpers/sigv4-verify.js';
@@ -24,9 +25,13 @@ export interface RelayRow {
   latencyMs: SinkReport['latencyMs'];
   /** Throughput the daemon delivered, segments per second of offering. */
   deliveredRate: number;
-  bare?: { received: number; lossPct: number; recvBufferBytes: number };
+  bare?: { received: number; lossPct: number; recvBufferBytes: number; cpuMicrosPerDatagram: number };
   ratioToBare?: number;
   profile?: string;
+  /** The sink's CPU while this rate ran (it must stay cheap next to the daemon). */
+  sinkCpuPct: number;
+  /** 1-minute load average before and after: other work on the machine skews every number. */
+  loadAverage: number[];
 }
 
 interface Health {
@@ -73,6 +78,8 @@ export async function benchDaemonRate(rate: number, opts: BenchOptions, gens: Ge
     const sampler = new RssSampler(pid);
     sampler.start();
     const cpu0 = cpuMicros(pid);
+    const sinkCpu0 = cpuMicros(sink.pid);
+    const load0 = os.loadavg()[0];
     const offered = await gens.offer({ port: daemon.udpPort, rate, seconds: opts.seconds, tag, bytes: opts.bytes, variants: VARIANTS, sockets: opts.sockets });
     const h = await settled(
       health,
@@ -85,6 +92,7 @@ export async function benchDaemonRate(rate: number, opts: BenchOptions, gens: Ge
       15_000,
     );
     const cpu1 = cpuMicros(pid);
+    const sinkCpuPct = (100 * (cpuMicros(sink.pid) - sinkCpu0)) / 1000 / offered.elapsedMs;
     const busyMs = offered.elapsedMs;
     const peakKiB = Math.max(sampler.stop(), hwmReset ? statusKiB(pid, 'VmHWM') : 0);
     const report = (await sink.request({ cmd: 'report' }, 'report')).report as SinkReport;
@@ -104,6 +112,8 @@ export async function benchDaemonRate(rate: number, opts: BenchOptions, gens: Ge
       latencyMs: report.latencyMs,
       deliveredRate: report.distinct / (busyMs / 1000),
       profile,
+      sinkCpuPct,
+      loadAverage: [load0, os.loadavg()[0]],
     };
   } finally {
     await daemon.stop();
@@ -111,10 +121,11 @@ export async function benchDaemonRate(rate: number, opts: BenchOptions, gens: Ge
 }
 
 /** The same offered load at a bare counting socket: what Node + the kernel can take at all. */
-export async function benchBare(rate: number, opts: BenchOptions, gens: Generators, counter: BenchChild, port: number): Promise<{ received: number; sent: number }> {
+export async function benchBare(rate: number, opts: BenchOptions, gens: Generators, counter: BenchChild, port: number): Promise<{ received: number; sent: number; cpuMicrosPerDatagram: number }> {
   await counter.request({ cmd: 'reset' }, 'reset-done');
+  const cpu0 = cpuMicros(counter.pid);
   const offered = await gens.offer({ port, rate, seconds: opts.seconds, tag: 0, bytes: opts.bytes, variants: VARIANTS, sockets: opts.sockets });
   const count = async () => (await counter.request({ cmd: 'count' }, 'count')).count as number;
   const received = await settled(count, (a, b) => a === b, 300, 10_000);
-  return { received, sent: offered.sent };
+  return { received, sent: offered.sent, cpuMicrosPerDatagram: (cpuMicros(counter.pid) - cpu0) / Math.max(1, received) };
 }

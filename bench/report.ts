@@ -11,7 +11,7 @@ export interface TargetCheck {
 const fmt = (n: number, digits = 0) => (Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : 'n/a');
 
 export function relayTable(rows: RelayRow[]): string {
-  const header = ['offered/s', 'achieved/s', 'sent', 'daemon recv', 'delivered', 'loss %', 'spill', 'CPU µs/seg', 'CPU %', 'peak RSS MB', 'p50 ms', 'p99 ms', 'bare recv', 'bare loss %', 'vs bare'];
+  const header = ['offered/s', 'achieved/s', 'sent', 'daemon recv', 'delivered', 'loss %', 'spill', 'CPU µs/seg', 'CPU %', 'sink CPU %', 'load avg', 'peak RSS MB', 'p50 ms', 'p99 ms', 'bare recv', 'bare loss %', 'bare CPU µs', 'vs bare'];
   const lines = rows.map((r) => [
     fmt(r.rate),
     fmt(r.offered.achievedRate),
@@ -22,11 +22,14 @@ export function relayTable(rows: RelayRow[]): string {
     fmt(r.spillover),
     fmt(r.cpuMicrosPerSegment, 1),
     fmt(r.cpuPct),
+    fmt(r.sinkCpuPct),
+    fmt(r.loadAverage[0], 1),
     fmt(r.peakRssMB, 1),
     fmt(r.latencyMs.p50, 1),
     fmt(r.latencyMs.p99, 1),
     r.bare ? fmt(r.bare.received) : '-',
     r.bare ? fmt(r.bare.lossPct, 2) : '-',
+    r.bare ? fmt(r.bare.cpuMicrosPerDatagram, 1) : '-',
     r.ratioToBare !== undefined ? fmt(r.ratioToBare, 3) : '-',
   ]);
   return markdown(header, lines);

@@ -33,7 +33,7 @@ async function main(): Promise<void> {
           if (bare) {
             log(`bare socket at ${rate}/s`);
             const b = await benchBare(rate, opts, gens, bare.child, bare.ready.port as number);
-            row.bare = { received: b.received, lossPct: b.sent ? (100 * (b.sent - b.received)) / b.sent : 0, recvBufferBytes: bare.ready.recvBufferBytes as number };
+            row.bare = { received: b.received, lossPct: b.sent ? (100 * (b.sent - b.received)) / b.sent : 0, recvBufferBytes: bare.ready.recvBufferBytes as number, cpuMicrosPerDatagram: b.cpuMicrosPerDatagram };
             // throughput relative to the bare socket's under the same offered load
             row.ratioToBare = b.received ? row.delivered / row.offered.sent / (b.received / b.sent) : NaN;
           }
