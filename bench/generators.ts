@@ -9,8 +9,18 @@ export interface Offered {
   elapsedMs: number;
 }
 
+export type OfferJob = Omit<GeneratorJob, 'sender' | 'rate'> & { rate: number };
+
+/** Something that offers UDP load: the Node generator processes or the native one. */
+export interface LoadSource {
+  readonly count: number;
+  capacityPerSender(rate: number, seconds: number): number;
+  offer(job: OfferJob): Promise<Offered>;
+  stop(): Promise<void>;
+}
+
 /** A pool of generator processes that together offer one rate (split evenly) to a UDP port. */
-export class Generators {
+export class Generators implements LoadSource {
   private constructor(private readonly children: BenchChild[]) {}
 
   static async start(n: number): Promise<Generators> {
@@ -27,7 +37,7 @@ export class Generators {
     return Math.floor((rate / this.children.length) * seconds) + 1;
   }
 
-  async offer(job: Omit<GeneratorJob, 'sender' | 'rate'> & { rate: number }): Promise<Offered> {
+  async offer(job: OfferJob): Promise<Offered> {
     const share = job.rate / this.children.length;
     const results = await Promise.all(
       this.children.map((c, sender) => c.request({ cmd: 'run', job: { ...job, rate: share, sender } }, 'done').then((m) => m.result as GeneratorResult)),

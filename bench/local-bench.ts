@@ -1,5 +1,5 @@
 import { DaemonProcess } from '../test/helpers/daemon-process.js';
-import type { Generators } from './generators.js';
+import type { LoadSource } from './generators.js';
 import type { BenchOptions } from './options.js';
 import { cpuMicros, statusKiB } from './proc-stats.js';
 
@@ -40,7 +40,7 @@ async function post(port: number, path: string, body: unknown): Promise<{ status
   return { status: res.status, json: (await res.json()) as Record<string, unknown> };
 }
 
-export async function benchLocal(opts: BenchOptions, gens: Generators): Promise<LocalResult | { unavailable: string }> {
+export async function benchLocal(opts: BenchOptions, gens: LoadSource): Promise<LocalResult | { unavailable: string }> {
   const daemon = await DaemonProcess.start(['--backend', 'local', '-l', 'info', ...opts.daemonArgs]);
   try {
     const health = async () => (await daemon.getJson('/healthz')).body as LocalHealth;

@@ -12,6 +12,8 @@ export interface BenchOptions {
   /** Generator processes and sockets per process. */
   senders: number;
   sockets: number;
+  /** `native` (C, sendmmsg; compiled with cc, Node fallback) or `node`. */
+  generator: 'native' | 'node';
   /** Skip the bare-socket comparison. */
   skipBare: boolean;
   /** Relay (aws backend at a local sink) part. */
@@ -36,6 +38,7 @@ const DEFAULTS: BenchOptions = {
   bytes: 600,
   senders: 2,
   sockets: 2,
+  generator: 'native',
   skipBare: false,
   relay: true,
   local: true,
@@ -49,7 +52,7 @@ const DEFAULTS: BenchOptions = {
 };
 
 export const USAGE = `npm run bench -- [--rates=5000,20000,50000,100000] [--seconds=3] [--bytes=600]
-  [--senders=2] [--sockets=2] [--skip-bare] [--no-relay] [--no-local] [--local-traces=100000]
+  [--generator=native|node] [--senders=2] [--sockets=2] [--skip-bare] [--no-relay] [--no-local] [--local-traces=100000]
   [--local-rate=40000] [--queries=30] [--profile=DIR] [--daemon-args="-m 50"] [--node-args="--max-semi-space-size=2"] [--out=FILE]
   (each also as BENCH_<NAME> in the environment, e.g. BENCH_RATES=5000,20000)`;
 
@@ -75,6 +78,10 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
       case 'bytes': o.bytes = num(key, v); break;
       case 'senders': o.senders = Math.round(num(key, v)); break;
       case 'sockets': o.sockets = Math.round(num(key, v)); break;
+      case 'generator':
+        if (v !== 'native' && v !== 'node') throw new Error(`--generator must be native or node, got ${v}`);
+        o.generator = v;
+        break;
       case 'skip-bare': o.skipBare = bool(v); break;
       case 'relay': o.relay = bool(v); break;
       case 'local': o.local = bool(v); break;

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { DaemonProcess } from '../test/helpers/daemon-process.js';
 import { testAwsEnv } from '../test/helpers/sigv4-verify.js';
 import { BenchChild } from './child.js';
-import type { Generators, Offered } from './generators.js';
+import type { LoadSource, Offered } from './generators.js';
 import type { BenchOptions } from './options.js';
 import { cpuMicros, resetPeakRss, RssSampler, statusKiB } from './proc-stats.js';
 import type { SinkReport } from './sink-server.js';
@@ -58,7 +58,7 @@ async function settled<T>(read: () => Promise<T>, same: (a: T, b: T) => boolean,
   return last;
 }
 
-export async function benchDaemonRate(rate: number, opts: BenchOptions, gens: Generators, sink: BenchChild, sinkPort: number): Promise<RelayRow> {
+export async function benchDaemonRate(rate: number, opts: BenchOptions, gens: LoadSource, sink: BenchChild, sinkPort: number): Promise<RelayRow> {
   const env: NodeJS.ProcessEnv = { ...testAwsEnv() };
   let profile: string | undefined;
   let nodeArgs = [...opts.nodeArgs];
@@ -121,7 +121,7 @@ export async function benchDaemonRate(rate: number, opts: BenchOptions, gens: Ge
 }
 
 /** The same offered load at a bare counting socket: what Node + the kernel can take at all. */
-export async function benchBare(rate: number, opts: BenchOptions, gens: Generators, counter: BenchChild, port: number): Promise<{ received: number; sent: number; cpuMicrosPerDatagram: number }> {
+export async function benchBare(rate: number, opts: BenchOptions, gens: LoadSource, counter: BenchChild, port: number): Promise<{ received: number; sent: number; cpuMicrosPerDatagram: number }> {
   await counter.request({ cmd: 'reset' }, 'reset-done');
   const cpu0 = cpuMicros(counter.pid);
   const offered = await gens.offer({ port, rate, seconds: opts.seconds, tag: 0, bytes: opts.bytes, variants: VARIANTS, sockets: opts.sockets });

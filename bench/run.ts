@@ -2,10 +2,12 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { BenchChild } from './child.js';
-import { Generators } from './generators.js';
+import { Generators, type LoadSource } from './generators.js';
+import { NativeGenerators } from './native-generators.js';
 import { benchLocal, type LocalResult } from './local-bench.js';
 import { parseOptions } from './options.js';
 import { benchBare, benchDaemonRate, type RelayRow } from './relay-bench.js';
+import { calibrate } from './calibrate.js';
 import { checkTargets, localTable, relayTable, targetsTable } from './report.js';
 
 /**
@@ -18,7 +20,12 @@ async function main(): Promise<void> {
   const opts = parseOptions(process.argv.slice(2), process.env);
   const started = Date.now();
   const log = (s: string) => process.stderr.write(`[bench ${((Date.now() - started) / 1000).toFixed(1)}s] ${s}\n`);
-  const gens = await Generators.start(opts.senders);
+  const calibration = calibrate();
+  log(`calibration: native SHA-256 ${calibration.sha256MBps.toFixed(0)} MB/s, JS loop ${calibration.jsLoopMops.toFixed(0)} M iterations/s, load average ${os.loadavg()[0].toFixed(1)}`);
+  const native = opts.generator === 'native' ? await NativeGenerators.build(opts.senders) : undefined;
+  if (opts.generator === 'native' && !native) log('no C compiler: falling back to the Node generator');
+  const gens: LoadSource = native ?? (await Generators.start(opts.senders));
+  const generatorName = native ? 'native (C, sendmmsg)' : 'Node';
   const rows: RelayRow[] = [];
   let local: LocalResult | undefined;
   let localNote: string | undefined;
@@ -61,16 +68,16 @@ async function main(): Promise<void> {
   }
 
   const checks = checkTargets(rows, local);
-  const machine = `${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown'}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}, Node ${process.version}`;
+  const machine = `${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown'}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}, Node ${process.version}; calibration: native SHA-256 ${calibration.sha256MBps.toFixed(0)} MB/s, JS loop ${calibration.jsLoopMops.toFixed(0)} M/s`;
   const out = [`## xrayd benchmark (${new Date().toISOString()})`, '', machine, ''];
-  if (rows.length) out.push(`Relay (aws backend at a local sink), ${opts.bytes}-byte datagrams, ${opts.seconds} s per rate, ${opts.senders} generator processes:`, '', relayTable(rows), '');
+  if (rows.length) out.push(`Relay (aws backend at a local sink), ${opts.bytes}-byte datagrams, ${opts.seconds} s per rate, ${opts.senders} ${generatorName} generator processes:`, '', relayTable(rows), '');
   if (local) out.push(localTable(local), '');
   if (localNote) out.push(`Local backend: ${localNote}`, '');
   out.push(targetsTable(checks), '');
   process.stdout.write(out.join('\n'));
   const file = path.resolve(opts.out);
   mkdirSync(path.dirname(file), { recursive: true });
-  writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), machine, options: opts, relay: rows, local, localNote, targets: checks }, null, 2));
+  writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), machine, calibration, generator: generatorName, options: opts, relay: rows, local, localNote, targets: checks }, null, 2));
   log(`wrote ${file} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
 }
 
