@@ -44,11 +44,8 @@ export class NativeGenerators implements LoadSource {
       file,
       Buffer.concat(
         templates.flatMap((t) => {
-          const header = Buffer.alloc(16);
-          header.writeUInt32LE(t.datagram.length, 0);
-          header.writeUInt32LE(t.idOffset, 4);
-          header.writeUInt32LE(t.traceOffset, 8);
-          header.writeUInt32LE(t.stampOffset, 12);
+          const header = Buffer.alloc(24);
+          [t.datagram.length, t.idOffset, t.traceOffset, t.stampOffset, t.startOffset, t.endOffset].forEach((v, i) => header.writeUInt32LE(v, i * 4));
           return [header, t.datagram];
         }),
       ),

@@ -22,6 +22,8 @@ export interface BenchOptions {
   local: boolean;
   localTraces: number;
   localRate: number;
+  /** Rate used to fill the store up to localTraces (one the daemon keeps up with). */
+  localFillRate: number;
   queries: number;
   /** Write a CPU profile of the daemon per rate into this directory. */
   profileDir: string | undefined;
@@ -44,7 +46,8 @@ const DEFAULTS: BenchOptions = {
   local: true,
   localTraces: 100_000,
   localRate: 40_000,
-  queries: 30,
+  localFillRate: 8_000,
+  queries: 50,
   profileDir: undefined,
   daemonArgs: [],
   nodeArgs: [],
@@ -53,7 +56,7 @@ const DEFAULTS: BenchOptions = {
 
 export const USAGE = `npm run bench -- [--rates=5000,20000,50000,100000] [--seconds=3] [--bytes=600]
   [--generator=native|node] [--senders=2] [--sockets=2] [--skip-bare] [--no-relay] [--no-local] [--local-traces=100000]
-  [--local-rate=40000] [--queries=30] [--profile=DIR] [--daemon-args="-m 50"] [--node-args="--max-semi-space-size=2"] [--out=FILE]
+  [--local-rate=40000] [--local-fill-rate=8000] [--queries=50] [--profile=DIR] [--daemon-args="-m 50"] [--node-args="--max-semi-space-size=2"] [--out=FILE]
   (each also as BENCH_<NAME> in the environment, e.g. BENCH_RATES=5000,20000)`;
 
 export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptions {
@@ -87,6 +90,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
       case 'local': o.local = bool(v); break;
       case 'local-traces': o.localTraces = Math.round(num(key, v)); break;
       case 'local-rate': o.localRate = num(key, v); break;
+      case 'local-fill-rate': o.localFillRate = num(key, v); break;
       case 'queries': o.queries = Math.round(num(key, v)); break;
       case 'profile': o.profileDir = v; break;
       case 'daemon-args': o.daemonArgs = v.split(/\s+/).filter(Boolean); break;

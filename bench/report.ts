@@ -37,10 +37,11 @@ export function relayTable(rows: RelayRow[]): string {
 
 export function localTable(l: LocalResult): string {
   const lines: string[][] = [
-    ['ingest', `${fmt(l.ingest.stored)} segments stored of ${fmt(l.ingest.sent)} sent in ${fmt(l.ingest.seconds, 2)} s`, `${fmt(l.ingest.rate)} segments/s`],
+    ['ingest', `offered ${fmt(l.ingest.offeredRate)}/s: ${fmt(l.ingest.stored)} of ${fmt(l.ingest.sent)} stored in ${fmt(l.ingest.seconds, 2)} s, ${fmt(l.ingest.cpuMicrosPerSegment, 1)} µs CPU/segment`, `${fmt(l.ingest.rate)} segments/s`],
+    ['store', `${fmt(l.traces)} traces (one segment each)`, `RSS ${fmt(l.ingest.rssMB, 1)} MB`],
     ...l.queries.map((q) => [
       `GetTraceSummaries ${q.filter ? `\`${q.filter}\`` : '(no filter)'}`,
-      `${q.runs} runs, first page ${fmt(q.firstPageTraces)} traces, ${fmt(q.tracesProcessed)} processed`,
+      `${q.runs} runs, first page ${fmt(q.firstPageTraces)} traces, ${fmt(q.tracesProcessed)} processed; all pages: ${fmt(q.fullScan.pages)} pages, ${fmt(q.fullScan.traces)} traces, ${fmt(q.fullScan.ms)} ms`,
       `p50 ${fmt(q.p50Ms, 1)} ms, p99 ${fmt(q.p99Ms, 1)} ms`,
     ]),
   ];

@@ -15,7 +15,15 @@ export interface Template {
   idOffset: number;
   traceOffset: number;
   stampOffset: number;
+  /** `start_time` and `end_time`: 17 characters each (`1764222000.123456`), rewritten per datagram. */
+  startOffset: number;
+  endOffset: number;
 }
+
+/** Width of an epoch-seconds time with 6 decimals (10 integer digits until the year 2286). */
+export const TIME_WIDTH = 17;
+/** Every segment lasts this long: start = send time - DURATION. */
+export const DURATION_MICROS = 50_000;
 
 /** How a segment id encodes where it came from: 2 hex run tag, 2 hex sender, 12 hex sequence. */
 export function segmentId(tag: number, sender: number, seq: number): string {
@@ -43,8 +51,8 @@ export function buildTemplates(variants: number, targetBytes: number, epochSecon
       name: `svc-${v % 10}`,
       id: 'I'.repeat(16),
       trace_id: `1-${hex(Math.floor(epochSeconds), 8)}-${'R'.repeat(24)}`,
-      start_time: Number((epochSeconds - 0.05).toFixed(6)),
-      end_time: Number(epochSeconds.toFixed(6)),
+      start_time: 'S'.repeat(TIME_WIDTH),
+      end_time: 'E'.repeat(TIME_WIDTH),
       origin: 'AWS::EC2::Instance',
       http: {
         request: { method: v % 3 === 0 ? 'POST' : 'GET', url: `https://bench.example.com/api/v1/items/${v}`, client_ip: '10.0.0.1', user_agent: 'bench/1.0' },
@@ -55,16 +63,20 @@ export function buildTemplates(variants: number, targetBytes: number, epochSecon
       annotations: { tier: v % 2 === 0 ? 'gold' : 'silver', shard: v },
       metadata: { bench: { bench_t: 'T'.repeat(16), pad: '' } },
     };
-    let text = HEADER + JSON.stringify(doc);
+    // the time slots are numbers in the document: drop the quotes around their placeholders
+    const render = () => (HEADER + JSON.stringify(doc)).replace(`"${'S'.repeat(TIME_WIDTH)}"`, (epochSeconds - 0.05).toFixed(6)).replace(`"${'E'.repeat(TIME_WIDTH)}"`, epochSeconds.toFixed(6));
+    let text = render();
     const padBy = Math.max(0, targetBytes - Buffer.byteLength(text));
     doc.metadata.bench.pad = 'p'.repeat(padBy);
-    text = HEADER + JSON.stringify(doc);
+    text = render();
     const datagram = Buffer.from(text);
     out.push({
       datagram,
       idOffset: text.indexOf(ID_KEY + 'I') + ID_KEY.length,
       traceOffset: text.indexOf('R'.repeat(24)),
       stampOffset: text.indexOf(STAMP_KEY) + STAMP_KEY.length,
+      startOffset: text.indexOf('"start_time":') + '"start_time":'.length,
+      endOffset: text.indexOf('"end_time":') + '"end_time":'.length,
     });
   }
   return out;
@@ -92,6 +104,21 @@ export function readHex(buf: Buffer, offset: number, width: number): number {
   return n;
 }
 
+/** Writes epoch microseconds as `SSSSSSSSSS.uuuuuu` at `offset`. */
+export function writeTime(buf: Buffer, offset: number, micros: number): void {
+  let n = Math.floor(micros);
+  for (let i = offset + TIME_WIDTH - 1; i >= offset; i--) {
+    if (i === offset + 10) {
+      buf[i] = 0x2e;
+      continue;
+    }
+    buf[i] = 0x30 + (n % 10);
+    n = Math.floor(n / 10);
+  }
+}
+
+const WALL_ORIGIN_MICROS = (performance.timeOrigin + performance.now()) * 1000 - nowMicros();
+
 /** A datagram from template `t`: a copy with id, trace id and send time filled in. */
 export function stamp(t: Template, tag: number, sender: number, seq: number): Buffer {
   const buf = Buffer.allocUnsafe(t.datagram.length);
@@ -101,6 +128,10 @@ export function stamp(t: Template, tag: number, sender: number, seq: number): Bu
   writeHex(buf, t.idOffset + 4, seq, 12);
   writeHex(buf, t.traceOffset, tag * 256 + sender, 12);
   writeHex(buf, t.traceOffset + 12, seq, 12);
-  writeHex(buf, t.stampOffset, nowMicros(), 16);
+  const mono = nowMicros();
+  writeHex(buf, t.stampOffset, mono, 16);
+  const wall = WALL_ORIGIN_MICROS + mono;
+  writeTime(buf, t.startOffset, wall - DURATION_MICROS);
+  writeTime(buf, t.endOffset, wall);
   return buf;
 }

@@ -5,7 +5,7 @@
  * daemon. Paced by CLOCK_MONOTONIC (the clock process.hrtime reads, so the sink's latency math holds).
  *
  * usage: udp-blast PORT RATE SECONDS TAG SENDER FIRST_SEQ TEMPLATE_FILE
- * template file: repeated [u32 len][u32 id_off][u32 trace_off][u32 stamp_off][len bytes]
+ * template file: repeated [u32 len][u32 id_off][u32 trace_off][u32 stamp_off][u32 start_off][u32 end_off][len bytes]
  * prints: sent elapsed_ms send_errors
  */
 #define _GNU_SOURCE
@@ -22,13 +22,29 @@
 #define BATCH 64
 #define MAX_TEMPLATES 256
 #define MAX_LEN 65536
+#define DURATION_US 50000 /* DURATION_MICROS in segment-template.ts */
 
-typedef struct { uint32_t len, id_off, trace_off, stamp_off; unsigned char *bytes; } tmpl_t;
+typedef struct { uint32_t len, id_off, trace_off, stamp_off, start_off, end_off; unsigned char *bytes; } tmpl_t;
 
 static double now_us(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
+}
+
+static double wall_us(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
+}
+
+/* epoch microseconds as SSSSSSSSSS.uuuuuu (17 characters), like bench/segment-template.ts writeTime */
+static void write_time(unsigned char *p, uint64_t us) {
+  for (int i = 16; i >= 0; i--) {
+    if (i == 10) { p[i] = '.'; continue; }
+    p[i] = '0' + us % 10;
+    us /= 10;
+  }
 }
 
 static void write_hex(unsigned char *p, uint64_t n, int width) {
@@ -45,9 +61,10 @@ int main(int argc, char **argv) {
   if (!f) { perror("templates"); return 2; }
   static tmpl_t t[MAX_TEMPLATES];
   int nt = 0;
-  uint32_t hdr[4];
-  while (nt < MAX_TEMPLATES && fread(hdr, 4, 4, f) == 4) {
+  uint32_t hdr[6];
+  while (nt < MAX_TEMPLATES && fread(hdr, 4, 6, f) == 6) {
     t[nt].len = hdr[0]; t[nt].id_off = hdr[1]; t[nt].trace_off = hdr[2]; t[nt].stamp_off = hdr[3];
+    t[nt].start_off = hdr[4]; t[nt].end_off = hdr[5];
     if (t[nt].len > MAX_LEN) return 2;
     t[nt].bytes = malloc(t[nt].len);
     if (fread(t[nt].bytes, 1, t[nt].len, f) != t[nt].len) return 2;
@@ -81,6 +98,7 @@ int main(int argc, char **argv) {
     }
     int n = due - sent > BATCH ? BATCH : (int)(due - sent);
     uint64_t stamp = (uint64_t)now_us();
+    uint64_t wall = (uint64_t)wall_us();
     for (int i = 0; i < n; i++) {
       uint64_t seq = first + sent + i;
       tmpl_t *tp = &t[seq % nt];
@@ -91,6 +109,8 @@ int main(int argc, char **argv) {
       write_hex(bufs[i] + tp->trace_off, tag * 256 + sender, 12);
       write_hex(bufs[i] + tp->trace_off + 12, seq, 12);
       write_hex(bufs[i] + tp->stamp_off, stamp, 16);
+      write_time(bufs[i] + tp->start_off, wall - DURATION_US);
+      write_time(bufs[i] + tp->end_off, wall);
       iov[i].iov_base = bufs[i];
       iov[i].iov_len = tp->len;
       msgs[i].msg_hdr.msg_iov = &iov[i];
