@@ -9,8 +9,8 @@ export interface BenchOptions {
   seconds: number;
   /** Datagram size (header + document), bytes. */
   bytes: number;
-  /** Generator processes and sockets per process. */
-  senders: number;
+  /** Generator processes (default 1 native, 2 Node) and sockets per Node process. */
+  senders: number | undefined;
   sockets: number;
   /** `native` (C, sendmmsg; compiled with cc, Node fallback) or `node`. */
   generator: 'native' | 'node';
@@ -38,7 +38,7 @@ const DEFAULTS: BenchOptions = {
   rates: [5000, 20000, 50000, 100000],
   seconds: 3,
   bytes: 600,
-  senders: 2,
+  senders: undefined,
   sockets: 2,
   generator: 'native',
   skipBare: false,
@@ -55,7 +55,7 @@ const DEFAULTS: BenchOptions = {
 };
 
 export const USAGE = `npm run bench -- [--rates=5000,20000,50000,100000] [--seconds=3] [--bytes=600]
-  [--generator=native|node] [--senders=2] [--sockets=2] [--skip-bare] [--no-relay] [--no-local] [--local-traces=100000]
+  [--generator=native|node] [--senders=N] [--sockets=2] [--skip-bare] [--no-relay] [--no-local] [--local-traces=100000]
   [--local-rate=40000] [--local-fill-rate=8000] [--queries=50] [--profile=DIR] [--daemon-args="-m 50"] [--node-args="--max-semi-space-size=2"] [--out=FILE]
   (each also as BENCH_<NAME> in the environment, e.g. BENCH_RATES=5000,20000)`;
 

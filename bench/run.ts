@@ -22,9 +22,9 @@ async function main(): Promise<void> {
   const log = (s: string) => process.stderr.write(`[bench ${((Date.now() - started) / 1000).toFixed(1)}s] ${s}\n`);
   const calibration = calibrate();
   log(`calibration: native SHA-256 ${calibration.sha256MBps.toFixed(0)} MB/s, JS loop ${calibration.jsLoopMops.toFixed(0)} M iterations/s, load average ${os.loadavg()[0].toFixed(1)}`);
-  const native = opts.generator === 'native' ? await NativeGenerators.build(opts.senders) : undefined;
+  const native = opts.generator === 'native' ? await NativeGenerators.build(opts.senders ?? 1) : undefined;
   if (opts.generator === 'native' && !native) log('no C compiler: falling back to the Node generator');
-  const gens: LoadSource = native ?? (await Generators.start(opts.senders));
+  const gens: LoadSource = native ?? (await Generators.start(opts.senders ?? 2));
   const generatorName = native ? 'native (C, sendmmsg)' : 'Node';
   const rows: RelayRow[] = [];
   let local: LocalResult | undefined;
@@ -70,7 +70,7 @@ async function main(): Promise<void> {
   const checks = checkTargets(rows, local);
   const machine = `${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown'}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}, Node ${process.version}; calibration: native SHA-256 ${calibration.sha256MBps.toFixed(0)} MB/s, JS loop ${calibration.jsLoopMops.toFixed(0)} M/s`;
   const out = [`## xrayd benchmark (${new Date().toISOString()})`, '', machine, ''];
-  if (rows.length) out.push(`Relay (aws backend at a local sink), ${opts.bytes}-byte datagrams, ${opts.seconds} s per rate, ${opts.senders} ${generatorName} generator processes:`, '', relayTable(rows), '');
+  if (rows.length) out.push(`Relay (aws backend at a local sink), ${opts.bytes}-byte datagrams, ${opts.seconds} s per rate, ${gens.count} ${generatorName} generator process(es):`, '', relayTable(rows), '');
   if (local) out.push(localTable(local), '');
   if (localNote) out.push(`Local backend: ${localNote}`, '');
   out.push(targetsTable(checks), '');

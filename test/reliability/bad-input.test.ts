@@ -4,15 +4,19 @@ import fc from 'fast-check';
 import { DaemonProcess, UdpSender, waitUntil } from '../helpers/daemon-process.js';
 import { FakeXray } from '../helpers/fake-xray.js';
 import { testAwsEnv } from '../helpers/sigv4-verify.js';
-import { RELIABILITY, envNumber, health, settled } from './reliability-kit.js';
+import { RELIABILITY, Payload, envNumber, health, settled } from './reliability-kit.js';
 
 const RUNS = envNumber('XRAYD_BAD_INPUT_RUNS', 200);
 const MAX_DATAGRAM = 65_507;
 
 /** A datagram and what the protocol says must happen to it (XRAY-FACTS §1). */
-interface Case {
-  bytes: Buffer;
-  expect: 'accepted' | 'rejected' | 'ignored';
+class Case extends Payload {
+  constructor(
+    bytes: Buffer,
+    readonly expect: 'accepted' | 'rejected' | 'ignored',
+  ) {
+    super(bytes, expect);
+  }
 }
 
 const nest = (depth: number, open: string, close: string) => open.repeat(depth) + close.repeat(depth);
@@ -35,11 +39,11 @@ const hostileBody: fc.Arbitrary<Buffer> = fc.oneof(
 const VALID_HEADERS = ['{"format":"json","version":1}', '{"format": "json", "version": 1}', ' {"FORMAT":"JSON","Version":1,"extra":[1]} '];
 
 const datagram: fc.Arbitrary<Case> = fc.oneof(
-  { weight: 6, arbitrary: fc.tuple(fc.constantFrom(...VALID_HEADERS), hostileBody).map(([h, body]) => ({ bytes: clip(Buffer.concat([Buffer.from(h + '\n'), body])), expect: 'accepted' as const })) },
-  { weight: 1, arbitrary: fc.tuple(fc.constantFrom('{"format":"json","version":"1"}', '{"format":"xml","version":1}', '{"version":1.0,"format":"json"}', 'not json', '{"__proto__":{"format":"json","version":1}}'), hostileBody).map(([h, body]) => ({ bytes: clip(Buffer.concat([Buffer.from(h + '\n'), body])), expect: 'rejected' as const })) },
-  { weight: 1, arbitrary: hostileBody.map((body) => ({ bytes: clip(Buffer.from(body.toString('latin1').replace(/\n/g, ' '), 'latin1')), expect: 'rejected' as const })) },
-  { weight: 1, arbitrary: fc.constantFrom(...VALID_HEADERS).map((h) => ({ bytes: Buffer.from(h + '\n'), expect: 'rejected' as const })) },
-  { weight: 1, arbitrary: fc.constant({ bytes: Buffer.alloc(0), expect: 'ignored' as const }) },
+  { weight: 6, arbitrary: fc.tuple(fc.constantFrom(...VALID_HEADERS), hostileBody).map(([h, body]) => new Case(clip(Buffer.concat([Buffer.from(h + '\n'), body])), 'accepted')) },
+  { weight: 1, arbitrary: fc.tuple(fc.constantFrom('{"format":"json","version":"1"}', '{"format":"xml","version":1}', '{"version":1.0,"format":"json"}', 'not json', '{"__proto__":{"format":"json","version":1}}'), hostileBody).map(([h, body]) => new Case(clip(Buffer.concat([Buffer.from(h + '\n'), body])), 'rejected')) },
+  { weight: 1, arbitrary: hostileBody.map((body) => new Case(clip(Buffer.from(body.toString('latin1').replace(/\n/g, ' '), 'latin1')), 'rejected')) },
+  { weight: 1, arbitrary: fc.constantFrom(...VALID_HEADERS).map((h) => new Case(Buffer.from(h + '\n'), 'rejected')) },
+  { weight: 1, arbitrary: fc.constant(new Case(Buffer.alloc(0), 'ignored')) },
 );
 
 function clip(b: Buffer): Buffer {

@@ -3,6 +3,7 @@
  * load the machine, so `npm test` (which loads every file under dist/test/) skips them unless
  * XRAYD_RELIABILITY is set; the test:reliability script sets it.
  */
+import fc from 'fast-check';
 import type { DaemonProcess } from '../helpers/daemon-process.js';
 import { Generators, type Offered } from '../../bench/generators.js';
 import { statusKiB } from '../../bench/proc-stats.js';
@@ -97,4 +98,22 @@ export function benchIds(documents: Iterable<string>): Set<string> {
     if (m) ids.add(m[1]);
   }
   return ids;
+}
+
+/** A generated payload that prints as a short description in fast-check counterexamples. */
+export class Payload {
+  constructor(
+    readonly bytes: Buffer,
+    readonly kind: string,
+  ) {}
+
+  [fc.toStringMethod](): string {
+    const head = this.bytes.subarray(0, 120).toString('latin1');
+    return `Payload(${this.kind}, ${this.bytes.length} bytes: ${JSON.stringify(head)}${this.bytes.length > 120 ? '...' : ''})`;
+  }
+}
+
+/** Labels every value of `arb` as a Payload of `kind`. */
+export function payload(kind: string, arb: fc.Arbitrary<Buffer | string>): fc.Arbitrary<Payload> {
+  return arb.map((v) => new Payload(typeof v === 'string' ? Buffer.from(v) : v, kind));
 }
