@@ -18,6 +18,7 @@ import { xrayEndpointFor } from './xray/endpoint.js';
 import { profileRegionSource, resolveRegion } from './xray/region.js';
 import { createDispatcher } from './xray/http-dispatcher.js';
 import { userAgent } from './version.js';
+import { EpisodeWarning } from './log/episode-warning.js';
 import { SummaryLog } from './telemetry/summary-log.js';
 import { TelemetryReporter, type TelemetrySend } from './telemetry/telemetry-reporter.js';
 import os from 'node:os';
@@ -48,6 +49,7 @@ export class Daemon {
   readonly udp: UdpReceiver;
   readonly tcp: TcpServer;
   private readonly summary: SummaryLog;
+  private readonly flushSpillWarning: () => void;
   readonly telemetry: TelemetryReporter | undefined;
   private readonly startedAt = Date.now();
   private stopping: Promise<void> | undefined;
@@ -59,7 +61,12 @@ export class Daemon {
     env: NodeJS.ProcessEnv,
   ) {
     const { counters } = this;
-    this.buffer = new SegmentBuffer(bufferBudgetBytes(config.bufferMemoryMB), (n) => counters.spillover(n));
+    const spillWarning = new EpisodeWarning(logger.child({ component: 'buffer' }), 'segment buffer full: oldest segments dropped (spillover)');
+    this.buffer = new SegmentBuffer(bufferBudgetBytes(config.bufferMemoryMB), (n) => {
+      counters.spillover(n);
+      spillWarning.add(n, { limitBytes: this.buffer.limitBytes, hint: 'raise -m/TotalBufferSizeMB or check the backend' });
+    });
+    this.flushSpillWarning = () => spillWarning.flush();
     this.dispatcher = new Dispatcher({
       buffer: this.buffer,
       sink: backend.sink,
@@ -141,6 +148,7 @@ export class Daemon {
       this.logger.error({ undelivered }, 'shutdown deadline reached before every segment was delivered; these were dropped');
     }
     this.dispatcher.flushWarnings();
+    this.flushSpillWarning();
     await this.telemetry?.finish(); // after the final flush, so Sent includes the final batches
     this.summary.stop();
     await this.tcp.shutdown();

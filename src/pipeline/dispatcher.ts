@@ -44,6 +44,7 @@ export class Dispatcher {
   private lastSuccessAt: number | undefined;
   private readonly rejectWarning: EpisodeWarning;
   private readonly retryWarning: EpisodeWarning;
+  private readonly expiredWarning: EpisodeWarning;
 
   constructor(private readonly opts: DispatcherOptions) {
     this.queue = new PQueue({ concurrency: opts.concurrency });
@@ -51,6 +52,7 @@ export class Dispatcher {
     this.now = opts.now ?? Date.now;
     this.rejectWarning = new EpisodeWarning(opts.logger, 'backend refused segments');
     this.retryWarning = new EpisodeWarning(opts.logger, 'upload failed, will retry');
+    this.expiredWarning = new EpisodeWarning(opts.logger, 'retry window exhausted: segments dropped (counted as spillover)');
   }
 
   /** Attempts currently running. */
@@ -174,10 +176,7 @@ export class Dispatcher {
     if (this.now() + delay - batch.firstAttemptAt! > this.opts.retryWindowMs) {
       buffer.release(batch);
       counters.spillover(n);
-      logger.error(
-        { documents: n, attempts: batch.attempts, reason: outcome.message, retryWindowMs: this.opts.retryWindowMs },
-        'retry window exhausted; batch dropped (counted as spillover)',
-      );
+      this.expiredWarning.add(n, { lastReason: outcome.message, attempts: batch.attempts, retryWindowMs: this.opts.retryWindowMs });
       return;
     }
     batch.notBefore = this.now() + delay;
@@ -215,5 +214,6 @@ export class Dispatcher {
   flushWarnings(): void {
     this.rejectWarning.flush();
     this.retryWarning.flush();
+    this.expiredWarning.flush();
   }
 }

@@ -41,3 +41,28 @@ test('no region anywhere exits 1 saying what was tried and how to set it', async
   assert.match(r.stderr, /cannot determine the AWS region \(tried: .*AWS_REGION/);
   assert.match(r.stderr, /-n\/--region/);
 });
+
+test("the Dockerfile's ENTRYPOINT starts the daemon on all interfaces and its health check passes", async () => {
+  const { readFileSync } = await import('node:fs');
+  const { DaemonProcess, REPO_ROOT } = await import('../helpers/daemon-process.js');
+  const dockerfile = readFileSync(path.join(REPO_ROOT, 'Dockerfile'), 'utf8');
+  const entrypoint = JSON.parse(/^ENTRYPOINT (\[.*\])$/m.exec(dockerfile)![1]) as string[];
+  assert.deepEqual(entrypoint.slice(0, 2), ['node', '/app/bin/xrayd']);
+  const args = entrypoint.slice(2);
+  assert.deepEqual(args, ['-b', '0.0.0.0:2000', '-t', '0.0.0.0:2000'], 'binds both listeners on all interfaces, as the reference image');
+  assert.match(dockerfile, /^EXPOSE 2000\/udp 2000\/tcp$/m);
+  assert.match(dockerfile, /^USER node$/m);
+  // the same command, on free ports (it comes after the helper's own -b/-t, and the last flag wins)
+  const d = await DaemonProcess.start([...args.map((a) => a.replace(':2000', ':0'))], testAwsEnv());
+  try {
+    assert.ok(d.udpPort > 0 && d.tcpPort > 0);
+    const health = /HEALTHCHECK[^\n]*\n\s*CMD \["node", "-e", "(.*)"\]/.exec(dockerfile)![1].replace(/\\"/g, '"').replace('127.0.0.1:2000', `127.0.0.1:${d.tcpPort}`);
+    const r = await runCli(['--version']); // sanity: the launcher works without a build step
+    assert.equal(r.code, 0);
+    const { spawnSync } = await import('node:child_process');
+    const check = spawnSync(process.execPath, ['-e', health], { timeout: 10_000 });
+    assert.equal(check.status, 0, 'HEALTHCHECK command succeeds');
+  } finally {
+    await d.stop();
+  }
+});

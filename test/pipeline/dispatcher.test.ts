@@ -1,0 +1,116 @@
+import { test, mock } from 'node:test';
+import assert from 'node:assert/strict';
+import { Dispatcher } from '../../src/pipeline/dispatcher.js';
+import { SegmentBuffer } from '../../src/pipeline/segment-buffer.js';
+import type { SegmentSink, SendOutcome } from '../../src/pipeline/segment-sink.js';
+import { Counters } from '../../src/telemetry/counters.js';
+import { silentLogger } from '../../src/log/logger.js';
+
+/** A sink that records batches and answers from a script (then success). */
+class RecordingSink implements SegmentSink {
+  batches: string[][] = [];
+  script: SendOutcome[] = [];
+  async send(docs: readonly string[]): Promise<SendOutcome> {
+    this.batches.push([...docs]);
+    return this.script.shift() ?? { status: 'success', unprocessed: [] };
+  }
+}
+
+function setup(over: Partial<ConstructorParameters<typeof Dispatcher>[0]> = {}) {
+  const counters = new Counters();
+  const buffer = new SegmentBuffer(10 * 1024 * 1024, (n) => counters.spillover(n), () => Date.now());
+  const sink = new RecordingSink();
+  const dispatcher = new Dispatcher({
+    buffer,
+    sink,
+    counters,
+    logger: silentLogger,
+    batchSize: 50,
+    flushIntervalMs: 1000,
+    concurrency: 8,
+    retryWindowMs: 60_000,
+    retryBaseDelayMs: 100,
+    retryMaxDelayMs: 1000,
+    backoff: undefined,
+    ...over,
+  });
+  const push = (n: number) => {
+    for (let i = 0; i < n; i++) buffer.push(`doc-${i}`, 5);
+    dispatcher.notify();
+  };
+  return { counters, buffer, sink, dispatcher, push };
+}
+
+/** Let queued promise callbacks and setImmediate hops run (real, not mocked). */
+const flush = async () => {
+  for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+};
+
+test('full batches of 50 leave at once; the partial rest leaves after the flush interval', async () => {
+  mock.timers.enable({ apis: ['setTimeout', 'Date'], now: 1_000_000 });
+  try {
+    const { sink, counters, push } = setup();
+    push(120);
+    await flush();
+    assert.deepEqual(sink.batches.map((b) => b.length), [50, 50]);
+    mock.timers.tick(999);
+    await flush();
+    assert.equal(sink.batches.length, 2, 'not before the interval');
+    mock.timers.tick(1);
+    await flush();
+    assert.deepEqual(sink.batches.map((b) => b.length), [50, 50, 20]);
+    assert.equal(counters.snapshot().sent, 120);
+  } finally {
+    mock.timers.reset();
+  }
+});
+
+test('a retryable failure is retried after the backoff; one probe at a time while failing', async () => {
+  mock.timers.enable({ apis: ['setTimeout', 'Date'], now: 1_000_000 });
+  try {
+    const { sink, counters, push, buffer } = setup({ backoff: undefined });
+    sink.script = [{ status: 'retryable', errorClass: 'http5xx', message: '500' }];
+    push(150);
+    await flush();
+    // three batches went out together; the first failed and is held, the others succeeded
+    assert.equal(sink.batches.length, 3);
+    assert.equal(buffer.heldBatches, 1);
+    assert.equal(counters.snapshot().backendErrors.http5xx, 1);
+    mock.timers.tick(100); // the base delay (jittered between 50 and 100 ms)
+    await flush();
+    assert.equal(sink.batches.length, 4, 'retried');
+    assert.equal(counters.snapshot().sent, 150);
+    assert.equal(buffer.usedBytes, 0);
+  } finally {
+    mock.timers.reset();
+  }
+});
+
+test('drain sends partial batches at once and reports what the deadline cut off', async () => {
+  const { sink, push, dispatcher } = setup();
+  push(10);
+  const result = await dispatcher.drain(Date.now() + 5000);
+  assert.deepEqual(result, { undelivered: 0 });
+  assert.deepEqual(sink.batches.map((b) => b.length), [10]);
+
+  const stuck = setup();
+  stuck.sink.send = () => new Promise(() => {}); // never answers
+  stuck.push(30);
+  const cut = await stuck.dispatcher.drain(Date.now() + 50);
+  assert.deepEqual(cut, { undelivered: 30 });
+});
+
+test('a failure (400) drops the batch as rejected; unprocessed documents are rejected, the rest sent', async () => {
+  const { sink, counters, push, dispatcher } = setup();
+  sink.script = [
+    { status: 'failure', errorClass: 'http4xx', message: '400' },
+    { status: 'success', unprocessed: [{ Id: 'a', ErrorCode: 'x' }] },
+  ];
+  push(50);
+  push(50);
+  await dispatcher.drain(Date.now() + 5000);
+  const c = counters.snapshot();
+  assert.equal(c.rejected, 51);
+  assert.equal(c.sent, 49);
+  assert.equal(c.backendErrors.http4xx, 1);
+});
