@@ -1,6 +1,6 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { DaemonProcess } from '../test/helpers/daemon-process.js';
+import { DaemonProcess, REPO_ROOT } from '../test/helpers/daemon-process.js';
 import type { LoadSource } from './generators.js';
 import type { BenchOptions } from './options.js';
 import { cpuMicros, statusKiB } from './proc-stats.js';
@@ -43,6 +43,7 @@ async function post(port: number, path: string, body: unknown): Promise<{ status
 }
 
 export async function benchLocal(opts: BenchOptions, gens: LoadSource): Promise<LocalResult | { unavailable: string }> {
+  if (!existsSync(path.join(REPO_ROOT, 'dist/src/local/local-backend.js'))) return { unavailable: 'this build has no local backend (src/local/local-backend.ts); skipped' };
   const nodeArgs = [...opts.nodeArgs];
   if (opts.profileDir) {
     mkdirSync(opts.profileDir, { recursive: true });
