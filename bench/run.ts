@@ -5,7 +5,7 @@ import { BenchChild } from './child.js';
 import { Generators, type LoadSource } from './generators.js';
 import { NativeGenerators } from './native-generators.js';
 import { benchLocal, type LocalResult } from './local-bench.js';
-import { parseOptions } from './options.js';
+import { USAGE, parseOptions } from './options.js';
 import { benchBare, benchDaemonRate, type RelayRow } from './relay-bench.js';
 import { calibrate } from './calibrate.js';
 import { checkTargets, localTable, relayTable, targetsTable } from './report.js';
@@ -17,6 +17,7 @@ import { checkTargets, localTable, relayTable, targetsTable } from './report.js'
  * and writes everything measured to bench/results/latest.json.
  */
 async function main(): Promise<void> {
+  if (process.argv.includes('--help')) return void process.stdout.write(`${USAGE}\n`);
   const opts = parseOptions(process.argv.slice(2), process.env);
   const started = Date.now();
   const log = (s: string) => process.stderr.write(`[bench ${((Date.now() - started) / 1000).toFixed(1)}s] ${s}\n`);
@@ -82,6 +83,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
-  process.stderr.write(`bench failed: ${(err as Error).stack ?? err}\n`);
+  process.stderr.write(`bench failed: ${(err as Error).message.includes('\n') ? (err as Error).message : ((err as Error).stack ?? err)}\n`);
   process.exit(1);
 });
