@@ -26,6 +26,8 @@ export interface LocalResult {
   traces: number;
   ingest: { offeredRate: number; sent: number; stored: number; seconds: number; rate: number; cpuMicrosPerSegment: number; rssMB: number };
   queries: QueryResult[];
+  /** CPU profile of the local daemon (with --profile). */
+  profile?: string;
 }
 
 interface LocalHealth {
@@ -45,9 +47,11 @@ async function post(port: number, path: string, body: unknown): Promise<{ status
 export async function benchLocal(opts: BenchOptions, gens: LoadSource): Promise<LocalResult | { unavailable: string }> {
   if (!existsSync(path.join(REPO_ROOT, 'dist/src/local/local-backend.js'))) return { unavailable: 'this build has no local backend (src/local/local-backend.ts); skipped' };
   const nodeArgs = [...opts.nodeArgs];
+  let profile: string | undefined;
   if (opts.profileDir) {
     mkdirSync(opts.profileDir, { recursive: true });
-    nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${path.resolve(opts.profileDir)}`, '--cpu-prof-name=daemon-local.cpuprofile');
+    profile = path.resolve(opts.profileDir, 'daemon-local.cpuprofile');
+    nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${path.dirname(profile)}`, `--cpu-prof-name=${path.basename(profile)}`);
   }
   const daemon = await DaemonProcess.start(['--backend', 'local', '-l', 'info', ...opts.daemonArgs], {}, nodeArgs);
   try {
@@ -86,7 +90,7 @@ export async function benchLocal(opts: BenchOptions, gens: LoadSource): Promise<
     ingest.rssMB = statusKiB(pid, 'VmRSS') / 1024;
     const queries: QueryResult[] = [];
     for (const filter of FILTERS) queries.push(await timeQueries(daemon.tcpPort, filter, opts.queries));
-    return { traces: await storedNow(), ingest, queries };
+    return { traces: await storedNow(), ingest, queries, profile };
   } finally {
     await daemon.stop();
   }

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { BenchChild } from './child.js';
@@ -8,6 +8,7 @@ import { benchLocal, type LocalResult } from './local-bench.js';
 import { USAGE, parseOptions } from './options.js';
 import { benchBare, benchDaemonRate, type RelayRow } from './relay-bench.js';
 import { calibrate } from './calibrate.js';
+import { formatSummary, summarizeProfile } from './profile-summary.js';
 import { checkTargets, localTable, relayTable, targetsTable } from './report.js';
 
 /**
@@ -75,6 +76,11 @@ async function main(): Promise<void> {
   if (local) out.push(localTable(local), '');
   if (localNote) out.push(`Local backend: ${localNote}`, '');
   out.push(targetsTable(checks), '');
+  const profiles = [...rows.map((r) => ({ label: `daemon at ${r.rate}/s`, file: r.profile })), { label: 'local backend ingest', file: local?.profile }];
+  for (const { label, file } of profiles) {
+    if (!file || !existsSync(file)) continue;
+    out.push('```', formatSummary(`${label} (${file})`, summarizeProfile(file)), '```', '');
+  }
   process.stdout.write(out.join('\n'));
   const file = path.resolve(opts.out);
   mkdirSync(path.dirname(file), { recursive: true });
