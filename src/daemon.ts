@@ -15,13 +15,24 @@ import { XrayClient } from './xray/xray-client.js';
 import { XraySigner } from './xray/signer.js';
 import { createCredentialSource } from './xray/credentials.js';
 import { xrayEndpointFor } from './xray/endpoint.js';
-import { profileRegionSource, resolveRegion } from './xray/region.js';
-import { createDispatcher } from './xray/http-dispatcher.js';
+import { resolveRegion } from './xray/region.js';
+import { createDispatcher, describeProxyPlan, proxyPlan } from './xray/http-dispatcher.js';
+import { createUndiciRequestHandler } from './xray/undici-request-handler.js';
+import { regionSources } from './xray/discovery/region-sources.js';
+import { ImdsClient, imdsOptionsFromEnv } from './xray/discovery/imds-client.js';
+import { discoverIdentity, type HostIdentity } from './xray/discovery/identity.js';
+import { CredentialHealth, type CredentialState } from './xray/credential-errors.js';
+import { createSamplingProxyRoute } from './proxy/sampling-proxy.js';
+import { createDaemonMetrics, type DaemonMetrics } from './telemetry/daemon-metrics.js';
+import { createMetricsRoute } from './telemetry/metrics-route.js';
 import { userAgent } from './version.js';
 import { EpisodeWarning } from './log/episode-warning.js';
 import { SummaryLog } from './telemetry/summary-log.js';
-import { TelemetryReporter, type TelemetrySend } from './telemetry/telemetry-reporter.js';
+import { createLocalBackend } from './local/local-backend.js';
+import { TelemetryReporter, type TelemetryIdentity, type TelemetrySend } from './telemetry/telemetry-reporter.js';
 import os from 'node:os';
+import { existsSync } from 'node:fs';
+import { builtConsoleDir, createConsoleRoute } from './console/console-route.js';
 
 export interface DaemonDeps {
   logger: Logger;
@@ -35,6 +46,10 @@ interface Backend {
   describe: Record<string, unknown>;
   /** PutTelemetryRecords, where the backend has one (X-Ray). */
   telemetrySend?: TelemetrySend;
+  /** Instance id and hostname from EC2 metadata, for telemetry (resolves in the background). */
+  identity?: Promise<HostIdentity>;
+  /** Credential state, for /healthz and /metrics (X-Ray backend). */
+  credentials?: { state(): CredentialState };
   close(): Promise<void>;
 }
 
@@ -51,6 +66,7 @@ export class Daemon {
   private readonly summary: SummaryLog;
   private readonly flushSpillWarning: () => void;
   readonly telemetry: TelemetryReporter | undefined;
+  readonly metrics: DaemonMetrics;
   private readonly startedAt = Date.now();
   private stopping: Promise<void> | undefined;
 
@@ -78,6 +94,7 @@ export class Daemon {
       retryWindowMs: config.retryWindowMs,
       retryBaseDelayMs: config.retryBaseDelayMs,
       retryMaxDelayMs: config.retryMaxDelayMs,
+      onAttempt: (outcome, durationMs) => this.metrics.upload.observe(durationMs, outcome.status),
     });
     this.udp = new UdpReceiver({
       address: config.udpAddress,
@@ -90,21 +107,39 @@ export class Daemon {
         this.dispatcher.notify();
       },
     });
-    this.tcp = new TcpServer(config.tcpAddress, [createHealthRoute(() => this.health()), ...backend.routes], logger.child({ component: 'tcp' }));
+    this.metrics = createDaemonMetrics({
+      counters,
+      stats: {
+        bufferBytes: () => this.buffer.usedBytes,
+        bufferLimitBytes: () => this.buffer.limitBytes,
+        batchesInFlight: () => this.dispatcher.inFlight,
+      },
+      credentials: backend.credentials,
+    });
+    this.tcp = new TcpServer(
+      config.tcpAddress,
+      [createHealthRoute(() => this.health()), createMetricsRoute(this.metrics.registry), ...backend.routes],
+      logger.child({ component: 'tcp' }),
+    );
+    // env/OS values until EC2 metadata answers (the reporter reads the object at send time)
+    const identity: TelemetryIdentity = {
+      hostname: env.AWS_HOSTNAME || os.hostname(),
+      instanceId: env.AWS_INSTANCE_ID || undefined,
+      resourceArn: config.resourceArn,
+    };
+    void backend.identity?.then((found) => {
+      identity.hostname = found.hostname ?? identity.hostname;
+      identity.instanceId = found.instanceId ?? identity.instanceId;
+      logger.debug({ hostname: identity.hostname, instanceId: identity.instanceId }, 'telemetry identity');
+    });
     this.telemetry = backend.telemetrySend
-      ? new TelemetryReporter(
-          counters,
-          backend.telemetrySend,
-          { hostname: env.AWS_HOSTNAME || os.hostname(), instanceId: env.AWS_INSTANCE_ID || undefined, resourceArn: config.resourceArn },
-          config.telemetryIntervalMs,
-          logger.child({ component: 'telemetry' }),
-        )
+      ? new TelemetryReporter(counters, backend.telemetrySend, identity, config.telemetryIntervalMs, logger.child({ component: 'telemetry' }))
       : undefined;
     this.summary = new SummaryLog(counters, () => this.buffer.usedBytes, config.summaryIntervalMs, logger.child({ component: 'summary' }));
   }
 
   static async create(config: DaemonConfig, deps: DaemonDeps): Promise<Daemon> {
-    const backend = await createAwsBackend(config, deps);
+    const backend = config.backend === 'local' ? await createLocalConsoleBackend(config, deps.logger) : await createAwsBackend(config, deps);
     return new Daemon(config, backend, deps.logger, deps.env);
   }
 
@@ -118,6 +153,7 @@ export class Daemon {
       inFlightBatches: this.dispatcher.inFlight,
       lastSuccessfulUpload: this.dispatcher.lastSuccessfulUploadAt ? new Date(this.dispatcher.lastSuccessfulUploadAt).toISOString() : null,
       counters: this.counters.snapshot(),
+      ...(this.backend.credentials ? { credentials: this.backend.credentials.state() } : {}),
     };
   }
 
@@ -157,15 +193,38 @@ export class Daemon {
   }
 }
 
+/** The local backend serves the X-Ray API and, at `/`, the web console built next to it. */
+async function createLocalConsoleBackend(config: DaemonConfig, logger: Logger): Promise<Backend> {
+  const local = await createLocalBackend(config, logger.child({ component: 'local' }));
+  const consoleDir = builtConsoleDir();
+  if (!existsSync(consoleDir)) logger.warn({ consoleDir }, 'web console not built (run npm run build); the X-Ray API is served without it');
+  return {
+    sink: local.sink,
+    routes: [...local.routes, createConsoleRoute(consoleDir)],
+    get describe() {
+      return local.describe; // live store numbers for /healthz
+    },
+    telemetrySend: (body) => local.telemetrySend(body),
+    close: () => local.close(),
+  };
+}
+
 async function createAwsBackend(config: DaemonConfig, { logger, env }: DaemonDeps): Promise<Backend> {
-  const { region, source } = await resolveRegion(config.region, [profileRegionSource(env)]);
+  // one IMDS client for region and identity: an absent IMDS is waited for once
+  const imds = new ImdsClient(imdsOptionsFromEnv(env, { localMode: config.localMode }));
+  const { region, source } = await resolveRegion(config.region, regionSources(env, { localMode: config.localMode, imds }));
   const endpoint = config.endpoint ?? xrayEndpointFor(region);
-  const credentials = createCredentialSource({ region, roleArn: config.roleArn });
-  const dispatcher: UndiciDispatcher = createDispatcher({
-    proxyAddress: config.proxyAddress,
-    noVerifySSL: config.noVerifySSL,
-    connections: config.concurrency + 4,
+  const outbound = { proxyAddress: config.proxyAddress, noVerifySSL: config.noVerifySSL, connections: config.concurrency + 4 };
+  const dispatcher: UndiciDispatcher = createDispatcher(outbound, env);
+  const health = new CredentialHealth(logger.child({ component: 'credentials' }), env, config.roleArn);
+  const credentials = createCredentialSource({
+    region,
+    roleArn: config.roleArn,
+    health,
+    // AssumeRole through the same proxy/TLS settings as uploads
+    sts: { requestHandler: createUndiciRequestHandler(dispatcher, config.requestTimeoutMs) },
   });
+  const plan = proxyPlan(config.proxyAddress, env);
   const client = new XrayClient({
     endpoint,
     signer: new XraySigner(region, credentials.provider),
@@ -175,9 +234,16 @@ async function createAwsBackend(config: DaemonConfig, { logger, env }: DaemonDep
   });
   return {
     sink: new XrayUploader(client, logger.child({ component: 'uploader' }), credentials.invalidate),
-    routes: [],
-    describe: { region, regionSource: source, endpoint },
+    routes: [createSamplingProxyRoute({ client, logger })],
+    describe: {
+      region,
+      regionSource: source,
+      endpoint,
+      ...(plan.httpProxy || plan.httpsProxy ? { proxy: describeProxyPlan(plan) } : {}),
+    },
     telemetrySend: async (body) => (await client.post('/TelemetryRecords', body)).statusCode === 200,
+    identity: discoverIdentity(env, { localMode: config.localMode, imds }),
+    credentials: health,
     close: () => dispatcher.close(),
   };
 }

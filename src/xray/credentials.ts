@@ -1,8 +1,15 @@
 import { fromNodeProviderChain, fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+import type { HttpHandler } from '@smithy/protocol-http';
+import type { CredentialHealth } from './credential-errors.js';
 
 /** Refresh a little before expiry so a request never leaves with credentials about to lapse. */
 const EXPIRY_MARGIN_MS = 5 * 60_000;
+/**
+ * After a failed fetch, callers get the same failure for this long instead of a new fetch: off
+ * EC2 each fetch waits on instance metadata, and the uploader asks once per batch.
+ */
+const DEFAULT_FAILURE_BACKOFF_MS = 5_000;
 
 export interface CredentialSource {
   /** The provider handed to the signer (cached; refreshed before expiry). */
@@ -11,30 +18,67 @@ export interface CredentialSource {
   invalidate(): void;
 }
 
+export interface CredentialSourceOptions {
+  region: string;
+  roleArn?: string;
+  now?: () => number;
+  /** Told of every fetch outcome; logs once per episode and feeds /healthz. */
+  health?: CredentialHealth;
+  failureBackoffMs?: number;
+  /** The base provider; defaults to the SDK's Node chain (injectable for tests). */
+  chain?: AwsCredentialIdentityProvider;
+  /**
+   * How the STS client for `roleArn` sends: pass `createUndiciRequestHandler(dispatcher)` so role
+   * assumption uses the same proxy and TLS settings as uploads; `endpoint` is for tests.
+   */
+  sts?: { requestHandler?: HttpHandler; endpoint?: string };
+}
+
 /**
  * The default Node provider chain (env, shared config/profile, SSO, web identity, container, IMDS),
- * optionally assuming `roleArn` (session name `xrayd`). Cached; concurrent callers share one fetch.
+ * optionally assuming `roleArn` (session name `xrayd`). Cached; concurrent callers share one fetch;
+ * a failure is remembered for `failureBackoffMs` and then tried again.
  */
-export function createCredentialSource(opts: { region: string; roleArn?: string; now?: () => number }): CredentialSource {
+export function createCredentialSource(opts: CredentialSourceOptions): CredentialSource {
   const now = opts.now ?? Date.now;
-  const base = fromNodeProviderChain();
+  const backoffMs = opts.failureBackoffMs ?? DEFAULT_FAILURE_BACKOFF_MS;
+  const chain = opts.chain ?? fromNodeProviderChain();
+  // which stage failed decides the advice (fix the base credentials, or the role's trust policy)
+  let baseFailed = false;
+  const base: AwsCredentialIdentityProvider = () => {
+    baseFailed = false;
+    return chain().catch((err: unknown) => {
+      baseFailed = true;
+      throw err;
+    });
+  };
   const source: AwsCredentialIdentityProvider = opts.roleArn
     ? fromTemporaryCredentials({
         params: { RoleArn: opts.roleArn, RoleSessionName: 'xrayd' },
         masterCredentials: base,
-        clientConfig: { region: opts.region },
+        clientConfig: {
+          region: opts.region,
+          ...(opts.sts?.requestHandler ? { requestHandler: opts.sts.requestHandler } : {}),
+          ...(opts.sts?.endpoint ? { endpoint: opts.sts.endpoint } : {}),
+        },
       })
     : base;
   let cached: Promise<AwsCredentialIdentity> | undefined;
   let last: AwsCredentialIdentity | undefined;
+  let failedUntil = -Infinity;
   const stale = () => last !== undefined && last.expiration !== undefined && last.expiration.getTime() - now() <= EXPIRY_MARGIN_MS;
   const provider: AwsCredentialIdentityProvider = () => {
-    if (!cached || stale()) {
+    if (!cached || stale() || (failedUntil !== -Infinity && now() >= failedUntil)) {
       last = undefined;
+      failedUntil = -Infinity;
       cached = source().then(
-        (c) => (last = c),
+        (c) => {
+          opts.health?.succeeded();
+          return (last = c);
+        },
         (err: unknown) => {
-          cached = undefined; // a failure is not cached: the next call tries again
+          opts.health?.failed(err, opts.roleArn && !baseFailed ? 'assumeRole' : 'chain');
+          failedUntil = now() + backoffMs;
           throw err;
         },
       );
@@ -46,6 +90,7 @@ export function createCredentialSource(opts: { region: string; roleArn?: string;
     invalidate: () => {
       cached = undefined;
       last = undefined;
+      failedUntil = -Infinity;
     },
   };
 }

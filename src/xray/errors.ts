@@ -47,3 +47,24 @@ export function describeError(err: unknown): string {
   const msg = err instanceof Error ? err.message : String(err);
   return codes.length ? `${codes.at(-1)}: ${msg}` : msg;
 }
+
+/**
+ * No credentials could be obtained for signing. Requests are never sent unsigned: callers answer
+ * with an error instead (the sampling proxy: 502 with this message).
+ */
+export class CredentialsUnavailableError extends Error {
+  readonly code = 'XRAYD_NO_CREDENTIALS';
+  constructor(cause: unknown) {
+    super(`no AWS credentials available to sign the request (${describeError(cause)})`, { cause });
+    this.name = 'CredentialsUnavailableError';
+  }
+}
+
+/** X-Ray answered with more than we are willing to hold; the answer is dropped, not truncated. */
+export class ResponseTooLargeError extends Error {
+  readonly code = 'XRAYD_RESPONSE_TOO_LARGE';
+  constructor(limitBytes: number) {
+    super(`response larger than ${limitBytes} bytes`);
+    this.name = 'ResponseTooLargeError';
+  }
+}

@@ -1,4 +1,4 @@
-import { Agent, EnvHttpProxyAgent, ProxyAgent, type Dispatcher } from 'undici';
+import { Agent, EnvHttpProxyAgent, type Dispatcher } from 'undici';
 
 export interface OutboundOptions {
   /** `-p/--proxy-address`: overrides the environment's proxy settings. */
@@ -8,16 +8,76 @@ export interface OutboundOptions {
   connections: number;
 }
 
+export class ProxyConfigError extends Error {
+  readonly code = 'XRAYD_PROXY_INVALID';
+  constructor(source: string, value: string) {
+    super(`${source}: expected a proxy URL like http://proxy.example:3128, got "${redactUserinfo(value)}"`);
+    this.name = 'ProxyConfigError';
+  }
+}
+
+/** Proxy URLs may carry a password (`http://user:pass@proxy`): it never reaches a message. */
+function redactUserinfo(value: string): string {
+  return value.replace(/\/\/[^/@]*@/, '//[redacted]@');
+}
+
+/** `proxy:3128` is common in the wild (curl accepts it): treat a missing scheme as http. */
+function normalizeProxy(source: string, value: string | undefined): string {
+  if (!value) return '';
+  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `http://${value}`;
+  try {
+    const url = new URL(withScheme);
+    if (!['http:', 'https:', 'socks5:', 'socks:'].includes(url.protocol) || !url.hostname) throw new Error('bad proxy');
+  } catch {
+    throw new ProxyConfigError(source, value);
+  }
+  return withScheme;
+}
+
+/** Which proxy each kind of target uses; '' = direct. Useful for the startup log line. */
+export interface ProxyPlan {
+  httpProxy: string;
+  httpsProxy: string;
+  noProxy: string;
+}
+
 /**
- * One keep-alive pool for every outbound call (uploads, telemetry, sampling proxy). Proxies:
- * `-p` wins; otherwise HTTPS_PROXY/HTTP_PROXY with NO_PROXY honoured (undici's EnvHttpProxyAgent).
+ * The proxy settings from `-p` and the environment (`env` is injectable so tests never touch
+ * process.env). `-p` wins over HTTPS_PROXY/HTTP_PROXY for both schemes; NO_PROXY (or no_proxy)
+ * is honoured either way, so VPC endpoints and local hosts can be exempted.
  */
-export function createDispatcher(opts: OutboundOptions): Dispatcher {
-  const connect = { rejectUnauthorized: !opts.noVerifySSL };
-  const common = { connections: opts.connections, keepAliveTimeout: 30_000, connect };
-  if (opts.proxyAddress) return new ProxyAgent({ uri: opts.proxyAddress, ...common, requestTls: connect });
-  const env = process.env;
-  const anyProxy = env.HTTPS_PROXY || env.https_proxy || env.HTTP_PROXY || env.http_proxy;
-  if (anyProxy) return new EnvHttpProxyAgent({ ...common, requestTls: connect });
-  return new Agent(common);
+export function proxyPlan(proxyAddress: string | undefined, env: NodeJS.ProcessEnv): ProxyPlan {
+  if (proxyAddress) {
+    const p = normalizeProxy('-p/--proxy-address', proxyAddress);
+    return { httpProxy: p, httpsProxy: p, noProxy: env.no_proxy ?? env.NO_PROXY ?? '' };
+  }
+  return {
+    httpProxy: normalizeProxy('HTTP_PROXY', env.http_proxy || env.HTTP_PROXY),
+    httpsProxy: normalizeProxy('HTTPS_PROXY', env.https_proxy || env.HTTPS_PROXY),
+    noProxy: env.no_proxy ?? env.NO_PROXY ?? '',
+  };
+}
+
+/** A plan for log lines: which proxy, without any password. */
+export function describeProxyPlan(plan: ProxyPlan): Record<string, string> {
+  return {
+    httpsProxy: plan.httpsProxy ? redactUserinfo(plan.httpsProxy) : 'none',
+    httpProxy: plan.httpProxy ? redactUserinfo(plan.httpProxy) : 'none',
+    noProxy: plan.noProxy || 'none',
+  };
+}
+
+/**
+ * One keep-alive pool for every outbound call (uploads, telemetry, sampling proxy). With a proxy
+ * configured, undici's EnvHttpProxyAgent picks per target: https targets use the https proxy,
+ * http targets the http one, NO_PROXY hosts go direct. An HTTPS_PROXY-only setting leaves http
+ * targets direct; an HTTP_PROXY-only setting is used for https targets too (undici's rule). Every explicit value is passed so undici never falls back to process.env itself.
+ * Throws ProxyConfigError for an unusable proxy URL.
+ */
+export function createDispatcher(opts: OutboundOptions, env: NodeJS.ProcessEnv = process.env): Dispatcher {
+  const tls = { rejectUnauthorized: !opts.noVerifySSL };
+  const common = { connections: opts.connections, keepAliveTimeout: 30_000, connect: tls };
+  const plan = proxyPlan(opts.proxyAddress, env);
+  if (!plan.httpProxy && !plan.httpsProxy) return new Agent(common);
+  return new EnvHttpProxyAgent({ ...common, ...plan, requestTls: tls });
 }

@@ -1,6 +1,7 @@
 import { SignatureV4 } from '@smithy/signature-v4';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
+import { CredentialsUnavailableError } from './errors.js';
 
 export interface SignedRequest {
   url: URL;
@@ -20,6 +21,10 @@ export class XraySigner {
     this.signer = new SignatureV4({ service: 'xray', region, credentials, sha256: Sha256, applyChecksum: true });
   }
 
+  /**
+   * Rejects with CredentialsUnavailableError when the credential provider fails (the only way
+   * signing fails), so callers can tell "not signed" apart from network errors.
+   */
   async sign(url: URL, body: string, extraHeaders: Record<string, string> = {}): Promise<SignedRequest> {
     const signed = await this.signer.sign({
       method: 'POST',
@@ -30,6 +35,8 @@ export class XraySigner {
       query: {},
       headers: { host: url.host, 'content-type': 'application/json', ...extraHeaders },
       body,
+    }).catch((err: unknown) => {
+      throw new CredentialsUnavailableError(err);
     });
     return { url, headers: signed.headers as Record<string, string>, body };
   }

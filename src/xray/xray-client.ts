@@ -1,6 +1,6 @@
 import { request, type Dispatcher } from 'undici';
 import type { XraySigner } from './signer.js';
-import { RequestTimeoutError } from './errors.js';
+import { RequestTimeoutError, ResponseTooLargeError } from './errors.js';
 
 export interface XrayResponse {
   statusCode: number;
@@ -31,11 +31,17 @@ export class XrayClient {
     return this.opts.endpoint;
   }
 
-  async post(path: string, body: string, signal?: AbortSignal): Promise<XrayResponse> {
+  /**
+   * `opts.timestampHeader` (default true) adds `X-Amzn-Xray-Timestamp` as the reference daemon does
+   * on uploads; the sampling proxy turns it off so it signs only host, content-type and x-amz-*.
+   * Rejects with CredentialsUnavailableError (nothing was sent), RequestTimeoutError,
+   * ResponseTooLargeError or undici's network errors.
+   */
+  async post(path: string, body: string, signal?: AbortSignal, opts: { timestampHeader?: boolean } = {}): Promise<XrayResponse> {
     const url = new URL(this.opts.endpoint + path);
-    const signed = await this.opts.signer.sign(url, body, {
-      'x-amzn-xray-timestamp': (Date.now() / 1000).toFixed(3),
-    });
+    const extra: Record<string, string> =
+      opts.timestampHeader === false ? {} : { 'x-amzn-xray-timestamp': (Date.now() / 1000).toFixed(3) };
+    const signed = await this.opts.signer.sign(url, body, extra);
     const timeout = new AbortController();
     const timer = setTimeout(() => timeout.abort(new RequestTimeoutError(this.opts.requestTimeoutMs)), this.opts.requestTimeoutMs);
     const onAbort = () => timeout.abort(signal?.reason);
@@ -68,7 +74,7 @@ async function readCapped(body: Dispatcher.ResponseData['body']): Promise<string
     size += chunk.length;
     if (size > MAX_RESPONSE_BYTES) {
       body.destroy();
-      break;
+      throw new ResponseTooLargeError(MAX_RESPONSE_BYTES);
     }
     chunks.push(chunk as Buffer);
   }

@@ -1,7 +1,8 @@
 /**
  * Shared pieces of the reliability suite (`npm run test:reliability`). These runs take minutes and
- * load the machine, so `npm test` (which loads every file under dist/test/) skips them unless
- * XRAYD_RELIABILITY is set; the test:reliability script sets it.
+ * load the machine: the files are named `*.soak.ts`, so `npm test` (which runs `*.test.js`) does not
+ * load them, and each test skips unless XRAYD_RELIABILITY is set (the script sets it), in case
+ * someone runs `node --test dist/test/`, which loads every file under a `test` folder.
  */
 import fc from 'fast-check';
 import type { DaemonProcess } from '../helpers/daemon-process.js';

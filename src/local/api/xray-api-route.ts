@@ -1,0 +1,108 @@
+/**
+ * The local backend's X-Ray API on the daemon's TCP port: the eleven operations at X-Ray's paths
+ * (rest-json: POST, JSON bodies, epoch-second timestamps), wire-compatible with
+ * `@aws-sdk/client-xray` and `aws xray --endpoint-url`. Signed and unsigned requests are both
+ * accepted (the signature is not checked: the port is meant for localhost). Errors carry X-Ray's
+ * shape (`x-amzn-ErrorType` + `{__type, Message}`).
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { type Route, sendJson } from '../../http/route.js';
+import { type Logger, silentLogger } from '../../log/logger.js';
+import type { SamplingRules } from '../sampling/sampling-rules.js';
+import type { SamplingTargets } from '../sampling/sampling-targets.js';
+import type { TraceStore } from '../store/trace-store.js';
+import type { JsonObject } from './fields.js';
+import { readJsonBody } from './read-json-body.js';
+import * as sampling from './sampling-handlers.js';
+import * as reads from './trace-read-handlers.js';
+import { DEFAULT_READ_LIMITS, type ReadContext, type ReadLimits } from './trace-read-handlers.js';
+import { TelemetryLog, putTelemetryRecords, putTraceSegments } from './trace-write-handlers.js';
+import { XrayApiError, sendXrayError } from './xray-api-error.js';
+import type { XrayReads } from './xray-reads.js';
+import { defaultReads } from './default-reads.js';
+
+export interface XrayApiDeps {
+  store: TraceStore;
+  rules: SamplingRules;
+  targets: SamplingTargets;
+  /** Summary and graph builders (default: src/local/reads/). */
+  reads?: XrayReads;
+  /** Where PutTelemetryRecords keeps recent records (default: a new one holding 100). */
+  telemetry?: TelemetryLog;
+  logger?: Logger;
+  /** Request body cap (default 5 MiB; X-Ray's own limit is lower). Larger -> 413. */
+  maxBodyBytes?: number;
+  /** Deadline for receiving the body (default 10 s) -> 408. */
+  bodyTimeoutMs?: number;
+  limits?: Partial<ReadLimits>;
+  rulesPerPage?: number;
+  /** Milliseconds since the epoch. */
+  now?: () => number;
+  /**
+   * Answer every request no other route claimed with a 404 in X-Ray's shape. Set it when this
+   * route is the last in the server's list; otherwise only the eleven operation paths are claimed.
+   */
+  claimUnknownPaths?: boolean;
+}
+
+type Handler = (body: JsonObject) => object;
+
+export const DEFAULT_MAX_BODY_BYTES = 5 * 1024 * 1024;
+
+export function createXrayApiRoute(deps: XrayApiDeps): Route {
+  const logger = (deps.logger ?? silentLogger).child({ component: 'local-api' });
+  const now = deps.now ?? Date.now;
+  const telemetry = deps.telemetry ?? new TelemetryLog();
+  const readCtx: ReadContext = { store: deps.store, reads: deps.reads ?? defaultReads, limits: { ...DEFAULT_READ_LIMITS, ...deps.limits }, now };
+  const samplingCtx: sampling.SamplingContext = { rules: deps.rules, targets: deps.targets, rulesPerPage: deps.rulesPerPage ?? 100 };
+  const bodyLimits = { maxBytes: deps.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, timeoutMs: deps.bodyTimeoutMs ?? 10_000 };
+
+  const operations = new Map<string, Handler>([
+    ['/TraceSegments', (b) => putTraceSegments(deps.store, b)],
+    ['/TelemetryRecords', (b) => putTelemetryRecords(telemetry, b, now())],
+    ['/Traces', (b) => reads.batchGetTraces(readCtx, b)],
+    ['/TraceSummaries', (b) => reads.getTraceSummaries(readCtx, b)],
+    ['/ServiceGraph', (b) => reads.getServiceGraph(readCtx, b)],
+    ['/TraceGraph', (b) => reads.getTraceGraph(readCtx, b)],
+    ['/GetSamplingRules', (b) => sampling.getSamplingRules(samplingCtx, b)],
+    ['/SamplingTargets', (b) => sampling.getSamplingTargets(samplingCtx, b)],
+    ['/CreateSamplingRule', (b) => sampling.createSamplingRule(samplingCtx, b)],
+    ['/UpdateSamplingRule', (b) => sampling.updateSamplingRule(samplingCtx, b)],
+    ['/DeleteSamplingRule', (b) => sampling.deleteSamplingRule(samplingCtx, b)],
+  ]);
+
+  const fail = (res: ServerResponse, err: unknown, op: string): void => {
+    if (res.headersSent) return;
+    if (err instanceof XrayApiError) {
+      // An unread body (too large, too slow) is not drained: the connection is closed instead.
+      const close: Record<string, string> = err.status === 413 || err.status === 408 ? { connection: 'close' } : {};
+      sendXrayError(res, err, close);
+      return;
+    }
+    logger.error({ err, op }, 'local X-Ray API operation failed');
+    sendXrayError(res, new XrayApiError('InternalFailure', 500, 'internal error'));
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse, op: string, handler: Handler): Promise<void> => {
+    try {
+      const body = await readJsonBody(req, bodyLimits);
+      sendJson(res, 200, handler(body));
+    } catch (err) {
+      fail(res, err, op);
+    }
+  };
+
+  return (req, res, url) => {
+    const handler = operations.get(url.pathname);
+    if (handler && req.method === 'POST') {
+      return handle(req, res, url.pathname, handler).then(() => true);
+    }
+    if (handler || deps.claimUnknownPaths) {
+      req.resume();
+      const what = handler ? `${req.method} ${url.pathname} (operations are POST)` : `${req.method} ${url.pathname}`;
+      sendXrayError(res, new XrayApiError('UnknownOperationException', 404, `unknown operation: ${what}`));
+      return true;
+    }
+    return false;
+  };
+}

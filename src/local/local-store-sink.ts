@@ -1,0 +1,35 @@
+/**
+ * The local backend's SegmentSink: each document is parsed once here, validated, and stored;
+ * invalid ones come back as unprocessed (the dispatcher counts them as rejected), like X-Ray's
+ * `UnprocessedTraceSegments`.
+ */
+import type { SegmentSink, SendOutcome, UnprocessedSegment } from '../pipeline/segment-sink.js';
+import type { StoreInput, TraceStore } from './store/trace-store.js';
+import { parseSegment } from './store/validate-segment.js';
+
+/** Parses and validates a batch; valid documents are stored, the rest listed. */
+export function storeDocuments(store: TraceStore, documents: readonly string[]): UnprocessedSegment[] {
+  const valid: StoreInput[] = [];
+  const unprocessed: UnprocessedSegment[] = [];
+  for (const text of documents) {
+    const check = parseSegment(text);
+    if (check.ok) valid.push({ doc: check.doc, text });
+    else unprocessed.push({ ...(check.id !== undefined ? { Id: check.id } : {}), ErrorCode: check.errorCode, Message: check.message });
+  }
+  if (valid.length > 0) store.putMany(valid);
+  return unprocessed;
+}
+
+export class LocalStoreSink implements SegmentSink {
+  constructor(private readonly store: TraceStore) {}
+
+  async send(documents: readonly string[]): Promise<SendOutcome> {
+    try {
+      return { status: 'success', unprocessed: storeDocuments(this.store, documents) };
+    } catch (err) {
+      // Only the persistence log can throw here (disk full, I/O error): the batch is not retried,
+      // the documents are counted as rejected by the dispatcher.
+      return { status: 'failure', errorClass: 'other', message: `local store: ${(err as Error).message}` };
+    }
+  }
+}

@@ -1,0 +1,75 @@
+/**
+ * Builds the local store: memory only, or backed by the persistence log at `storePath` (replayed
+ * first, so traces survive a restart; the same limits apply to what is replayed).
+ */
+import type { Logger } from '../../log/logger.js';
+import { silentLogger } from '../../log/logger.js';
+import { StoreLogFormatError } from './log-record.js';
+import { type ReplayReport, replaySegmentLog } from './replay-segment-log.js';
+import { SegmentLog } from './segment-log.js';
+import { type StoreInput, TraceStore } from './trace-store.js';
+import { parseSegment } from './validate-segment.js';
+
+export interface OpenTraceStoreOptions {
+  maxSegments: number;
+  maxMB: number;
+  /** Persistence log; undefined = memory only. */
+  path?: string;
+  logger?: Logger;
+  /** The log is compacted once it exceeds both this size and twice the live documents' size. */
+  compactMinBytes?: number;
+}
+
+export interface OpenedTraceStore {
+  store: TraceStore;
+  /** Waits for a running compaction, closes the log (fsync); idempotent, a no-op in memory-only mode. */
+  close(): Promise<void>;
+}
+
+/** Replay batch size: documents are handed to the store in batches like live traffic. */
+const REPLAY_BATCH = 500;
+
+export async function openTraceStore(options: OpenTraceStoreOptions): Promise<OpenedTraceStore> {
+  const logger = (options.logger ?? silentLogger).child({ component: 'local-store' });
+  const store = new TraceStore({ maxSegments: options.maxSegments, maxBytes: Math.floor(options.maxMB * 1024 * 1024) });
+  const path = options.path;
+  if (!path) return { store, close: async () => {} };
+
+  let batch: StoreInput[] = [];
+  let invalid = 0;
+  const onRecord = (text: string): void => {
+    const check = parseSegment(text);
+    if (!check.ok) {
+      invalid += 1;
+      return;
+    }
+    batch.push({ doc: check.doc, text });
+    if (batch.length >= REPLAY_BATCH) {
+      store.putMany(batch);
+      batch = [];
+    }
+  };
+  let report: ReplayReport;
+  let log: SegmentLog;
+  try {
+    report = await replaySegmentLog(path, onRecord);
+    store.putMany(batch);
+    log = new SegmentLog(path, options.compactMinBytes, logger);
+  } catch (err) {
+    if (err instanceof StoreLogFormatError) throw err;
+    throw new Error(`cannot use the store log ${path}: ${(err as Error).message}`, { cause: err });
+  }
+  store.attachJournal(log);
+  // What the limits evicted during replay, and replaced in-progress versions, are dead weight.
+  log.afterBatch(store.stats().bytes, () => store.liveTexts());
+  const stats = store.stats();
+  if (report.corrupt > 0 || invalid > 0) {
+    logger.warn({ path, corrupt: report.corrupt, truncatedBytes: report.truncatedBytes, invalid }, 'store log had unreadable records; they were skipped');
+  }
+  logger.info({ path, records: report.records, traces: stats.traces, segments: stats.segments }, 'store log replayed');
+  let closing: Promise<void> | undefined;
+  return {
+    store,
+    close: () => (closing ??= log.close()),
+  };
+}

@@ -1,0 +1,115 @@
+import { Registry, Counter, Gauge, Histogram, collectDefaultMetrics } from 'prom-client';
+import { BACKEND_ERROR_CLASSES, type Counters } from './counters.js';
+import type { CredentialState } from '../xray/credential-errors.js';
+
+/** What the pipeline reports about itself at scrape time (implemented by the buffer/uploader). */
+export interface PipelineStats {
+  /** Bytes of segment documents held in the buffer now. */
+  bufferBytes(): number;
+  /** The buffer's budget in bytes (past it, the oldest segments are dropped as spillover). */
+  bufferLimitBytes(): number;
+  /** Upload requests currently on the wire. */
+  batchesInFlight(): number;
+}
+
+export type UploadOutcome = 'success' | 'retryable' | 'failure';
+
+/** The uploader calls this once per PutTraceSegments attempt. */
+export interface UploadObserver {
+  observe(durationMs: number, outcome: UploadOutcome): void;
+}
+
+export interface DaemonMetrics {
+  /** Our own registry (never prom-client's global one): two daemons in one process never collide. */
+  registry: Registry;
+  upload: UploadObserver;
+}
+
+/** Upload latency buckets in seconds: X-Ray answers in tens of ms; our timeout defaults to 2 s. */
+const UPLOAD_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10];
+
+/**
+ * The daemon's Prometheus metrics (names documented in docs/metrics.md). Counters are read from
+ * `Counters.snapshot()` at scrape time, so /metrics, /healthz and telemetry always agree; gauges
+ * from `stats` (absent in the local backend: those gauges read 0).
+ */
+export function createDaemonMetrics(deps: {
+  counters: Counters;
+  stats?: PipelineStats;
+  credentials?: { state(): CredentialState };
+  /** Process metrics (CPU, memory, event loop lag, GC); on by default. */
+  processMetrics?: boolean;
+}): DaemonMetrics {
+  const registry = new Registry();
+  const registers = [registry];
+  const snap = () => deps.counters.snapshot();
+
+  const fromSnapshot = (name: string, help: string, pick: (s: ReturnType<typeof snap>) => number) =>
+    new Counter({
+      name,
+      help,
+      registers,
+      collect() {
+        this.reset();
+        this.inc(pick(snap()));
+      },
+    });
+  fromSnapshot('xrayd_segments_received_total', 'Non-empty datagrams received on the UDP port.', (s) => s.received);
+  fromSnapshot('xrayd_segments_sent_total', 'Segment documents the backend accepted.', (s) => s.sent);
+  fromSnapshot('xrayd_segments_spillover_total', 'Segment documents dropped because the buffer was full.', (s) => s.spillover);
+  fromSnapshot(
+    'xrayd_segments_rejected_total',
+    'Malformed datagrams, and documents the backend refused (unprocessed or non-retryable answer).',
+    (s) => s.rejected,
+  );
+  new Counter({
+    name: 'xrayd_backend_errors_total',
+    help: 'Failed backend calls by class (timeout, refused, http4xx, http5xx, unknownHost, other).',
+    labelNames: ['class'],
+    registers,
+    collect() {
+      this.reset();
+      const errors = snap().backendErrors;
+      for (const c of BACKEND_ERROR_CLASSES) this.inc({ class: c }, errors[c]);
+    },
+  });
+
+  const gauge = (name: string, help: string, read: () => number) =>
+    new Gauge({
+      name,
+      help,
+      registers,
+      collect() {
+        this.set(read());
+      },
+    });
+  gauge('xrayd_buffer_bytes', 'Bytes of segment documents waiting in the buffer.', () => deps.stats?.bufferBytes() ?? 0);
+  gauge('xrayd_buffer_limit_bytes', 'The buffer budget in bytes; past it the oldest segments are dropped.', () => deps.stats?.bufferLimitBytes() ?? 0);
+  gauge('xrayd_batches_in_flight', 'Upload requests in progress.', () => deps.stats?.batchesInFlight() ?? 0);
+  if (deps.credentials) {
+    const creds = deps.credentials;
+    gauge('xrayd_credentials_resolved', '1 when the last credential fetch succeeded, 0 when it failed, -1 before the first.', () => {
+      const s = creds.state().status;
+      return s === 'resolved' ? 1 : s === 'failing' ? 0 : -1;
+    });
+  }
+
+  const uploads = new Histogram({
+    name: 'xrayd_upload_duration_seconds',
+    help: 'Duration of PutTraceSegments attempts, by outcome (success, retryable, failure).',
+    labelNames: ['outcome'],
+    buckets: UPLOAD_BUCKETS,
+    registers,
+  });
+
+  if (deps.processMetrics !== false) collectDefaultMetrics({ register: registry });
+
+  return {
+    registry,
+    upload: {
+      observe(durationMs, outcome) {
+        if (Number.isFinite(durationMs) && durationMs >= 0) uploads.observe({ outcome }, durationMs / 1000);
+      },
+    },
+  };
+}
