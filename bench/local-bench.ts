@@ -62,7 +62,8 @@ export async function benchLocal(opts: BenchOptions, gens: LoadSource): Promise<
     // 1. ingest: the offered rate for the usual seconds; what reached the store per second
     const cpu0 = cpuMicros(pid);
     const started = performance.now();
-    const offered = await gens.offer({ port: daemon.udpPort, rate: opts.localRate, seconds: opts.seconds, tag: TAG, bytes: opts.bytes, variants: 20, sockets: opts.sockets });
+    const ingestFor = Math.min(opts.seconds, opts.localTraces / opts.localRate);
+    const offered = await gens.offer({ port: daemon.udpPort, rate: opts.localRate, seconds: ingestFor, tag: TAG, bytes: opts.bytes, variants: 20, sockets: opts.sockets });
     const { stored, storedAt } = await storeSettled(storedNow, offered.sent, started);
     const ingestSeconds = (storedAt - started) / 1000;
     const ingest = {
@@ -76,7 +77,7 @@ export async function benchLocal(opts: BenchOptions, gens: LoadSource): Promise<
     };
     // 2. fill up to `localTraces` traces at a rate the daemon keeps up with (every segment is its own trace)
     // sequence numbers continue past the most any sender could have sent, so every trace id is new
-    let seq = Math.ceil((opts.localRate * opts.seconds) / gens.count) + 1;
+    let seq = Math.ceil((opts.localRate * ingestFor) / gens.count) + 1;
     for (let round = 0; round < 20; round++) {
       const have = await storedNow();
       if (have >= opts.localTraces) break;
