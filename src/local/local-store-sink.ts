@@ -27,8 +27,8 @@ export class LocalStoreSink implements SegmentSink {
     try {
       return { status: 'success', unprocessed: storeDocuments(this.store, documents) };
     } catch (err) {
-      // Only the persistence log can throw here (disk full, I/O error): the batch is not retried,
-      // the documents are counted as rejected by the dispatcher.
+      // Not expected (the persistence log absorbs its own write errors); if it happens the batch
+      // is not retried and its documents are counted as rejected.
       return { status: 'failure', errorClass: 'other', message: `local store: ${(err as Error).message}` };
     }
   }

@@ -1,7 +1,7 @@
 /**
  * The read operations of the local X-Ray API: GetTraceSummaries, BatchGetTraces, GetServiceGraph,
- * GetTraceGraph. Every answer is bounded: summaries by a page size and a scan budget per page,
- * traces by bytes per page, graphs by the number of traces they are built from.
+ * GetTraceGraph. Every answer is bounded: summaries by a page size and a scan budget (traces and
+ * time) per page, traces by bytes per page, graphs by the number of traces they are built from.
  */
 import { FilterSyntaxError, FilterUnsupportedError, compileFilter } from '../filter/index.js';
 import type { TimeRangeType, TraceStore } from '../store/trace-store.js';
@@ -16,6 +16,11 @@ export interface ReadLimits {
   summariesPerPage: number;
   /** Traces examined per GetTraceSummaries page before answering with a NextToken. */
   scanPerPage: number;
+  /**
+   * Time spent examining traces per GetTraceSummaries page before answering with a NextToken:
+   * cheap filters scan far, expensive ones answer early, and the event loop is never held long.
+   */
+  scanTimePerPageMs: number;
   /** Approximate Document bytes per BatchGetTraces page (at least one trace per page). */
   traceBytesPerPage: number;
   /** Trace ids per BatchGetTraces / GetTraceGraph call. */
@@ -26,7 +31,8 @@ export interface ReadLimits {
 
 export const DEFAULT_READ_LIMITS: ReadLimits = {
   summariesPerPage: 100,
-  scanPerPage: 20_000,
+  scanPerPage: 100_000,
+  scanTimePerPageMs: 200,
   traceBytesPerPage: 4 * 1024 * 1024,
   maxTraceIds: 100,
   graphMaxTraces: 10_000,
@@ -90,8 +96,10 @@ export function getTraceSummaries(ctx: ReadContext, body: JsonObject): object {
   let processed = 0;
   let last: { time: number; id: string } | undefined;
   let more = false;
+  const deadline = performance.now() + ctx.limits.scanTimePerPageMs;
   for (const { trace, time } of ctx.store.range({ ...window, by, before })) {
-    if (summaries.length >= ctx.limits.summariesPerPage || processed >= ctx.limits.scanPerPage) {
+    const outOfTime = processed % 64 === 63 && performance.now() > deadline;
+    if (summaries.length >= ctx.limits.summariesPerPage || processed >= ctx.limits.scanPerPage || outOfTime) {
       more = true;
       break;
     }

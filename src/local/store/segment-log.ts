@@ -11,11 +11,16 @@
  * step, the remembered records are added to the temp file, it is fsynced and renamed over the
  * log. The log on disk is therefore always the old or the new complete file. A document may be
  * written twice (a later copy of the same id simply wins on replay).
+ *
+ * Persistence is best effort behind the memory store: a failed write (disk full, I/O error) is
+ * counted and logged once per episode, the documents stay served from memory, and the next
+ * append starts on a fresh line so a partial write costs only its own records.
  */
 import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync, fstatSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import type { Logger } from '../../log/logger.js';
 import { silentLogger } from '../../log/logger.js';
+import { EpisodeWarning } from '../../log/episode-warning.js';
 import { MAGIC, encodeRecord } from './log-record.js';
 import type { StoreJournal } from './trace-store.js';
 
@@ -36,7 +41,12 @@ export class SegmentLog implements StoreJournal {
   /** Records appended while a compaction is writing its temp file. */
   private pending: string[] | undefined;
   private compaction: Promise<void> | undefined;
+  /** A write failed part-way: the file may end in a partial line. */
+  private torn = false;
+  private readonly writeFailures: EpisodeWarning;
   compactions = 0;
+  /** Batches that could not be written. */
+  failedWrites = 0;
 
   constructor(
     private readonly path: string,
@@ -46,6 +56,7 @@ export class SegmentLog implements StoreJournal {
     this.fd = openSync(path, 'a');
     this.size = fstatSync(this.fd).size;
     if (this.size === 0) this.size = writeAll(this.fd, MAGIC);
+    this.writeFailures = new EpisodeWarning(logger, 'could not write to the store log; these batches are kept in memory only');
   }
 
   /** Current log size in bytes. */
@@ -55,10 +66,22 @@ export class SegmentLog implements StoreJournal {
 
   append(texts: readonly string[]): void {
     if (this.fd === undefined) return;
-    let out = '';
+    let out = this.torn ? '\n' : '';
     for (const t of texts) out += encodeRecord(t);
-    this.size += writeAll(this.fd, out);
-    this.pending?.push(out);
+    try {
+      this.size += this.write(this.fd, out);
+      this.torn = false;
+      this.pending?.push(out);
+    } catch (err) {
+      this.torn = true;
+      this.failedWrites += 1;
+      this.writeFailures.add(1, { path: this.path, error: (err as Error).message });
+    }
+  }
+
+  /** One append's write; a seam for tests that simulate a failing disk. */
+  protected write(fd: number, text: string): number {
+    return writeAll(fd, text);
   }
 
   afterBatch(liveBytes: number, liveTexts: () => Iterable<string>): void {
@@ -115,6 +138,7 @@ export class SegmentLog implements StoreJournal {
   /** Waits for a running compaction, then flushes to disk and closes; idempotent. */
   async close(): Promise<void> {
     await this.compaction;
+    this.writeFailures.flush();
     if (this.fd === undefined) return;
     const fd = this.fd;
     this.fd = undefined;

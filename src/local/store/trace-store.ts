@@ -1,55 +1,31 @@
 /**
  * The local backend's bounded, indexed trace store.
  *
- * Limits: at most `maxSegments` documents and `maxBytes` bytes of document JSON text. Past either,
- * whole traces are evicted, oldest first, where a trace's age is when its first document was stored
+ * Limits: at most `maxSegments` documents and `maxBytes` of estimated memory. Past either, whole
+ * traces are evicted, oldest first, where a trace's age is when its first document was stored
  * (documents of any age are accepted, so an old trace id arriving now is "new"). A trace that alone
  * exceeds a limit is evicted too: memory stays bounded whatever arrives. Evictions are counted.
- * The byte limit counts document text; the parsed objects take a small multiple of it on the heap.
+ * The memory estimate is 1.5x the documents' JSON text plus 500 bytes per document (measured
+ * heap use of parsed documents, index entries included, from 300-byte to 8 KB documents).
  *
- * Indexes: by trace id (a Map; a FIFO of ids gives the eviction order), by trace-id time and by event time
- * (sorted, for newest-first range walks), and by segment name (service).
+ * Indexes: by trace id (a Map; a FIFO of ids gives the eviction order), by trace-id time and by
+ * event time (sorted, for newest-first range walks), and by segment name (service).
  */
 import type { SegmentDocument, TraceView } from '../trace-view.js';
+import type { RangeQuery, StoreInput, StoreJournal, StoreStats, TraceStoreOptions } from './store-types.js';
 import { Deque } from '../../pipeline/deque.js';
+import { stringifyDeep } from '../reads/stringify-deep.js';
 import { TimeIndex } from './time-index.js';
 import { TraceEntry } from './trace-entry.js';
 
-export interface TraceStoreOptions {
-  maxSegments: number;
-  maxBytes: number;
-}
+/** Heap estimate of stored documents: text bytes x TEXT_FACTOR + PER_DOCUMENT_BYTES each. */
+const TEXT_FACTOR = 1.5;
+const PER_DOCUMENT_BYTES = 500;
 
-/** Where accepted documents are written (the persistence log); absent = memory only. */
-export interface StoreJournal {
-  append(texts: readonly string[]): void;
-  /** Called after each batch; may rewrite the log from the live documents. */
-  afterBatch(liveBytes: number, liveTexts: () => Iterable<string>): void;
-}
+/** Traces spanning more than this (seconds) are indexed aside for event-time queries. */
+const LONG_SPAN_S = 3600;
 
-export interface StoreStats {
-  traces: number;
-  segments: number;
-  bytes: number;
-  evictedTraces: number;
-  evictedSegments: number;
-}
-
-export type TimeRangeType = 'TraceId' | 'Event';
-
-export interface RangeQuery {
-  startTime: number;
-  endTime: number;
-  by: TimeRangeType;
-  /** Resume after this (time, id): only older entries are returned. */
-  before?: { time: number; id: string };
-}
-
-export interface StoreInput {
-  doc: SegmentDocument;
-  /** The document's JSON text as received (journaled and measured). */
-  text: string;
-}
+export type { RangeQuery, StoreInput, StoreJournal, StoreStats, TimeRangeType, TraceStoreOptions } from './store-types.js';
 
 export class TraceStore {
   private readonly traces = new Map<string, TraceEntry>();
@@ -65,8 +41,13 @@ export class TraceStore {
   private byteCount = 0;
   private evictedTraces = 0;
   private evictedSegments = 0;
-  /** Longest trace span seen: bounds how far back an event-time overlap walk must look. */
+  /**
+   * Longest span (last end - first start) of a trace seen, up to LONG_SPAN_S: bounds how far back
+   * an event-time overlap walk must look. Longer traces are kept aside in `longTraces`, so one
+   * hours-long (or bogus) trace cannot make every query walk the whole index.
+   */
   private maxSpan = 0;
+  private readonly longTraces = new Set<string>();
   private journal: StoreJournal | undefined;
 
   constructor(private readonly options: TraceStoreOptions) {
@@ -113,7 +94,9 @@ export class TraceStore {
       if (oldStart !== Infinity) this.byStart.remove(oldStart, traceId);
       this.byStart.add(entry.startTime, traceId);
     }
-    this.maxSpan = Math.max(this.maxSpan, entry.endTime - entry.startTime);
+    const span = entry.endTime - entry.startTime;
+    if (span > LONG_SPAN_S) this.longTraces.add(traceId);
+    else this.maxSpan = Math.max(this.maxSpan, span);
     for (const name of addedServices) {
       let set = this.byService.get(name);
       if (!set) this.byService.set(name, (set = new Set()));
@@ -130,8 +113,12 @@ export class TraceStore {
     if (set.size === 0) this.byService.delete(name);
   }
 
+  private estimatedMemory(): number {
+    return this.byteCount * TEXT_FACTOR + this.segmentCount * PER_DOCUMENT_BYTES;
+  }
+
   private evict(): void {
-    while (this.segmentCount > this.options.maxSegments || this.byteCount > this.options.maxBytes) {
+    while (this.segmentCount > this.options.maxSegments || this.estimatedMemory() > this.options.maxBytes) {
       const oldest = this.arrival.shift();
       if (oldest === undefined) return;
       this.remove(oldest);
@@ -143,6 +130,7 @@ export class TraceStore {
     if (!entry) return;
     this.traces.delete(traceId);
     this.byEpoch.remove(entry.epoch, traceId);
+    this.longTraces.delete(traceId);
     if (entry.startTime !== Infinity) this.byStart.remove(entry.startTime, traceId);
     for (const name of entry.serviceCounts.keys()) this.unindexService(name, traceId);
     this.segmentCount -= entry.segments.size;
@@ -172,10 +160,21 @@ export class TraceStore {
       }
       return;
     }
-    for (const { time, id } of this.byStart.descending(q.startTime - this.maxSpan, q.endTime, q.before)) {
+    const floor = q.startTime - this.maxSpan;
+    for (const { time, id } of this.byStart.descending(floor, q.endTime, q.before)) {
       const entry = this.traces.get(id);
       if (entry && entry.endTime >= q.startTime) yield { trace: entry.toView(), time };
     }
+    // Long traces that started before the walked range come after it in newest-first order.
+    const long: TraceEntry[] = [];
+    for (const id of this.longTraces) {
+      const e = this.traces.get(id);
+      if (!e || e.startTime >= floor || e.endTime < q.startTime || e.startTime > q.endTime) continue;
+      if (q.before && (e.startTime > q.before.time || (e.startTime === q.before.time && id >= q.before.id))) continue;
+      long.push(e);
+    }
+    long.sort((a, b) => b.startTime - a.startTime || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
+    for (const e of long) yield { trace: e.toView(), time: e.startTime };
   }
 
   /** Trace ids whose top-level segments carry this name. */
@@ -199,15 +198,19 @@ export class TraceStore {
       traces: this.traces.size,
       segments: this.segmentCount,
       bytes: this.byteCount,
+      estimatedMemoryBytes: Math.round(this.estimatedMemory()),
       evictedTraces: this.evictedTraces,
       evictedSegments: this.evictedSegments,
     };
   }
 
-  /** The live documents as JSON text, oldest trace first (what compaction rewrites). */
+  /**
+   * The live documents as JSON text, oldest trace first (what compaction rewrites). Deeply nested
+   * documents, which JSON.parse accepts but JSON.stringify overflows on, are serialized too.
+   */
   *liveTexts(): Generator<string> {
     for (const entry of this.traces.values()) {
-      for (const s of entry.segments.values()) yield JSON.stringify(s.doc);
+      for (const s of entry.segments.values()) yield stringifyDeep(s.doc);
     }
   }
 }

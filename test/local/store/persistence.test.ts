@@ -7,6 +7,8 @@ import { openTraceStore } from '../../../src/local/store/open-trace-store.js';
 import { MAGIC, StoreLogFormatError, encodeRecord } from '../../../src/local/store/log-record.js';
 import { replaySegmentLog } from '../../../src/local/store/replay-segment-log.js';
 import { SegmentLog } from '../../../src/local/store/segment-log.js';
+import { TraceStore } from '../../../src/local/store/trace-store.js';
+import { parseSegment } from '../../../src/local/store/validate-segment.js';
 import { segment, traceId } from '../segment-fixtures.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'xrayd-store-'));
@@ -152,5 +154,44 @@ describe('store persistence', () => {
     await replaySegmentLog(path, (t) => texts.push(t));
     assert.deepEqual(texts, ['{"live":1}', '{"during":1}', '{"after":1}']);
     assert.equal(log.compactions, 1);
+  });
+
+  it('a failed write loses only its own batch; the log stays readable and appends go on', async () => {
+    class FlakyLog extends SegmentLog {
+      failNext = false;
+      protected override write(fd: number, text: string): number {
+        if (!this.failNext) return super.write(fd, text);
+        this.failNext = false;
+        super.write(fd, text.slice(0, 12)); // part of the batch reached the disk
+        throw Object.assign(new Error('no space left on device'), { code: 'ENOSPC' });
+      }
+    }
+    const path = freshPath();
+    const log = new FlakyLog(path);
+    log.append(['{"a":1}']);
+    log.failNext = true;
+    log.append(['{"lost":1}', '{"lost":2}']);
+    log.append(['{"b":1}']);
+    await log.close();
+    const texts: string[] = [];
+    await replaySegmentLog(path, (t) => texts.push(t));
+    assert.deepEqual(texts, ['{"a":1}', '{"b":1}']);
+    assert.equal(log.failedWrites, 1);
+  });
+
+  it('compaction keeps a document nested thousands of levels deep', async () => {
+    const store = new TraceStore({ maxSegments: 100, maxBytes: 10e6 });
+    const deep = segment({ trace_id: traceId(1_700_000_000) });
+    const text = JSON.stringify(deep).replace(/}$/, `,"metadata":{"d":{"x":${'['.repeat(20_000)}${']'.repeat(20_000)}}}}`);
+    const check = parseSegment(text);
+    assert.ok(check.ok);
+    store.putMany([{ doc: check.doc, text }]);
+    const path = freshPath();
+    const log = new SegmentLog(path);
+    await log.compact(store.liveTexts());
+    await log.close();
+    const texts: string[] = [];
+    await replaySegmentLog(path, (t) => texts.push(t));
+    assert.deepEqual(texts, [text]);
   });
 });

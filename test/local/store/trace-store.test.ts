@@ -41,19 +41,23 @@ describe('TraceStore', () => {
     assert.equal(store.has(ids[0]), false);
     assert.equal(store.has(ids[1]), true);
     assert.equal(store.has(ids[2]), true);
-    assert.deepEqual(store.stats(), { traces: 2, segments: 4, bytes: store.stats().bytes, evictedTraces: 1, evictedSegments: 2 });
+    const { traces, segments, evictedTraces, evictedSegments } = store.stats();
+    assert.deepEqual({ traces, segments, evictedTraces, evictedSegments }, { traces: 2, segments: 4, evictedTraces: 1, evictedSegments: 2 });
   });
 
-  it('evicts past the byte limit, oldest first, even a trace that alone is too big', () => {
+  it('evicts past the memory limit, oldest first, even a trace that alone is too big', () => {
     const doc = (tid: string) => segment({ trace_id: tid, metadata: { m: { pad: 'x'.repeat(400) } } });
     const size = JSON.stringify(doc(traceId(1))).length;
-    const store = new TraceStore({ maxSegments: 100, maxBytes: size * 2 + 10 });
+    // The estimate per document: 1.5x its JSON text plus 500 bytes. Room for two such documents:
+    const limit = 2 * (size * 1.5 + 500) + 10;
+    const store = new TraceStore({ maxSegments: 100, maxBytes: limit });
     const a = traceId(1_700_000_001), b = traceId(1_700_000_002), c = traceId(1_700_000_003);
     store.putMany([input(doc(a))]);
     store.putMany([input(doc(b))]);
     store.putMany([input(doc(c))]);
     assert.deepEqual([store.has(a), store.has(b), store.has(c)], [false, true, true]);
-    assert.ok(store.stats().bytes <= size * 2 + 10);
+    assert.ok(store.stats().estimatedMemoryBytes <= limit);
+    assert.equal(store.stats().bytes, 2 * size);
     const huge = segment({ trace_id: traceId(1_700_000_004), metadata: { m: { pad: 'x'.repeat(size * 3) } } });
     store.putMany([input(huge)]);
     assert.equal(store.stats().traces, 0);
@@ -106,5 +110,20 @@ describe('TraceStore', () => {
     store.put(segment({ trace_id: b, name: 'payments' }), '{}');
     assert.deepEqual([...store.traceIdsForService('checkout')], [b]);
     assert.deepEqual(store.serviceNames().sort(), ['checkout', 'payments']);
+  });
+
+  it('finds a days-long trace by event time without widening every walk, newest first', () => {
+    const store = new TraceStore(big);
+    const t0 = 1_700_000_000;
+    const long = traceId(t0, 10), early = traceId(t0, 11), inWindow = traceId(t0, 12), later = traceId(t0, 13);
+    store.put(segment({ trace_id: long, start_time: t0 - 2 * 86400, end_time: t0 + 86400 }), '{}');
+    store.put(segment({ trace_id: early, start_time: t0 - 5000, end_time: t0 - 4999 }), '{}');
+    store.put(segment({ trace_id: inWindow, start_time: t0 + 10, end_time: t0 + 11 }), '{}');
+    store.put(segment({ trace_id: later, start_time: t0 + 500, end_time: t0 + 501 }), '{}');
+    const all = [...store.range({ startTime: t0, endTime: t0 + 100, by: 'Event' })];
+    assert.deepEqual(all.map((f) => f.trace.id), [inWindow, long]);
+    const resumed = [...store.range({ startTime: t0, endTime: t0 + 100, by: 'Event', before: { time: all[0].time, id: inWindow } })];
+    assert.deepEqual(resumed.map((f) => f.trace.id), [long]);
+    assert.deepEqual([...store.range({ startTime: t0, endTime: t0 + 100, by: 'Event', before: { time: all[1].time, id: long } })], []);
   });
 });
