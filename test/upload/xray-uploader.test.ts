@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { XrayUploader } from '../../src/upload/xray-uploader.js';
+import { XrayUploader, putInThread } from '../../src/upload/xray-uploader.js';
 import type { XrayClient } from '../../src/xray/xray-client.js';
 import { silentLogger } from '../../src/log/logger.js';
 
@@ -21,7 +21,7 @@ test('PutTraceSegments body: each document as a JSON string, unchanged after a r
   await fc.assert(
     fc.asyncProperty(fc.array(fc.string({ unit: 'grapheme', maxLength: 300 }), { minLength: 1, maxLength: 50 }), async (documents) => {
       const { client, bodies } = recordingClient();
-      await new XrayUploader(client, silentLogger).send(documents);
+      await new XrayUploader(putInThread(client), silentLogger).send(documents);
       const parsed = JSON.parse(bodies[0]) as { TraceSegmentDocuments: string[] };
       assert.deepEqual(Object.keys(parsed), ['TraceSegmentDocuments']);
       assert.deepEqual(parsed.TraceSegmentDocuments, documents);
@@ -34,7 +34,7 @@ test('PutTraceSegments body: each document as a JSON string, unchanged after a r
 test('PutTraceSegments body: quotes, backslashes, control characters and non-ASCII are escaped as JSON', async () => {
   const { client, bodies } = recordingClient();
   const documents = ['{"name":"a\\"b","x":"\\\\"}', 'tab\there\u0001', 'ü€😀', ''];
-  await new XrayUploader(client, silentLogger).send(documents);
+  await new XrayUploader(putInThread(client), silentLogger).send(documents);
   assert.equal(bodies[0], '{"TraceSegmentDocuments":["{\\"name\\":\\"a\\\\\\"b\\",\\"x\\":\\"\\\\\\\\\\"}","tab\\there\\u0001","ü€😀",""]}');
   assert.deepEqual(JSON.parse(bodies[0]).TraceSegmentDocuments, documents);
 });
