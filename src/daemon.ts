@@ -11,6 +11,7 @@ import { TcpServer } from './http/tcp-server.js';
 import { createHealthRoute } from './http/health-route.js';
 import type { Route } from './http/route.js';
 import { XrayUploader } from './upload/xray-uploader.js';
+import { UploadWorkerChannel } from './upload/upload-worker-channel.js';
 import { XrayClient } from './xray/xray-client.js';
 import { XraySigner } from './xray/signer.js';
 import { createCredentialSource } from './xray/credentials.js';
@@ -225,6 +226,7 @@ async function createAwsBackend(config: DaemonConfig, { logger, env }: DaemonDep
     sts: { requestHandler: createUndiciRequestHandler(dispatcher, config.requestTimeoutMs) },
   });
   const plan = proxyPlan(config.proxyAddress, env);
+
   const client = new XrayClient({
     endpoint,
     signer: new XraySigner(region, credentials.provider),
@@ -232,8 +234,14 @@ async function createAwsBackend(config: DaemonConfig, { logger, env }: DaemonDep
     requestTimeoutMs: config.requestTimeoutMs,
     userAgent: userAgent(env),
   });
+  // uploads are encoded, signed and sent from a worker thread with its own pool (same outbound
+  // settings); telemetry and the sampling proxy use this thread's client
+  const uploads = new UploadWorkerChannel(
+    { endpoint, region, userAgent: userAgent(env), requestTimeoutMs: config.requestTimeoutMs, outbound, env },
+    credentials.provider,
+  );
   return {
-    sink: new XrayUploader(client, logger.child({ component: 'uploader' }), credentials.invalidate),
+    sink: new XrayUploader(uploads.put, logger.child({ component: 'uploader' }), credentials.invalidate),
     routes: [createSamplingProxyRoute({ client, logger })],
     describe: {
       region,
@@ -244,6 +252,9 @@ async function createAwsBackend(config: DaemonConfig, { logger, env }: DaemonDep
     telemetrySend: async (body) => (await client.post('/TelemetryRecords', body)).statusCode === 200,
     identity: discoverIdentity(env, { localMode: config.localMode, imds }),
     credentials: health,
-    close: () => dispatcher.close(),
+    close: async () => {
+      await uploads.close();
+      await dispatcher.close();
+    },
   };
 }

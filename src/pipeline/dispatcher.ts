@@ -67,7 +67,8 @@ export class Dispatcher {
   notify(): void {
     if (this.stopped) return;
     if (this.opts.buffer.queuedDocuments >= this.opts.batchSize || this.draining) this.pump();
-    else this.schedule();
+    // hot path (every datagram): a timer already armed no later than this document's flush time covers it
+    else if (!this.timer || this.timerAt > this.now() + this.opts.flushIntervalMs) this.schedule();
   }
 
   /**

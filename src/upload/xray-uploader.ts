@@ -1,7 +1,7 @@
 import type { Logger } from '../log/logger.js';
 import type { SegmentSink, SendOutcome, UnprocessedSegment } from '../pipeline/segment-sink.js';
 import { classifyFailure, describeError } from '../xray/errors.js';
-import { xrayErrorType, type XrayClient } from '../xray/xray-client.js';
+import { xrayErrorType, type XrayClient, type XrayResponse } from '../xray/xray-client.js';
 import { parseRetryAfter } from './backoff.js';
 
 /** 403 error types that mean "your credentials are stale", worth one refresh and retry. */
@@ -11,30 +11,42 @@ const CREDENTIAL_ERRORS = new Set(['InvalidSignatureException', 'ExpiredTokenExc
  * PutTraceSegments: one attempt per `send`, its result as a value. The documents are embedded as
  * JSON strings without being parsed (they were never parsed on the relay path).
  */
+/** Sends one PutTraceSegments call for these documents (in this thread, or through the upload worker). */
+export type PutTraceSegments = (documents: readonly string[], signal?: AbortSignal) => Promise<XrayResponse>;
+
+/** The request body: one native stringify of the array gives the same bytes as quoting each document and joining. */
+export function traceSegmentsBody(documents: readonly string[]): string {
+  return `{"TraceSegmentDocuments":${JSON.stringify(documents)}}`;
+}
+
+/** PutTraceSegments in this thread through `client`. */
+export function putInThread(client: XrayClient): PutTraceSegments {
+  return (documents, signal) => client.post('/TraceSegments', traceSegmentsBody(documents), signal);
+}
+
 export class XrayUploader implements SegmentSink {
   constructor(
-    private readonly client: XrayClient,
+    private readonly put: PutTraceSegments,
     private readonly logger: Logger,
     private readonly invalidateCredentials: () => void = () => {},
   ) {}
 
   async send(documents: readonly string[], signal?: AbortSignal): Promise<SendOutcome> {
-    const body = `{"TraceSegmentDocuments":[${documents.map((d) => JSON.stringify(d)).join(',')}]}`;
-    let outcome = await this.attempt(body, signal);
+    let outcome = await this.attempt(documents, signal);
     if (outcome.credentialError) {
       this.logger.warn({ reason: (outcome.result as { message: string }).message }, 'X-Ray rejected our credentials; refreshing them and retrying once');
       this.invalidateCredentials();
       const first = outcome.result;
-      outcome = await this.attempt(body, signal);
+      outcome = await this.attempt(documents, signal);
       if (outcome.result.status !== 'retryable') outcome.result.failedAttempts = [first.status === 'failure' ? (first.errorClass ?? 'http4xx') : 'http4xx'];
     }
     return outcome.result;
   }
 
-  private async attempt(body: string, signal?: AbortSignal): Promise<{ result: SendOutcome; credentialError?: boolean }> {
+  private async attempt(documents: readonly string[], signal?: AbortSignal): Promise<{ result: SendOutcome; credentialError?: boolean }> {
     let res;
     try {
-      res = await this.client.post('/TraceSegments', body, signal);
+      res = await this.put(documents, signal);
     } catch (err) {
       return { result: { status: 'retryable', errorClass: classifyFailure({ error: err }), message: describeError(err) } };
     }

@@ -1,12 +1,8 @@
-import { request, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import type { XraySigner } from './signer.js';
-import { RequestTimeoutError, ResponseTooLargeError } from './errors.js';
+import { UndiciTransport, type HttpTransport, type XrayResponse } from './http-transport.js';
 
-export interface XrayResponse {
-  statusCode: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: string;
-}
+export type { XrayResponse };
 
 export interface XrayClientOptions {
   /** e.g. `https://xray.us-east-1.amazonaws.com` (no trailing slash). */
@@ -17,15 +13,16 @@ export interface XrayClientOptions {
   userAgent: string;
 }
 
-/** Responses larger than this are cut off: X-Ray's answers to us are small. */
-const MAX_RESPONSE_BYTES = 1024 * 1024;
-
 /**
  * A signed POST to one X-Ray operation. Resolves with any HTTP status (the caller decides what a
  * status means); rejects only when no response arrived (network error, our timeout, abort).
  */
 export class XrayClient {
-  constructor(private readonly opts: XrayClientOptions) {}
+  private readonly transport: HttpTransport;
+
+  constructor(private readonly opts: XrayClientOptions) {
+    this.transport = new UndiciTransport(opts.dispatcher, opts.requestTimeoutMs);
+  }
 
   get endpoint(): string {
     return this.opts.endpoint;
@@ -38,47 +35,24 @@ export class XrayClient {
    * ResponseTooLargeError or undici's network errors.
    */
   async post(path: string, body: string, signal?: AbortSignal, opts: { timestampHeader?: boolean } = {}): Promise<XrayResponse> {
-    const url = new URL(this.opts.endpoint + path);
-    const extra: Record<string, string> =
-      opts.timestampHeader === false ? {} : { 'x-amzn-xray-timestamp': (Date.now() / 1000).toFixed(3) };
-    const signed = await this.opts.signer.sign(url, body, extra);
-    const timeout = new AbortController();
-    const timer = setTimeout(() => timeout.abort(new RequestTimeoutError(this.opts.requestTimeoutMs)), this.opts.requestTimeoutMs);
-    const onAbort = () => timeout.abort(signal?.reason);
-    signal?.addEventListener('abort', onAbort, { once: true });
-    try {
-      const res = await request(url, {
-        method: 'POST',
-        dispatcher: this.opts.dispatcher,
-        headers: { ...signed.headers, 'user-agent': this.opts.userAgent },
-        body,
-        signal: timeout.signal,
-      });
-      const text = await readCapped(res.body);
-      return { statusCode: res.statusCode, headers: res.headers, body: text };
-    } catch (err) {
-      // undici rejects with the abort reason or wraps it: surface our typed timeout either way
-      if (timeout.signal.aborted && timeout.signal.reason instanceof RequestTimeoutError) throw timeout.signal.reason;
-      throw err;
-    } finally {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
-    }
+    return signedPost(this.opts.endpoint + path, body, this.opts.signer, this.transport, this.opts.userAgent, signal, opts.timestampHeader !== false);
   }
 }
 
-async function readCapped(body: Dispatcher.ResponseData['body']): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    size += chunk.length;
-    if (size > MAX_RESPONSE_BYTES) {
-      body.destroy();
-      throw new ResponseTooLargeError(MAX_RESPONSE_BYTES);
-    }
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+/** Signs (with X-Amzn-Xray-Timestamp unless told not to) and sends one POST; shared with the upload worker. */
+export async function signedPost(
+  href: string,
+  body: string,
+  signer: XraySigner,
+  transport: HttpTransport,
+  userAgent: string,
+  signal?: AbortSignal,
+  timestampHeader = true,
+): Promise<XrayResponse> {
+  const url = new URL(href);
+  const extra: Record<string, string> = timestampHeader ? { 'x-amzn-xray-timestamp': (Date.now() / 1000).toFixed(3) } : {};
+  const signed = await signer.sign(url, body, extra);
+  return transport.post(url, { ...signed.headers, 'user-agent': userAgent }, body, signal);
 }
 
 /** X-Ray's error type: header `x-amzn-ErrorType` (may carry `:url` suffix) or body `__type`. */

@@ -4,7 +4,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { FakeXray } from '../helpers/fake-xray.js';
 import { signedHeaderNames, testAwsEnv } from '../helpers/sigv4-verify.js';
-import { DaemonProcess, UdpSender, HEADER, makeSegment, runCli } from '../helpers/daemon-process.js';
+import { DaemonProcess, UdpSender, HEADER, makeSegment, runCli, waitUntil } from '../helpers/daemon-process.js';
 import { call } from '../proxy/http-call.js';
 
 let xray: FakeXray;
@@ -60,7 +60,12 @@ test('/metrics and /healthz follow the relay', async () => {
   } finally {
     udp.close();
   }
-  const metrics = await call(base, 'GET', '/metrics');
+  // the stand-in has the documents; the daemon counts them sent once the answer is back
+  let metrics = await call(base, 'GET', '/metrics');
+  await waitUntil(async () => {
+    metrics = await call(base, 'GET', '/metrics');
+    return sample(metrics.body, 'xrayd_segments_sent_total') === 3;
+  }, 'the sent counter to reach 3');
   assert.equal(metrics.status, 200);
   assert.equal(sample(metrics.body, 'xrayd_segments_received_total'), 3);
   assert.equal(sample(metrics.body, 'xrayd_segments_sent_total'), 3);

@@ -1,0 +1,104 @@
+/**
+ * Bench options, from argv (`--rates=5000,20000 --seconds=3`) or the environment
+ * (`BENCH_RATES`, `BENCH_SECONDS`, ...); argv wins.
+ */
+export interface BenchOptions {
+  /** Offered rates, segments per second. */
+  rates: number[];
+  /** Seconds of load per rate. */
+  seconds: number;
+  /** Datagram size (header + document), bytes. */
+  bytes: number;
+  /** Generator processes (default 1 native, 2 Node) and sockets per Node process. */
+  senders: number | undefined;
+  sockets: number;
+  /** `native` (C, sendmmsg; compiled with cc, Node fallback) or `node`. */
+  generator: 'native' | 'node';
+  /** Skip the bare-socket comparison. */
+  skipBare: boolean;
+  /** Relay (aws backend at a local sink) part. */
+  relay: boolean;
+  /** Local backend part: traces to store and queries per kind. */
+  local: boolean;
+  localTraces: number;
+  localRate: number;
+  /** Rate used to fill the store up to localTraces (one the daemon keeps up with). */
+  localFillRate: number;
+  queries: number;
+  /** Write a CPU profile of the daemon per rate into this directory. */
+  profileDir: string | undefined;
+  /** Extra daemon flags (e.g. `-m 50`). */
+  daemonArgs: string[];
+  /** Extra node flags for the daemon process (e.g. `--max-semi-space-size=2`). */
+  nodeArgs: string[];
+  out: string;
+}
+
+const DEFAULTS: BenchOptions = {
+  rates: [5000, 20000, 50000, 100000],
+  seconds: 3,
+  bytes: 600,
+  senders: undefined,
+  sockets: 2,
+  generator: 'native',
+  skipBare: false,
+  relay: true,
+  local: true,
+  localTraces: 100_000,
+  localRate: 40_000,
+  localFillRate: 8_000,
+  queries: 50,
+  profileDir: undefined,
+  daemonArgs: [],
+  nodeArgs: [],
+  out: 'bench/results/latest.json',
+};
+
+export const USAGE = `npm run bench -- [--rates=5000,20000,50000,100000] [--seconds=3] [--bytes=600]
+  [--generator=native|node] [--senders=N] [--sockets=2] [--skip-bare] [--no-relay] [--no-local] [--local-traces=100000]
+  [--local-rate=40000] [--local-fill-rate=8000] [--queries=50] [--profile=DIR] [--daemon-args="-m 50"] [--node-args="--max-semi-space-size=2"] [--out=FILE]
+  (each also as BENCH_<NAME> in the environment, e.g. BENCH_RATES=5000,20000)`;
+
+export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptions {
+  const given = new Map<string, string>();
+  for (const [k, v] of Object.entries(env)) if (k.startsWith('BENCH_') && v !== undefined) given.set(k.slice(6).toLowerCase().replace(/_/g, '-'), v);
+  for (const a of argv) {
+    const m = /^--(no-)?([a-z-]+)(?:=(.*))?$/.exec(a);
+    if (!m) throw new Error(`unknown argument ${a}\n${USAGE}`);
+    given.set(m[2], m[1] ? 'false' : (m[3] ?? 'true'));
+  }
+  const o = { ...DEFAULTS };
+  const num = (key: string, v: string) => {
+    const n = Number(v);
+    if (!Number.isFinite(n) || n <= 0) throw new Error(`--${key} must be a positive number, got ${v}`);
+    return n;
+  };
+  const bool = (v: string) => v !== 'false' && v !== '0';
+  for (const [key, v] of given) {
+    switch (key) {
+      case 'rates': o.rates = v.split(',').map((r) => num(key, r)); break;
+      case 'seconds': o.seconds = num(key, v); break;
+      case 'bytes': o.bytes = num(key, v); break;
+      case 'senders': o.senders = Math.round(num(key, v)); break;
+      case 'sockets': o.sockets = Math.round(num(key, v)); break;
+      case 'generator':
+        if (v !== 'native' && v !== 'node') throw new Error(`--generator must be native or node, got ${v}`);
+        o.generator = v;
+        break;
+      case 'skip-bare': o.skipBare = bool(v); break;
+      case 'relay': o.relay = bool(v); break;
+      case 'local': o.local = bool(v); break;
+      case 'local-traces': o.localTraces = Math.round(num(key, v)); break;
+      case 'local-rate': o.localRate = num(key, v); break;
+      case 'local-fill-rate': o.localFillRate = num(key, v); break;
+      case 'queries': o.queries = Math.round(num(key, v)); break;
+      case 'profile': o.profileDir = v; break;
+      case 'daemon-args': o.daemonArgs = v.split(/\s+/).filter(Boolean); break;
+      case 'node-args': o.nodeArgs = v.split(/\s+/).filter(Boolean); break;
+      case 'out': o.out = v; break;
+      case 'help': throw new Error(USAGE);
+      default: throw new Error(`unknown option --${key}\n${USAGE}`);
+    }
+  }
+  return o;
+}

@@ -1,0 +1,37 @@
+/**
+ * The upload worker thread: builds each PutTraceSegments body, signs it and sends it. JSON
+ * encoding, SigV4 and HTTP cost far more per segment than receiving a datagram; doing them here
+ * keeps the main thread free to drain the UDP socket, so the daemon uses a second core and a busy
+ * upload path no longer makes the kernel drop datagrams.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import type { AwsCredentialIdentity } from '@smithy/types';
+import { createDispatcher } from '../xray/http-dispatcher.js';
+import { UndiciTransport } from '../xray/http-transport.js';
+import { XraySigner } from '../xray/signer.js';
+import { signedPost } from '../xray/xray-client.js';
+import { traceSegmentsBody } from './xray-uploader.js';
+import { serializeError, type UploadWorkerInit, type WorkerReply, type WorkerRequest } from './worker-messages.js';
+
+const init = workerData as UploadWorkerInit;
+const dispatcher = createDispatcher(init.outbound, init.env);
+const transport = new UndiciTransport(dispatcher, init.requestTimeoutMs);
+// the main thread owns the credential chain; each request brings the credentials to sign with
+let credentials: AwsCredentialIdentity | undefined;
+const signer = new XraySigner(init.region, async () => credentials!);
+const aborts = new Map<number, AbortController>();
+const port = parentPort!;
+
+port.on('message', (msg: WorkerRequest) => {
+  if (msg.type === 'abort') return void aborts.get(msg.id)?.abort(new Error('aborted'));
+  if (msg.type === 'close') return void dispatcher.close().finally(() => port.close());
+  credentials = msg.credentials;
+  const controller = new AbortController();
+  aborts.set(msg.id, controller);
+  signedPost(`${init.endpoint}/TraceSegments`, traceSegmentsBody(msg.documents), signer, transport, init.userAgent, controller.signal)
+    .then(
+      (response) => port.postMessage({ id: msg.id, ok: true, response } satisfies WorkerReply),
+      (err: unknown) => port.postMessage({ id: msg.id, ok: false, error: serializeError(err) } satisfies WorkerReply),
+    )
+    .finally(() => aborts.delete(msg.id));
+});
