@@ -40,7 +40,7 @@ export class Generators implements LoadSource {
   async offer(job: OfferJob): Promise<Offered> {
     const share = job.rate / this.children.length;
     const results = await Promise.all(
-      this.children.map((c, sender) => c.request({ cmd: 'run', job: { ...job, rate: share, sender } }, 'done').then((m) => m.result as GeneratorResult)),
+      this.children.map((c, sender) => c.request({ cmd: 'run', job: { ...job, rate: share, sender } }, 'done', job.seconds * 1000 + 60_000).then((m) => m.result as GeneratorResult)),
     );
     const sent = results.reduce((a, r) => a + r.sent, 0);
     const elapsedMs = Math.max(...results.map((r) => r.elapsedMs));

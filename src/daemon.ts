@@ -11,9 +11,7 @@ import { TcpServer } from './http/tcp-server.js';
 import { createHealthRoute } from './http/health-route.js';
 import type { Route } from './http/route.js';
 import { XrayUploader } from './upload/xray-uploader.js';
-import { UploadWorkerChannel } from './upload/upload-worker-channel.js';
-import { XrayClient } from './xray/xray-client.js';
-import { XraySigner } from './xray/signer.js';
+import { XrayWorkerClient } from './upload/xray-worker-client.js';
 import { createCredentialSource } from './xray/credentials.js';
 import { xrayEndpointFor } from './xray/endpoint.js';
 import { resolveRegion } from './xray/region.js';
@@ -226,34 +224,26 @@ async function createAwsBackend(config: DaemonConfig, { logger, env }: DaemonDep
     sts: { requestHandler: createUndiciRequestHandler(dispatcher, config.requestTimeoutMs) },
   });
   const plan = proxyPlan(config.proxyAddress, env);
-
-  const client = new XrayClient({
-    endpoint,
-    signer: new XraySigner(region, credentials.provider),
-    dispatcher,
-    requestTimeoutMs: config.requestTimeoutMs,
-    userAgent: userAgent(env),
-  });
-  // uploads are encoded, signed and sent from a worker thread with its own pool (same outbound
-  // settings); telemetry and the sampling proxy use this thread's client
-  const uploads = new UploadWorkerChannel(
+  // every X-Ray call (uploads, telemetry, the sampling proxy) is encoded, signed and sent from one
+  // worker thread with its own pool: the main thread only receives, batches and serves TCP
+  const xray = new XrayWorkerClient(
     { endpoint, region, userAgent: userAgent(env), requestTimeoutMs: config.requestTimeoutMs, outbound, env },
     credentials.provider,
   );
   return {
-    sink: new XrayUploader(uploads.put, logger.child({ component: 'uploader' }), credentials.invalidate),
-    routes: [createSamplingProxyRoute({ client, logger })],
+    sink: new XrayUploader(xray.put, logger.child({ component: 'uploader' }), credentials.invalidate),
+    routes: [createSamplingProxyRoute({ client: xray, logger })],
     describe: {
       region,
       regionSource: source,
       endpoint,
       ...(plan.httpProxy || plan.httpsProxy ? { proxy: describeProxyPlan(plan) } : {}),
     },
-    telemetrySend: async (body) => (await client.post('/TelemetryRecords', body)).statusCode === 200,
+    telemetrySend: async (body) => (await xray.post('/TelemetryRecords', body)).statusCode === 200,
     identity: discoverIdentity(env, { localMode: config.localMode, imds }),
     credentials: health,
     close: async () => {
-      await uploads.close();
+      await xray.close();
       await dispatcher.close();
     },
   };

@@ -1,9 +1,10 @@
 import type { AwsCredentialIdentity } from '@smithy/types';
 import type { OutboundOptions } from '../xray/http-dispatcher.js';
 import type { XrayResponse } from '../xray/http-transport.js';
+import { codesOf } from '../xray/errors.js';
 
 /** What the upload worker is started with. */
-export interface UploadWorkerInit {
+export interface XrayWorkerInit {
   endpoint: string;
   region: string;
   userAgent: string;
@@ -16,6 +17,7 @@ export interface UploadWorkerInit {
 /** Main thread -> upload worker. Credentials are resolved on the main thread and passed along. */
 export type WorkerRequest =
   | { type: 'put'; id: number; documents: readonly string[]; credentials: AwsCredentialIdentity }
+  | { type: 'post'; id: number; path: string; body: string; timestampHeader: boolean; credentials: AwsCredentialIdentity }
   | { type: 'abort'; id: number }
   | { type: 'close' };
 
@@ -30,13 +32,7 @@ export interface SerializedError {
 }
 
 export function serializeError(err: unknown): SerializedError {
-  const codes: string[] = [];
-  for (let e: unknown = err, depth = 0; e && typeof e === 'object' && depth < 5; depth++) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string') codes.push(code);
-    e = (e as { cause?: unknown }).cause;
-  }
-  return { name: err instanceof Error ? err.name : 'Error', message: err instanceof Error ? err.message : String(err), codes };
+  return { name: err instanceof Error ? err.name : 'Error', message: err instanceof Error ? err.message : String(err), codes: codesOf(err) };
 }
 
 /** Rebuilds an error whose `code`/`cause` chain classifies exactly as the original did. */

@@ -14,7 +14,7 @@ const REFUSED_CODES = new Set(['ECONNREFUSED']);
 const UNKNOWN_HOST_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_NONAME', 'EAI_FAIL']);
 
 /** The error codes found along an error's `cause` chain (undici wraps the socket error). */
-function codesOf(err: unknown): string[] {
+export function codesOf(err: unknown): string[] {
   const codes: string[] = [];
   for (let e: unknown = err, depth = 0; e && typeof e === 'object' && depth < 5; depth++) {
     const code = (e as { code?: unknown }).code;

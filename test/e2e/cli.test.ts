@@ -47,8 +47,9 @@ test("the Dockerfile's ENTRYPOINT starts the daemon on all interfaces and its he
   const { DaemonProcess, REPO_ROOT } = await import('../helpers/daemon-process.js');
   const dockerfile = readFileSync(path.join(REPO_ROOT, 'Dockerfile'), 'utf8');
   const entrypoint = JSON.parse(/^ENTRYPOINT (\[.*\])$/m.exec(dockerfile)![1]) as string[];
-  assert.deepEqual(entrypoint.slice(0, 2), ['node', '/app/bin/xrayd']);
-  const args = entrypoint.slice(2);
+  const { LAUNCH_FLAGS } = await import('../helpers/daemon-process.js');
+  assert.deepEqual(entrypoint.slice(0, 2 + LAUNCH_FLAGS.length), ['node', ...LAUNCH_FLAGS, '/app/bin/xrayd'], 'the same node flags as bin/xrayd');
+  const args = entrypoint.slice(2 + LAUNCH_FLAGS.length);
   assert.deepEqual(args, ['-b', '0.0.0.0:2000', '-t', '0.0.0.0:2000'], 'binds both listeners on all interfaces, as the reference image');
   assert.match(dockerfile, /^EXPOSE 2000\/udp 2000\/tcp$/m);
   assert.match(dockerfile, /^USER node$/m);

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import dgram from 'node:dgram';
 import { fileURLToPath } from 'node:url';
@@ -6,6 +7,8 @@ import path from 'node:path';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 export const BIN = path.join(REPO_ROOT, 'bin/xrayd');
+/** The node flags of bin/xrayd's shebang: tests start the daemon exactly as the launcher does. */
+export const LAUNCH_FLAGS: string[] = /^#!\/usr\/bin\/env -S node(.*)$/m.exec(readFileSync(BIN, 'utf8'))![1].trim().split(/\s+/).filter(Boolean);
 
 export interface LogLine {
   level: number;
@@ -28,7 +31,7 @@ export class DaemonProcess {
 
   /** `nodeArgs` go to node itself, before the script (e.g. `--cpu-prof`, which NODE_OPTIONS refuses). */
   constructor(args: string[], env: NodeJS.ProcessEnv = {}, nodeArgs: string[] = []) {
-    this.child = spawn(process.execPath, [...nodeArgs, BIN, '-b', '127.0.0.1:0', '-t', '127.0.0.1:0', '-l', 'debug', ...args], {
+    this.child = spawn(process.execPath, [...LAUNCH_FLAGS, ...nodeArgs, BIN, '-b', '127.0.0.1:0', '-t', '127.0.0.1:0', '-l', 'debug', ...args], {
       env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
       cwd: REPO_ROOT,
@@ -119,7 +122,7 @@ export class DaemonProcess {
 /** Runs the CLI to completion (for exit-code tests). */
 export function runCli(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 15_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, cwd: REPO_ROOT });
+    const child = spawn(process.execPath, [...LAUNCH_FLAGS, BIN, ...args], { env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, cwd: REPO_ROOT });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));

@@ -5,7 +5,7 @@ import { testAwsEnv } from '../helpers/sigv4-verify.js';
 import { startSink } from '../../bench/sink-server.js';
 import { RELIABILITY, RssTrace, envNumber, health, mean, offer, settled, withGenerators } from './reliability-kit.js';
 
-const SECONDS = envNumber('XRAYD_SOAK_SECONDS', 60);
+const SECONDS = envNumber('XRAYD_SOAK_SECONDS', 150);
 const RATE = envNumber('XRAYD_SOAK_RATE', 5000);
 const TAG = 0x50;
 
@@ -34,7 +34,14 @@ test(`soak: ${SECONDS} s at ${RATE} segments/s, default settings: RSS flat after
       assert.equal(h.counters.spillover + h.counters.rejected, 0, 'nothing dropped or rejected');
       assert.equal(report.distinct, offered.sent, 'every segment reached X-Ray');
       assert.equal(h.counters.sent, offered.sent);
-      assert.ok(late <= early * 1.1, `RSS grew from ${early.toFixed(1)} MB to ${late.toFixed(1)} MB after warm-up (> 10 %)`);
+      // V8 lets the old generation climb ~25 MB between major GCs and then returns it (measured over
+      // 120 s at 5k/s: 101 -> 131 MB, back to 108 MB), so a 60 s window can sit on one climb. A leak
+      // raises the floor: compare the lowest RSS of the first and last thirds, and bound the peak.
+      const earlyFloor = Math.min(...rss.between(warmupEnd, warmupEnd + (ms - warmupEnd) / 3));
+      const lateFloor = Math.min(...rss.between(ms - (ms - warmupEnd) / 3, ms));
+      assert.ok(lateFloor <= earlyFloor * 1.1, `RSS floor rose from ${earlyFloor.toFixed(1)} MB to ${lateFloor.toFixed(1)} MB after warm-up (> 10 %)`);
+      assert.ok(Math.max(...after) <= early * 1.4, `RSS peaked at ${Math.max(...after).toFixed(1)} MB, over 1.4x the early mean ${early.toFixed(1)} MB`);
+      void late;
     });
   } finally {
     await daemon.stop();

@@ -1,8 +1,8 @@
 import { Worker } from 'node:worker_threads';
-import type { AwsCredentialIdentityProvider } from '@smithy/types';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import type { XrayResponse } from '../xray/http-transport.js';
 import { CredentialsUnavailableError } from '../xray/errors.js';
-import { deserializeError, type UploadWorkerInit, type WorkerReply, type WorkerRequest } from './worker-messages.js';
+import { deserializeError, type XrayWorkerInit, type WorkerReply, type WorkerRequest } from './worker-messages.js';
 
 interface Pending {
   resolve(r: XrayResponse): void;
@@ -12,23 +12,33 @@ interface Pending {
 const workerExit = (reason: string) => Object.assign(new Error(`upload worker stopped: ${reason}`), { code: 'XRAYD_UPLOAD_WORKER_EXIT' });
 
 /**
- * The main thread's side of the upload worker (`upload-worker.ts`): `put` resolves credentials here
- * (so credential errors and health stay in one place) and hands documents and credentials to the
- * worker. If the worker dies, calls in flight fail with code XRAYD_UPLOAD_WORKER_EXIT (retryable,
+ * The main thread's side of the X-Ray worker thread (`xray-worker.ts`), which encodes, signs and
+ * sends every X-Ray call: `put` (PutTraceSegments) and `post` (telemetry, the sampling proxy).
+ * Credentials are resolved here (so credential errors and health stay in one place) and handed to
+ * the worker with each call. If the worker dies, calls in flight fail with code XRAYD_UPLOAD_WORKER_EXIT (retryable,
  * class "other") and the next call starts a new worker.
  */
-export class UploadWorkerChannel {
+export class XrayWorkerClient {
   private worker: Worker | undefined;
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
   private closed = false;
 
   constructor(
-    private readonly init: Omit<UploadWorkerInit, 'env'> & { env: NodeJS.ProcessEnv },
+    private readonly init: Omit<XrayWorkerInit, 'env'> & { env: NodeJS.ProcessEnv },
     private readonly credentials: AwsCredentialIdentityProvider,
   ) {}
 
-  readonly put = async (documents: readonly string[], signal?: AbortSignal): Promise<XrayResponse> => {
+  /** PutTraceSegments for these documents (the body is built in the worker). */
+  readonly put = (documents: readonly string[], signal?: AbortSignal): Promise<XrayResponse> =>
+    this.call((id, credentials) => ({ type: 'put', id, documents, credentials }), signal);
+
+  /** Any other X-Ray operation (same contract as XrayClient.post). */
+  post(path: string, body: string, signal?: AbortSignal, opts: { timestampHeader?: boolean } = {}): Promise<XrayResponse> {
+    return this.call((id, credentials) => ({ type: 'post', id, path, body, timestampHeader: opts.timestampHeader !== false, credentials }), signal);
+  }
+
+  private async call(message: (id: number, credentials: AwsCredentialIdentity) => WorkerRequest, signal?: AbortSignal): Promise<XrayResponse> {
     if (this.closed) throw workerExit('closed');
     const credentials = await this.credentials().catch((err: unknown) => {
       throw new CredentialsUnavailableError(err);
@@ -45,14 +55,19 @@ export class UploadWorkerChannel {
       signal?.addEventListener('abort', onAbort, { once: true });
       const done = () => signal?.removeEventListener('abort', onAbort);
       this.pending.set(id, { resolve: (r) => (done(), resolve(r)), reject: (e) => (done(), reject(e)) });
-      worker.postMessage({ type: 'put', id, documents, credentials } satisfies WorkerRequest);
+      worker.postMessage(message(id, credentials));
     });
   };
 
   private ensureWorker(): Worker {
     if (this.worker) return this.worker;
     const env = Object.fromEntries(Object.entries(this.init.env).filter((e): e is [string, string] => typeof e[1] === 'string'));
-    const worker = new Worker(new URL('./upload-worker.js', import.meta.url), { workerData: { ...this.init, env } satisfies UploadWorkerInit });
+    const worker = new Worker(new URL('./xray-worker.js', import.meta.url), {
+      workerData: { ...this.init, env } satisfies XrayWorkerInit,
+      // a small young generation: the worker's garbage is short-lived request bodies, and V8's
+      // default lets it grow to 32 MB per isolate, which showed as RSS creeping up under steady load
+      resourceLimits: { maxYoungGenerationSizeMb: 4 },
+    });
     worker.unref(); // the UDP socket and timers keep the daemon alive, not this thread
     worker.on('message', (reply: WorkerReply) => {
       const p = this.pending.get(reply.id);

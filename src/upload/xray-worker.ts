@@ -1,5 +1,7 @@
 /**
- * The upload worker thread: builds each PutTraceSegments body, signs it and sends it. JSON
+ * The X-Ray worker thread: builds each PutTraceSegments body, signs it and sends it (and signs and
+ * sends the daemon's other X-Ray calls: telemetry, the sampling proxy's, so only one thread loads
+ * an HTTP client). JSON
  * encoding, SigV4 and HTTP cost far more per segment than receiving a datagram; doing them here
  * keeps the main thread free to drain the UDP socket, so the daemon uses a second core and a busy
  * upload path no longer makes the kernel drop datagrams.
@@ -11,9 +13,9 @@ import { UndiciTransport } from '../xray/http-transport.js';
 import { XraySigner } from '../xray/signer.js';
 import { signedPost } from '../xray/xray-client.js';
 import { traceSegmentsBody } from './xray-uploader.js';
-import { serializeError, type UploadWorkerInit, type WorkerReply, type WorkerRequest } from './worker-messages.js';
+import { serializeError, type XrayWorkerInit, type WorkerReply, type WorkerRequest } from './worker-messages.js';
 
-const init = workerData as UploadWorkerInit;
+const init = workerData as XrayWorkerInit;
 const dispatcher = createDispatcher(init.outbound, init.env);
 const transport = new UndiciTransport(dispatcher, init.requestTimeoutMs);
 // the main thread owns the credential chain; each request brings the credentials to sign with
@@ -28,7 +30,11 @@ port.on('message', (msg: WorkerRequest) => {
   credentials = msg.credentials;
   const controller = new AbortController();
   aborts.set(msg.id, controller);
-  signedPost(`${init.endpoint}/TraceSegments`, traceSegmentsBody(msg.documents), signer, transport, init.userAgent, controller.signal)
+  const call =
+    msg.type === 'put'
+      ? signedPost(`${init.endpoint}/TraceSegments`, traceSegmentsBody(msg.documents), signer, transport, init.userAgent, controller.signal)
+      : signedPost(`${init.endpoint}${msg.path}`, msg.body, signer, transport, init.userAgent, controller.signal, msg.timestampHeader);
+  call
     .then(
       (response) => port.postMessage({ id: msg.id, ok: true, response } satisfies WorkerReply),
       (err: unknown) => port.postMessage({ id: msg.id, ok: false, error: serializeError(err) } satisfies WorkerReply),

@@ -1,12 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { UploadWorkerChannel } from '../../src/upload/upload-worker-channel.js';
+import { XrayWorkerClient } from '../../src/upload/xray-worker-client.js';
 import { classifyFailure } from '../../src/xray/errors.js';
 import { FakeXray } from '../helpers/fake-xray.js';
 import { TEST_CREDENTIALS, TEST_REGION } from '../helpers/sigv4-verify.js';
 
 function channel(xray: FakeXray, credentials = async () => TEST_CREDENTIALS, requestTimeoutMs = 2000) {
-  return new UploadWorkerChannel(
+  return new XrayWorkerClient(
     { endpoint: xray.url, region: TEST_REGION, userAgent: 'xrayd-test', requestTimeoutMs, outbound: { noVerifySSL: false, connections: 4 }, env: {} },
     credentials,
   );
