@@ -100,13 +100,17 @@ export class SegmentLog implements StoreJournal {
 
   private async rewrite(texts: Iterable<string>): Promise<void> {
     const tmp = `${this.path}.tmp`;
+    // The live set and the start of `pending` must be the same instant: iterating the store lazily
+    // across the awaits below would mix in documents added (and miss ones evicted) meanwhile, and a
+    // replay could then keep stale traces. References only: the texts are not copied.
+    const snapshot = [...texts];
     this.pending = [];
     const handle = await open(tmp, 'w');
     let size = 0;
     let renamed = false;
     try {
       let out = MAGIC;
-      for (const t of texts) {
+      for (const t of snapshot) {
         out += encodeRecord(t);
         if (out.length >= CHUNK_BYTES) {
           const buf = Buffer.from(out);
