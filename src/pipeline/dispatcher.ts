@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import PQueue from 'p-queue';
 import type { Logger } from '../log/logger.js';
 import { EpisodeWarning } from '../log/episode-warning.js';
@@ -48,6 +49,8 @@ export class Dispatcher {
 
   constructor(private readonly opts: DispatcherOptions) {
     this.queue = new PQueue({ concurrency: opts.concurrency });
+    // every attempt in flight listens on the one shutdown signal: up to `concurrency` (max 256) at once
+    setMaxListeners(0, this.abort.signal);
     this.backoff = opts.backoff ?? new SharedBackoff({ baseMs: opts.retryBaseDelayMs, maxMs: opts.retryMaxDelayMs });
     this.now = opts.now ?? Date.now;
     this.rejectWarning = new EpisodeWarning(opts.logger, 'backend refused segments');
