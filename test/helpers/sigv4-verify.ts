@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { Sha256 } from '@aws-crypto/sha256-js';
+import type { AwsCredentialIdentity } from '@smithy/types';
 
 export const TEST_CREDENTIALS = { accessKeyId: 'AKIDXRAYDTEST', secretAccessKey: 'xrayd-test-secret' };
 export const TEST_REGION = 'us-east-1';
@@ -21,18 +22,23 @@ export function testAwsEnv(): NodeJS.ProcessEnv {
  * Verifies a request's SigV4 signature the way X-Ray would: recompute it over the headers the
  * client says it signed, and check the payload hash. Returns a reason when it does not verify.
  */
-export async function verifySigV4(req: {
-  method: string;
-  path: string;
-  headers: Record<string, string | string[] | undefined>;
-  body: string;
-}): Promise<string | undefined> {
+export async function verifySigV4(
+  req: {
+    method: string;
+    path: string;
+    headers: Record<string, string | string[] | undefined>;
+    body: string;
+  },
+  credentials: AwsCredentialIdentity = TEST_CREDENTIALS,
+  expectedRegion?: string,
+): Promise<string | undefined> {
   const auth = String(req.headers.authorization ?? '');
   const m = /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request, SignedHeaders=([^,]+), Signature=([0-9a-f]{64})$/.exec(auth);
   if (!m) return `malformed authorization header: ${auth}`;
   const [, keyId, , region, service, signedHeaderList] = m;
-  if (keyId !== TEST_CREDENTIALS.accessKeyId) return `unexpected access key ${keyId}`;
+  if (keyId !== credentials.accessKeyId) return `unexpected access key ${keyId}`;
   if (service !== 'xray') return `unexpected service ${service}`;
+  if (expectedRegion !== undefined && region !== expectedRegion) return `unexpected region ${region}`;
   const bodyHash = createHash('sha256').update(req.body).digest('hex');
   if (req.headers['x-amz-content-sha256'] && req.headers['x-amz-content-sha256'] !== bodyHash) return 'payload hash mismatch';
   const signedNames = signedHeaderList.split(';');
@@ -44,9 +50,10 @@ export async function verifySigV4(req: {
     `${amzDate.slice(0, 4)}-${amzDate.slice(4, 6)}-${amzDate.slice(6, 8)}T${amzDate.slice(9, 11)}:${amzDate.slice(11, 13)}:${amzDate.slice(13, 15)}Z`,
   );
   const [hostname, port] = headers.host.split(':');
-  const signer = new SignatureV4({ service: 'xray', region, credentials: TEST_CREDENTIALS, sha256: Sha256, applyChecksum: true });
+  const signer = new SignatureV4({ service: 'xray', region, credentials, sha256: Sha256, applyChecksum: true });
+  const path = new URL(req.path, 'http://placeholder').pathname;
   const expected = await signer.sign(
-    { method: req.method, protocol: 'http:', hostname, port: port ? Number(port) : undefined, path: req.path, query: {}, headers, body: req.body },
+    { method: req.method, protocol: 'http:', hostname, port: port ? Number(port) : undefined, path, query: {}, headers, body: req.body },
     { signingDate },
   );
   return expected.headers.authorization === auth ? undefined : 'signature mismatch';

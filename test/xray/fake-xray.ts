@@ -1,9 +1,8 @@
 import { EventEmitter } from 'node:events';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { SignatureV4 } from '@smithy/signature-v4';
-import { Sha256 } from '@aws-crypto/sha256-js';
 import type { AwsCredentialIdentity } from '@smithy/types';
+import { signedHeaderNames, verifySigV4 } from '../helpers/sigv4-verify.js';
 
 export const TEST_CREDENTIALS: AwsCredentialIdentity = {
   accessKeyId: 'AKIDXRAYDTEST',
@@ -67,28 +66,13 @@ export class FakeXray extends EventEmitter {
   }
 }
 
+/** The shared SigV4 check, with this stand-in's credentials and region. */
 async function verify(
   method: string,
   path: string,
   headers: IncomingHttpHeaders,
   body: string,
 ): Promise<{ signedHeaders: string[]; signatureValid: boolean }> {
-  const auth = String(headers.authorization ?? '');
-  const m = /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request, SignedHeaders=([^,]+), Signature=([0-9a-f]{64})$/.exec(auth);
-  if (!m) return { signedHeaders: [], signatureValid: false };
-  const [, keyId, , region, service, signedList, signature] = m;
-  const signedHeaders = signedList.split(';');
-  if (keyId !== TEST_CREDENTIALS.accessKeyId || service !== 'xray') return { signedHeaders, signatureValid: false };
-  const amzDate = String(headers['x-amz-date'] ?? '');
-  const date = new Date(amzDate.replace(/^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/, '$1-$2-$3T$4:$5:$6Z'));
-  const toSign: Record<string, string> = {};
-  for (const name of signedHeaders) toSign[name] = String(headers[name] ?? '');
-  const url = new URL(path, 'http://placeholder');
-  const signer = new SignatureV4({ service: 'xray', region, credentials: TEST_CREDENTIALS, sha256: Sha256, applyChecksum: true });
-  const again = await signer.sign(
-    { method, protocol: 'http:', hostname: toSign.host ?? '', path: url.pathname, query: {}, headers: toSign, body },
-    { signingDate: date },
-  );
-  const expected = /Signature=([0-9a-f]{64})/.exec(String(again.headers.authorization))?.[1];
-  return { signedHeaders, signatureValid: expected === signature && region === TEST_REGION };
+  const problem = await verifySigV4({ method, path, headers, body }, TEST_CREDENTIALS, TEST_REGION);
+  return { signedHeaders: signedHeaderNames(String(headers.authorization ?? '')), signatureValid: problem === undefined };
 }
