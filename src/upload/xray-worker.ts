@@ -1,26 +1,29 @@
 /**
- * The X-Ray worker thread: builds each PutTraceSegments body, signs it and sends it (and signs and
- * sends the daemon's other X-Ray calls: telemetry, the sampling proxy's, so only one thread loads
- * an HTTP client). JSON
- * encoding, SigV4 and HTTP cost far more per segment than receiving a datagram; doing them here
- * keeps the main thread free to drain the UDP socket, so the daemon uses a second core and a busy
- * upload path no longer makes the kernel drop datagrams.
+ * The X-Ray worker thread: builds each PutTraceSegments body, signs it and sends it, and signs and
+ * sends the daemon's other X-Ray calls (telemetry, the sampling proxy's), so only one thread loads
+ * an HTTP client. JSON encoding, SigV4 and HTTP cost far more per segment than receiving a datagram;
+ * doing them here keeps the main thread free to drain the UDP socket, so the daemon uses a second
+ * core and a busy upload path no longer makes the kernel drop datagrams.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { AwsCredentialIdentity } from '@smithy/types';
 import { createDispatcher } from '../xray/http-dispatcher.js';
-import { UndiciTransport } from '../xray/http-transport.js';
 import { XraySigner } from '../xray/signer.js';
-import { signedPost } from '../xray/xray-client.js';
+import { XrayClient } from '../xray/xray-client.js';
 import { traceSegmentsBody } from './xray-uploader.js';
 import { serializeError, type XrayWorkerInit, type WorkerReply, type WorkerRequest } from './worker-messages.js';
 
 const init = workerData as XrayWorkerInit;
 const dispatcher = createDispatcher(init.outbound, init.env);
-const transport = new UndiciTransport(dispatcher, init.requestTimeoutMs);
 // the main thread owns the credential chain; each request brings the credentials to sign with
 let credentials: AwsCredentialIdentity | undefined;
-const signer = new XraySigner(init.region, async () => credentials!);
+const client = new XrayClient({
+  endpoint: init.endpoint,
+  signer: new XraySigner(init.region, async () => credentials!),
+  dispatcher,
+  requestTimeoutMs: init.requestTimeoutMs,
+  userAgent: init.userAgent,
+});
 const aborts = new Map<number, AbortController>();
 const port = parentPort!;
 
@@ -32,8 +35,8 @@ port.on('message', (msg: WorkerRequest) => {
   aborts.set(msg.id, controller);
   const call =
     msg.type === 'put'
-      ? signedPost(`${init.endpoint}/TraceSegments`, traceSegmentsBody(msg.documents), signer, transport, init.userAgent, controller.signal)
-      : signedPost(`${init.endpoint}${msg.path}`, msg.body, signer, transport, init.userAgent, controller.signal, msg.timestampHeader);
+      ? client.post('/TraceSegments', traceSegmentsBody(msg.documents), controller.signal)
+      : client.post(msg.path, msg.body, controller.signal, { timestampHeader: msg.timestampHeader });
   call
     .then(
       (response) => port.postMessage({ id: msg.id, ok: true, response } satisfies WorkerReply),

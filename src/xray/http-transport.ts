@@ -7,16 +7,14 @@ export interface XrayResponse {
   body: string;
 }
 
-/** Sends one already-signed POST. Resolves with any status; rejects when no response arrived. */
-export interface HttpTransport {
-  post(url: URL, headers: Record<string, string>, body: string, signal?: AbortSignal): Promise<XrayResponse>;
-}
-
 /** Responses larger than this are cut off: X-Ray's answers to us are small. */
 const MAX_RESPONSE_BYTES = 1024 * 1024;
 
-/** The POST itself, over an undici dispatcher, under one overall timeout. */
-export class UndiciTransport implements HttpTransport {
+/**
+ * Sends one already-signed POST over an undici dispatcher, under one overall timeout. Resolves
+ * with any status; rejects when no response arrived.
+ */
+export class UndiciTransport {
   constructor(
     private readonly dispatcher: Dispatcher,
     private readonly requestTimeoutMs: number,

@@ -1,6 +1,6 @@
 import type { Dispatcher } from 'undici';
 import type { XraySigner } from './signer.js';
-import { UndiciTransport, type HttpTransport, type XrayResponse } from './http-transport.js';
+import { UndiciTransport, type XrayResponse } from './http-transport.js';
 
 export type { XrayResponse };
 
@@ -18,7 +18,7 @@ export interface XrayClientOptions {
  * status means); rejects only when no response arrived (network error, our timeout, abort).
  */
 export class XrayClient {
-  private readonly transport: HttpTransport;
+  private readonly transport: UndiciTransport;
 
   constructor(private readonly opts: XrayClientOptions) {
     this.transport = new UndiciTransport(opts.dispatcher, opts.requestTimeoutMs);
@@ -35,24 +35,12 @@ export class XrayClient {
    * ResponseTooLargeError or undici's network errors.
    */
   async post(path: string, body: string, signal?: AbortSignal, opts: { timestampHeader?: boolean } = {}): Promise<XrayResponse> {
-    return signedPost(this.opts.endpoint + path, body, this.opts.signer, this.transport, this.opts.userAgent, signal, opts.timestampHeader !== false);
+    const url = new URL(this.opts.endpoint + path);
+    const extra: Record<string, string> =
+      opts.timestampHeader === false ? {} : { 'x-amzn-xray-timestamp': (Date.now() / 1000).toFixed(3) };
+    const signed = await this.opts.signer.sign(url, body, extra);
+    return this.transport.post(url, { ...signed.headers, 'user-agent': this.opts.userAgent }, body, signal);
   }
-}
-
-/** Signs (with X-Amzn-Xray-Timestamp unless told not to) and sends one POST; shared with the upload worker. */
-export async function signedPost(
-  href: string,
-  body: string,
-  signer: XraySigner,
-  transport: HttpTransport,
-  userAgent: string,
-  signal?: AbortSignal,
-  timestampHeader = true,
-): Promise<XrayResponse> {
-  const url = new URL(href);
-  const extra: Record<string, string> = timestampHeader ? { 'x-amzn-xray-timestamp': (Date.now() / 1000).toFixed(3) } : {};
-  const signed = await signer.sign(url, body, extra);
-  return transport.post(url, { ...signed.headers, 'user-agent': userAgent }, body, signal);
 }
 
 /** X-Ray's error type: header `x-amzn-ErrorType` (may carry `:url` suffix) or body `__type`. */
