@@ -7,7 +7,7 @@ import { FakeXray } from '../helpers/fake-xray.js';
 import { testAwsEnv } from '../helpers/sigv4-verify.js';
 import { DaemonProcess, UdpSender, HEADER, makeSegment, REPO_ROOT, waitUntil } from '../helpers/daemon-process.js';
 
-const CORPUS = path.resolve(REPO_ROOT, '../shared/corpus/segments');
+const CORPUS = path.resolve(REPO_ROOT, 'test/fixtures/corpus/segments');
 let xray: FakeXray;
 let daemon: DaemonProcess;
 let udp: UdpSender;

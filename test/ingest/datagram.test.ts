@@ -65,7 +65,7 @@ test('accepts a maximum-size datagram whole (65,507 bytes)', () => {
 
 test('the corpus datagrams with their spaced headers are accepted', () => {
   for (const name of ['serverSample.datagram', 'invalidNamespace.datagram']) {
-    const raw = readFileSync(new URL(`../../../../shared/corpus/datagrams/${name}`, import.meta.url));
+    const raw = readFileSync(new URL(`../../../test/fixtures/corpus/datagrams/${name}`, import.meta.url));
     const r = parseDatagram(raw);
     assert.equal(r.ok, true, name);
     if (r.ok) assert.equal(r.body.toString(), raw.subarray(raw.indexOf(0x0a) + 1).toString());
