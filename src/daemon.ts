@@ -30,8 +30,8 @@ import { SummaryLog } from './telemetry/summary-log.js';
 import { createLocalBackend } from './local/local-backend.js';
 import { TelemetryReporter, type TelemetryIdentity, type TelemetrySend } from './telemetry/telemetry-reporter.js';
 import os from 'node:os';
-import { existsSync } from 'node:fs';
-import { builtConsoleDir, createConsoleRoute } from './console/console-route.js';
+import { createConsoleRoute } from './console/console-route.js';
+import { builtConsoleFiles } from './console/console-files.js';
 
 export interface DaemonDeps {
   logger: Logger;
@@ -195,11 +195,11 @@ export class Daemon {
 /** The local backend serves the X-Ray API and, at `/`, the web console built next to it. */
 async function createLocalConsoleBackend(config: DaemonConfig, logger: Logger): Promise<Backend> {
   const local = await createLocalBackend(config, logger.child({ component: 'local' }));
-  const consoleDir = builtConsoleDir();
-  if (!existsSync(consoleDir)) logger.warn({ consoleDir }, 'web console not built (run npm run build); the X-Ray API is served without it');
+  const consoleFiles = builtConsoleFiles();
+  if (!consoleFiles.available) logger.warn({ consoleDir: consoleFiles.source }, 'web console not built (run npm run build); the X-Ray API is served without it');
   return {
     sink: local.sink,
-    routes: [...local.routes, createConsoleRoute(consoleDir)],
+    routes: [...local.routes, createConsoleRoute(consoleFiles)],
     get describe() {
       return local.describe; // live store numbers for /healthz
     },

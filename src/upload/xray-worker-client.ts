@@ -2,6 +2,7 @@ import { Worker } from 'node:worker_threads';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import type { XrayResponse } from '../xray/http-transport.js';
 import { CredentialsUnavailableError } from '../xray/errors.js';
+import { xrayWorkerScript } from './xray-worker-script.js';
 import { deserializeError, type XrayWorkerInit, type WorkerReply, type WorkerRequest } from './worker-messages.js';
 
 interface Pending {
@@ -62,7 +63,9 @@ export class XrayWorkerClient {
   private ensureWorker(): Worker {
     if (this.worker) return this.worker;
     const env = Object.fromEntries(Object.entries(this.init.env).filter((e): e is [string, string] => typeof e[1] === 'string'));
-    const worker = new Worker(new URL('./xray-worker.js', import.meta.url), {
+    const { script, eval: evalScript } = xrayWorkerScript();
+    const worker = new Worker(script, {
+      eval: evalScript,
       workerData: { ...this.init, env } satisfies XrayWorkerInit,
       // a small young generation: the worker's garbage is short-lived request bodies, and V8's
       // default lets it grow to 32 MB per isolate, which showed as RSS creeping up under steady load
