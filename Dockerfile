@@ -1,12 +1,13 @@
 # syntax=docker/dockerfile:1
+# Node 26.12 on Debian trixie: the line and minor CI tests (packaging/node-runtimes.json).
 # Build stage: install everything, compile TypeScript (and the console), then keep only runtime deps.
-FROM node:24-bookworm-slim AS build
+FROM node:26.12-trixie-slim AS build
 WORKDIR /app
 COPY . .
 RUN npm ci && npm prune --omit=dev
 
 # Runtime stage: the compiled daemon and its production dependencies, as a non-root user.
-FROM node:24-bookworm-slim
+FROM node:26.12-trixie-slim
 ENV NODE_ENV=production
 WORKDIR /app
 COPY --from=build /app/package.json ./

@@ -9,7 +9,8 @@ import { USAGE, parseOptions } from './options.js';
 import { benchBare, benchDaemonRate, type RelayRow } from './relay-bench.js';
 import { calibrate } from './calibrate.js';
 import { formatSummary, summarizeProfile } from './profile-summary.js';
-import { checkTargets, localTable, relayTable, targetsTable } from './report.js';
+import { checkTargets, localTable, relayTable, startupTable, targetsTable } from './report.js';
+import { benchStartup, type StartupRow } from './startup-bench.js';
 
 /**
  * `npm run bench`: the built daemon (child process) relaying to a local sink (child process) under
@@ -69,12 +70,21 @@ async function main(): Promise<void> {
     await gens.stop();
   }
 
+  let startup: StartupRow[] = [];
+  let startupNote: string | undefined;
+  if (opts.startup) {
+    log(`start-up and idle RSS: ${opts.startupRuns} starts per launcher`);
+    ({ rows: startup, note: startupNote } = await benchStartup(opts.startupRuns));
+    if (startupNote) log(startupNote);
+  }
   const checks = checkTargets(rows, local);
   const machine = `${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown'}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}, Node ${process.version}; calibration: native SHA-256 ${calibration.sha256MBps.toFixed(0)} MB/s, JS loop ${calibration.jsLoopMops.toFixed(0)} M/s`;
   const out = [`## xrayd benchmark (${new Date().toISOString()})`, '', machine, ''];
   if (rows.length) out.push(`Relay (aws backend at a local sink), ${opts.bytes}-byte datagrams, ${opts.seconds} s per rate, ${gens.count} ${generatorName} generator process(es):`, '', relayTable(rows), '');
   if (local) out.push(localTable(local), '');
   if (localNote) out.push(`Local backend: ${localNote}`, '');
+  if (startup.length) out.push('Start-up (spawn to "xrayd started", relay backend) and RSS after 2 s idle:', '', startupTable(startup), '');
+  if (startupNote) out.push(`Start-up: ${startupNote}`, '');
   out.push(targetsTable(checks), '');
   const profiles = [...rows.map((r) => ({ label: `daemon at ${r.rate}/s`, file: r.profile })), { label: 'local backend ingest', file: local?.profile }];
   for (const { label, file } of profiles) {
@@ -84,7 +94,7 @@ async function main(): Promise<void> {
   process.stdout.write(out.join('\n'));
   const file = path.resolve(opts.out);
   mkdirSync(path.dirname(file), { recursive: true });
-  writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), machine, calibration, generator: generatorName, options: opts, relay: rows, local, localNote, targets: checks }, null, 2));
+  writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), machine, calibration, generator: generatorName, options: opts, relay: rows, local, localNote, startup, startupNote, targets: checks }, null, 2));
   log(`wrote ${file} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
 }
 
