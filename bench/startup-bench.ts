@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import { nodeRuntime } from '../packaging/node-runtime.js';
 import { launcherFlags } from '../packaging/build-sea.js';
 import { statusKiB } from './proc-stats.js';
@@ -17,7 +18,7 @@ export interface StartupRow {
   idleAnonMB: number;
 }
 
-const REPO_ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
+const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const SEA = path.join(REPO_ROOT, 'dist/pkg/xrayd-linux-x64');
 /** A relay daemon that looks nothing up: what starts on a host, minus the network. */
 const ARGS = ['-o', '-n', 'us-east-1', '--endpoint', 'http://127.0.0.1:9', '-b', '127.0.0.1:0', '-t', '127.0.0.1:0', '-l', 'info'];

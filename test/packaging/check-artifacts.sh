@@ -83,6 +83,9 @@ rpm -qp --qf '%{ARCH}\n' "$pkg/xrayd-${version}-1.aarch64.rpm" | grep -qx aarch6
 step "npm tarball: npm install -g into a temporary prefix"
 npm install -g --prefix "$tmp/prefix" --no-audit --no-fund "$pkg/xrayd-${version}.tgz"
 [ "$("$tmp/prefix/bin/xrayd" --version)" = "$version" ] || fail "the installed xrayd --version is not $version"
+step "npx --package=<tarball> xrayd --version"
+[ "$(npx -y --package="$PWD/$pkg/xrayd-${version}.tgz" xrayd --version)" = "$version" ] || fail "npx does not run xrayd $version"
+step "the installed xrayd --backend local serves the console"
 start_daemon "$tmp/prefix/bin/xrayd" --backend local -b 127.0.0.1:0 -t 127.0.0.1:0
 http_get "http://127.0.0.1:$port/" > "$tmp/index.html" || fail "GET / failed"
 grep -q '<title>xrayd console</title>' "$tmp/index.html" || fail "GET / is not the console's page"
