@@ -36,6 +36,7 @@ function buildProgram(): Command {
     .option('--endpoint <url>', 'X-Ray endpoint (default https://xray.<region>.amazonaws.com)')
     .addOption(new Option('--backend <kind>', 'where segments go: aws (X-Ray) or local (kept on this machine)').choices(BACKENDS as string[]))
     .option('--store-path <file>', 'local backend: keep traces in this file across restarts')
+    .option('--otlp-endpoint <url>', 'also export every segment as OTLP/HTTP protobuf to this receiver (e.g. http://localhost:4318)')
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 }

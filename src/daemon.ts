@@ -32,6 +32,8 @@ import { TelemetryReporter, type TelemetryIdentity, type TelemetrySend } from '.
 import os from 'node:os';
 import { existsSync } from 'node:fs';
 import { builtConsoleDir, createConsoleRoute } from './console/console-route.js';
+import { HealthRegistry } from './health/component-health.js';
+import { createOtlpExport, type OtlpExport } from './export/create-otlp-export.js';
 
 export interface DaemonDeps {
   logger: Logger;
@@ -66,6 +68,10 @@ export class Daemon {
   private readonly flushSpillWarning: () => void;
   readonly telemetry: TelemetryReporter | undefined;
   readonly metrics: DaemonMetrics;
+  /** Background components' problems, for /healthz. */
+  readonly componentHealth = new HealthRegistry();
+  /** The OTLP exporter (`--otlp-endpoint`): a second pipeline fed the same documents. */
+  readonly otlpExport: OtlpExport | undefined;
   private readonly startedAt = Date.now();
   private stopping: Promise<void> | undefined;
 
@@ -104,6 +110,7 @@ export class Daemon {
       onDocument: (body) => {
         this.buffer.push(body.toString('utf8'), body.length);
         this.dispatcher.notify();
+        this.otlpExport?.push(body);
       },
     });
     this.metrics = createDaemonMetrics({
@@ -115,6 +122,7 @@ export class Daemon {
       },
       credentials: backend.credentials,
     });
+    this.otlpExport = createOtlpExport(config, { logger, env, health: this.componentHealth, registry: this.metrics.registry });
     this.tcp = new TcpServer(
       config.tcpAddress,
       [createHealthRoute(() => this.health()), createMetricsRoute(this.metrics.registry), ...backend.routes],
@@ -152,6 +160,9 @@ export class Daemon {
       inFlightBatches: this.dispatcher.inFlight,
       lastSuccessfulUpload: this.dispatcher.lastSuccessfulUploadAt ? new Date(this.dispatcher.lastSuccessfulUploadAt).toISOString() : null,
       counters: this.counters.snapshot(),
+      ...(this.otlpExport ? { otlpExport: this.otlpExport.describe() } : {}),
+      status: this.componentHealth.degraded ? 'degraded' : 'ok',
+      problems: this.componentHealth.list(),
       ...(this.backend.credentials ? { credentials: this.backend.credentials.state() } : {}),
     };
   }
@@ -162,7 +173,7 @@ export class Daemon {
     this.summary.start();
     this.telemetry?.start();
     this.logger.info(
-      { backend: this.config.backend, ...this.backend.describe, bufferLimitBytes: this.buffer.limitBytes, concurrency: this.config.concurrency },
+      { backend: this.config.backend, ...this.backend.describe, ...(this.otlpExport ? { otlpExport: this.otlpExport.url.href } : {}), bufferLimitBytes: this.buffer.limitBytes, concurrency: this.config.concurrency },
       'xrayd started',
     );
   }
@@ -177,7 +188,7 @@ export class Daemon {
     const deadline = Date.now() + this.config.shutdownTimeoutMs;
     this.logger.info({ heldBytes: this.buffer.usedBytes, deadlineMs: this.config.shutdownTimeoutMs }, 'shutting down: draining buffered segments');
     await this.udp.shutdown();
-    const { undelivered } = await this.dispatcher.drain(deadline);
+    const [{ undelivered }] = await Promise.all([this.dispatcher.drain(deadline), this.otlpExport?.shutdown(deadline)]);
     if (undelivered > 0) {
       this.counters.spillover(undelivered);
       this.logger.error({ undelivered }, 'shutdown deadline reached before every segment was delivered; these were dropped');

@@ -55,4 +55,12 @@ export interface DaemonConfig {
   /** Local backend limits: whole oldest traces are evicted past either. */
   storeMaxSegments: number;
   storeMaxMB: number;
+  /** OTLP exporter: base URL of an OTLP/HTTP receiver (spans go to `<url>/v1/traces`); undefined = off. */
+  otlpEndpoint: string | undefined;
+  /** Extra HTTP headers on every OTLP export request (e.g. an API key). */
+  otlpHeaders: Record<string, string>;
+  /** Body compression of OTLP export requests. */
+  otlpCompression: OtlpCompression;
 }
+
+export type OtlpCompression = 'gzip' | 'none';

@@ -1,6 +1,6 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
-import type { BackendKind, DaemonConfig, LogLevelName } from './config.js';
+import type { BackendKind, DaemonConfig, LogLevelName, OtlpCompression } from './config.js';
 import { DEFAULTS } from './defaults.js';
 import { ConfigError } from './errors.js';
 import { parseHostPort } from './address.js';
@@ -21,10 +21,12 @@ export interface CliFlags {
   endpoint?: string;
   backend?: string;
   storePath?: string;
+  otlpEndpoint?: string;
 }
 
 export const LOG_LEVELS: readonly LogLevelName[] = ['dev', 'debug', 'info', 'warn', 'error', 'prod'];
 export const BACKENDS: readonly BackendKind[] = ['aws', 'local'];
+export const OTLP_COMPRESSIONS: readonly OtlpCompression[] = ['gzip', 'none'];
 /** Where the reference daemon looks for its config when `-c` is not given. */
 export const DEFAULT_CONFIG_PATHS = ['/etc/amazon/xray/cfg.yaml', './cfg.yaml'];
 
@@ -77,6 +79,21 @@ const url = (apply: (u: string) => Patch) =>
     return apply(s.replace(/\/+$/, ''));
   });
 
+/** HTTP header names (RFC 9110 tokens) and values without control characters. */
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
+const headers = (apply: (h: Record<string, string>) => Patch): Setter => (v, key, problems) => {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) return void problems.push(`${key}: expected a mapping of header names to values, got ${show(v)}`);
+  const found: string[] = [];
+  for (const [name, value] of Object.entries(v)) {
+    if (!HEADER_NAME.test(name)) found.push(`${key}.${name}: not a valid HTTP header name`);
+    // a bad value is not echoed: header values are often API keys
+    else if (typeof value !== 'string' || !HEADER_VALUE.test(value)) found.push(`${key}.${name}: expected a string without control characters`);
+  }
+  problems.push(...found);
+  return found.length ? undefined : apply({ ...(v as Record<string, string>) });
+};
+
 type Schema = { [key: string]: Setter | Schema };
 
 /** The config file's keys: the reference daemon's `cfg.yaml` (Version 2) plus xrayd's own settings. */
@@ -116,6 +133,12 @@ const FILE_SCHEMA: Schema = {
     Path: str((s) => ({ storePath: s })),
     MaxSegments: int(1, 100_000_000, (n) => ({ storeMaxSegments: n })),
     MaxMB: int(1, 1_000_000, (n) => ({ storeMaxMB: n })),
+  },
+  OTLP: {
+    // the OTLP exporter (docs/otel-mapping.md, README "OpenTelemetry")
+    Endpoint: url((s) => ({ otlpEndpoint: s })),
+    Headers: headers((h) => ({ otlpHeaders: h })),
+    Compression: oneOf(OTLP_COMPRESSIONS, (c) => ({ otlpCompression: c })),
   },
 };
 
@@ -176,6 +199,7 @@ function flagPatch(flags: CliFlags, problems: string[]): Patch {
   take('--endpoint', flags.endpoint, url((s) => ({ endpoint: s })));
   take('--backend', flags.backend, oneOf(BACKENDS, (b) => ({ backend: b })));
   take('--store-path', flags.storePath, str((s) => ({ storePath: s })));
+  take('--otlp-endpoint', flags.otlpEndpoint, url((s) => ({ otlpEndpoint: s })));
   return patch;
 }
 
