@@ -122,3 +122,22 @@ test('addresses and Go-style single-dash long flags', () => {
   assert.match(String(parseHostPort('1.2.3.4:70000')), /out of range/);
   assert.deepEqual(normalizeArgs(['-bind=0.0.0.0:2000', '-b', 'x', '-local-mode', '-xyz']), ['--bind=0.0.0.0:2000', '-b', 'x', '--local-mode', '-xyz']);
 });
+
+test('OTLP exporter settings: OTLP.Endpoint/Headers/Compression in the file, --otlp-endpoint on the command line', () => {
+  const file = 'OTLP:\n  Endpoint: "http://collector:4318/"\n  Headers:\n    Authorization: "Bearer abc"\n    x-scope-orgid: team-a\n  Compression: NONE\n';
+  const { config } = loadConfig({ config: 'c' }, {}, files({ c: file }));
+  assert.equal(config.otlpEndpoint, 'http://collector:4318');
+  assert.deepEqual(config.otlpHeaders, { Authorization: 'Bearer abc', 'x-scope-orgid': 'team-a' });
+  assert.equal(config.otlpCompression, 'none');
+  assert.equal(loadConfig({ config: 'c', otlpEndpoint: 'https://tempo:4318' }, {}, files({ c: file })).config.otlpEndpoint, 'https://tempo:4318');
+  assert.equal(DEFAULTS.otlpEndpoint, undefined, 'the exporter is off unless asked for');
+
+  const bad = 'OTLP:\n  Endpoint: "grpc://collector:4317"\n  Headers:\n    "bad header": x\n    X-Key: "secret\\nvalue"\n  Compression: zstd\n';
+  const problems = problemsOf(() => loadConfig({ config: 'b' }, {}, files({ b: bad })));
+  for (const re of [/OTLP\.Endpoint: expected an http\(s\) URL, got "grpc:\/\/collector:4317"/, /OTLP\.Headers\.bad header: not a valid HTTP header name/, /OTLP\.Headers\.X-Key: expected a string without control characters/, /OTLP\.Compression: expected one of gzip, none, got "zstd"/]) {
+    assert.ok(problems.some((p) => re.test(p)), `missing ${re}: ${problems.join('\n')}`);
+  }
+  assert.ok(!problems.some((p) => p.includes('secret')), 'header values are never echoed');
+  assert.match(problemsOf(() => loadConfig({ otlpEndpoint: 'localhost:4318' }, {}, files({})))[0], /--otlp-endpoint: expected/);
+  assert.match(problemsOf(() => loadConfig({ config: 'h' }, {}, files({ h: 'OTLP:\n  Headers: [a]\n' })))[0], /OTLP\.Headers: expected a mapping/);
+});
