@@ -1,7 +1,7 @@
 /**
- * The OTLP exporter's SegmentSink: parses a batch of X-Ray documents, translates them to one OTLP
- * ExportTraceServiceRequest (src/otlp/xray-to-otlp.ts), encodes it as protobuf, gzips it when
- * configured, and POSTs it to the receiver. Answers follow the OTLP/HTTP specification, with the
+ * The OTLP exporter's SegmentSink: turns a batch of buffered documents into one protobuf
+ * ExportTraceServiceRequest (otlp-export-batch.ts), gzips it when configured, and POSTs it to the
+ * receiver. Answers follow the OTLP/HTTP specification, with the
  * X-Ray upload's habits: 2xx success (a `partial_success` is counted per span), 429 and 5xx
  * retryable (Retry-After honoured), other answers refuse the batch; network errors are retryable.
  */
@@ -9,8 +9,8 @@ import { gzip } from 'node:zlib';
 import { promisify } from 'node:util';
 import { request, type Dispatcher } from 'undici';
 import type { SegmentSink, SendOutcome, UnprocessedSegment } from '../pipeline/segment-sink.js';
-import { translateSegments } from '../otlp/xray-to-otlp.js';
-import { decodeTraceResponse, encodeTraceRequest, toBigInt } from '../otlp/proto/otlp-trace-codec.js';
+import { decodeTraceResponse, toBigInt } from '../otlp/proto/otlp-trace-codec.js';
+import { buildExportBatch } from './otlp-export-batch.js';
 import { classifyFailure, describeError } from '../xray/errors.js';
 import { parseRetryAfter } from '../upload/backoff.js';
 import type { OtlpCompression } from '../config/config.js';
@@ -43,24 +43,9 @@ export class OtlpExportSink implements SegmentSink {
   constructor(private readonly opts: OtlpSinkOptions) {}
 
   async send(documents: readonly string[], signal?: AbortSignal): Promise<SendOutcome> {
-    const parsed: unknown[] = [];
-    const unprocessed: UnprocessedSegment[] = [];
-    const indexOf: number[] = [];
-    documents.forEach((text, i) => {
-      try {
-        parsed.push(JSON.parse(text));
-        indexOf.push(i);
-      } catch {
-        unprocessed.push({ ErrorCode: 'InvalidJson', Message: 'not a JSON document' });
-      }
-    });
-    const t = translateSegments(parsed);
-    for (const s of t.skipped) {
-      const id = (parsed[s.index] as { id?: unknown } | null)?.id;
-      unprocessed.push({ ...(typeof id === 'string' ? { Id: id } : {}), ErrorCode: s.inProgress ? 'InProgress' : 'Untranslatable', Message: s.reason });
-    }
-    if (t.spans === 0) return { status: 'success', unprocessed };
-    return this.post(encodeTraceRequest(t.request), t.spans, unprocessed, signal);
+    const batch = buildExportBatch(documents);
+    if (batch.spans === 0) return { status: 'success', unprocessed: batch.unprocessed };
+    return this.post(batch.body, batch.spans, batch.unprocessed, signal);
   }
 
   private async post(message: Uint8Array, spans: number, unprocessed: UnprocessedSegment[], signal?: AbortSignal): Promise<SendOutcome> {

@@ -17,6 +17,8 @@ import { SegmentBuffer } from '../pipeline/segment-buffer.js';
 import { Counters } from '../telemetry/counters.js';
 import { otlpTracesUrl } from './otlp-endpoint.js';
 import { OtlpExportSink } from './otlp-export-sink.js';
+import { otlpDocument } from './otlp-export-batch.js';
+import type { OtlpTraceRequest } from '../otlp/proto/otlp-trace-codec.js';
 
 /** Segment documents per export request: up to 64 x 64 KB UDP documents, under receivers' usual 4+ MB limits. */
 export const OTLP_BATCH_DOCUMENTS = 64;
@@ -80,6 +82,18 @@ export class OtlpExport {
       return;
     }
     this.buffer.push(text, typeof document === 'string' ? Buffer.byteLength(text) : document.length);
+    this.dispatcher.notify();
+  }
+
+  /**
+   * Takes spans that arrived as OTLP (the OTLP intake): exported as they came, not translated, in
+   * the same buffer and batches as segment documents.
+   */
+  pushOtlp(request: OtlpTraceRequest): void {
+    if (!(request.resourceSpans ?? []).some((rs) => (rs.scopeSpans ?? []).some((ss) => ss.spans?.length))) return;
+    const text = otlpDocument(request);
+    this.counters.received();
+    this.buffer.push(text, text.length);
     this.dispatcher.notify();
   }
 

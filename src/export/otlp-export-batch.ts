@@ -1,0 +1,68 @@
+/**
+ * One export request body from a batch of buffered documents. Two kinds share the export buffer:
+ * - X-Ray segment documents (JSON text), translated by src/otlp/xray-to-otlp.ts;
+ * - OTLP documents (`OTLP_DOCUMENT_PREFIX` + base64 of an ExportTraceServiceRequest), spans that
+ *   arrived as OTLP and are exported as they came, never translated twice.
+ * Protobuf appends repeated fields on concatenation, so the body is the translated request's bytes
+ * followed by each OTLP document's bytes: one valid request holding every resource.
+ */
+import type { UnprocessedSegment } from '../pipeline/segment-sink.js';
+import { translateSegments } from '../otlp/xray-to-otlp.js';
+import { decodeTraceRequest, encodeTraceRequest, type OtlpTraceRequest } from '../otlp/proto/otlp-trace-codec.js';
+
+/** Marks a buffered document holding a base64 OTLP ExportTraceServiceRequest (the OTLP intake's form). */
+export const OTLP_DOCUMENT_PREFIX = 'xrayd-otlp:';
+
+/** An OTLP request as a buffered document. */
+export function otlpDocument(request: OtlpTraceRequest): string {
+  return OTLP_DOCUMENT_PREFIX + Buffer.from(encodeTraceRequest(request)).toString('base64');
+}
+
+export interface ExportBatch {
+  body: Uint8Array;
+  spans: number;
+  /** Documents left out, with why (the dispatcher counts them as rejected). */
+  unprocessed: UnprocessedSegment[];
+}
+
+export function buildExportBatch(documents: readonly string[]): ExportBatch {
+  const segments: unknown[] = [];
+  const otlpParts: Uint8Array[] = [];
+  const unprocessed: UnprocessedSegment[] = [];
+  let spans = 0;
+  for (const text of documents) {
+    if (text.startsWith(OTLP_DOCUMENT_PREFIX)) {
+      const bytes = Buffer.from(text.slice(OTLP_DOCUMENT_PREFIX.length), 'base64');
+      const n = countSpans(bytes);
+      if (n === undefined) unprocessed.push({ ErrorCode: 'InvalidOtlp', Message: 'not an OTLP ExportTraceServiceRequest' });
+      else if (n > 0) {
+        otlpParts.push(bytes);
+        spans += n;
+      }
+      continue;
+    }
+    try {
+      segments.push(JSON.parse(text));
+    } catch {
+      unprocessed.push({ ErrorCode: 'InvalidJson', Message: 'not a JSON document' });
+    }
+  }
+  const t = translateSegments(segments);
+  for (const s of t.skipped) {
+    const id = (segments[s.index] as { id?: unknown } | null)?.id;
+    unprocessed.push({ ...(typeof id === 'string' ? { Id: id } : {}), ErrorCode: s.inProgress ? 'InProgress' : 'Untranslatable', Message: s.reason });
+  }
+  spans += t.spans;
+  const translated = t.spans > 0 ? [encodeTraceRequest(t.request)] : [];
+  return { body: Buffer.concat([...translated, ...otlpParts]), spans, unprocessed };
+}
+
+/** Spans in an encoded request, or undefined when the bytes do not decode. */
+function countSpans(bytes: Uint8Array): number | undefined {
+  try {
+    const req = decodeTraceRequest(bytes);
+    return (req.resourceSpans ?? []).reduce((n, rs) => n + (rs.scopeSpans ?? []).reduce((m, ss) => m + (ss.spans?.length ?? 0), 0), 0);
+  } catch {
+    return undefined;
+  }
+}
