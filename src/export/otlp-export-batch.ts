@@ -25,12 +25,16 @@ export interface ExportBatch {
   unprocessed: UnprocessedSegment[];
 }
 
-export function buildExportBatch(documents: readonly string[]): ExportBatch {
+/** Documents as the buffer holds them: text, or the datagram's bytes (both UTF-8 JSON or an OTLP document). */
+export type BufferedDocument = Buffer | string;
+
+export function buildExportBatch(documents: readonly BufferedDocument[]): ExportBatch {
   const segments: unknown[] = [];
   const otlpParts: Uint8Array[] = [];
   const unprocessed: UnprocessedSegment[] = [];
   let spans = 0;
-  for (const text of documents) {
+  for (const doc of documents) {
+    const text = typeof doc === 'string' ? doc : doc.toString('utf8');
     if (text.startsWith(OTLP_DOCUMENT_PREFIX)) {
       const bytes = Buffer.from(text.slice(OTLP_DOCUMENT_PREFIX.length), 'base64');
       const n = countSpans(bytes);

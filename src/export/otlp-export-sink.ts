@@ -10,7 +10,7 @@ import { promisify } from 'node:util';
 import { request, type Dispatcher } from 'undici';
 import type { SegmentSink, SendOutcome, UnprocessedSegment } from '../pipeline/segment-sink.js';
 import { decodeTraceResponse, toBigInt } from '../otlp/proto/otlp-trace-codec.js';
-import { buildExportBatch } from './otlp-export-batch.js';
+import { buildExportBatch, type BufferedDocument } from './otlp-export-batch.js';
 import { classifyFailure, describeError } from '../xray/errors.js';
 import { parseRetryAfter } from '../upload/backoff.js';
 import type { OtlpCompression } from '../config/config.js';
@@ -42,7 +42,8 @@ export class OtlpExportSink implements SegmentSink {
 
   constructor(private readonly opts: OtlpSinkOptions) {}
 
-  async send(documents: readonly string[], signal?: AbortSignal): Promise<SendOutcome> {
+  /** Takes strings or Buffers, so it fits the sink interface whether the buffer holds either. */
+  async send(documents: readonly BufferedDocument[], signal?: AbortSignal): Promise<SendOutcome> {
     const batch = buildExportBatch(documents);
     if (batch.spans === 0) return { status: 'success', unprocessed: batch.unprocessed };
     return this.post(batch.body, batch.spans, batch.unprocessed, signal);
