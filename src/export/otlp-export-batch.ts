@@ -1,8 +1,9 @@
 /**
  * One export request body from a batch of buffered documents. Two kinds share the export buffer:
  * - X-Ray segment documents (JSON text), translated by src/otlp/xray-to-otlp.ts;
- * - OTLP documents (`OTLP_DOCUMENT_PREFIX` + base64 of an ExportTraceServiceRequest), spans that
- *   arrived as OTLP and are exported as they came, never translated twice.
+ * - OTLP documents, spans that arrived as OTLP and are exported as they came, never translated
+ *   twice: `OTLP_DOCUMENT_PREFIX` + base64 of an ExportTraceServiceRequest (the OTLP intake), or an
+ *   ADOT UDP body, `T1S` + the same base64 (sampled spans of ADOT's OTLP UDP exporter).
  * Protobuf appends repeated fields on concatenation, so the body is the translated request's bytes
  * followed by each OTLP document's bytes: one valid request holding every resource.
  */
@@ -12,6 +13,9 @@ import { decodeTraceRequest, encodeTraceRequest, type OtlpTraceRequest } from '.
 
 /** Marks a buffered document holding a base64 OTLP ExportTraceServiceRequest (the OTLP intake's form). */
 export const OTLP_DOCUMENT_PREFIX = 'xrayd-otlp:';
+/** ADOT's OTLP UDP exporter: sampled (`T1S`) and unsampled (`T1U`, never exported) span bodies. */
+export const ADOT_SAMPLED_PREFIX = 'T1S';
+export const ADOT_UNSAMPLED_PREFIX = 'T1U';
 
 /** An OTLP request as a buffered document. */
 export function otlpDocument(request: OtlpTraceRequest): string {
@@ -35,12 +39,14 @@ export function buildExportBatch(documents: readonly BufferedDocument[]): Export
   let spans = 0;
   for (const doc of documents) {
     const text = typeof doc === 'string' ? doc : doc.toString('utf8');
-    if (text.startsWith(OTLP_DOCUMENT_PREFIX)) {
-      const bytes = Buffer.from(text.slice(OTLP_DOCUMENT_PREFIX.length), 'base64');
-      const n = countSpans(bytes);
-      if (n === undefined) unprocessed.push({ ErrorCode: 'InvalidOtlp', Message: 'not an OTLP ExportTraceServiceRequest' });
+    const prefix = text.startsWith(OTLP_DOCUMENT_PREFIX) ? OTLP_DOCUMENT_PREFIX : text.startsWith(ADOT_SAMPLED_PREFIX) ? ADOT_SAMPLED_PREFIX : undefined;
+    if (prefix) {
+      const payload = text.slice(prefix.length).trim();
+      const bytes = /^[A-Za-z0-9+/]*={0,2}$/.test(payload) ? Buffer.from(payload, 'base64') : undefined;
+      const n = bytes && countSpans(bytes);
+      if (n === undefined) unprocessed.push({ ErrorCode: 'InvalidOtlp', Message: `${prefix} document is not the base64 of an OTLP ExportTraceServiceRequest` });
       else if (n > 0) {
-        otlpParts.push(bytes);
+        otlpParts.push(bytes!);
         spans += n;
       }
       continue;

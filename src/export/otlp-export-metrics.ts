@@ -15,6 +15,7 @@ export function registerOtlpExportMetrics(registry: Registry, e: OtlpExport): Up
   counter('xrayd_otlp_export_segments_spillover_total', 'Segment documents dropped from the export: its buffer was full, or the retry window closed.', (c) => c.spillover);
   counter('xrayd_otlp_export_segments_rejected_total', 'Segment documents not exported: untranslatable, or in a batch the receiver refused (e.g. 400).', (c) => c.rejected);
   counter('xrayd_otlp_export_in_progress_skipped_total', 'In-progress segment documents not exported (their completed version is).', () => e.inProgressSkipped);
+  counter('xrayd_otlp_export_unsampled_skipped_total', 'ADOT T1U (unsampled) span datagrams not exported.', () => e.unsampledSkipped);
   counter('xrayd_otlp_export_spans_sent_total', 'Spans the OTLP receiver accepted.', () => e.sink.spans.sent);
   counter('xrayd_otlp_export_spans_rejected_total', 'Spans the OTLP receiver reported as rejected (partial_success).', () => e.sink.spans.rejected);
   errorClassCounter(registry, 'xrayd_otlp_export_errors_total', 'Failed OTLP export requests by class (timeout, refused, http4xx, http5xx, unknownHost, other).', () => e.counters.snapshot().backendErrors);

@@ -17,7 +17,7 @@ import { SegmentBuffer } from '../pipeline/segment-buffer.js';
 import { Counters } from '../telemetry/counters.js';
 import { otlpTracesUrl } from './otlp-endpoint.js';
 import { OtlpExportSink } from './otlp-export-sink.js';
-import { otlpDocument } from './otlp-export-batch.js';
+import { ADOT_UNSAMPLED_PREFIX, otlpDocument } from './otlp-export-batch.js';
 import type { OtlpTraceRequest } from '../otlp/proto/otlp-trace-codec.js';
 
 /** Segment documents per export request: up to 64 x 64 KB UDP documents, under receivers' usual 4+ MB limits. */
@@ -39,6 +39,8 @@ export class OtlpExport {
   readonly url: URL;
   /** Top-level in-progress documents not exported (their completed version is). */
   inProgressSkipped = 0;
+  /** ADOT `T1U` (unsampled) span datagrams, not exported. */
+  unsampledSkipped = 0;
   private readonly dispatcher: Dispatcher;
   private readonly agent: Agent;
   private readonly spillWarning: EpisodeWarning;
@@ -73,12 +75,16 @@ export class OtlpExport {
     });
   }
 
-  /** Takes one accepted segment document (the UDP body, or a document another intake produced). */
+  /** Takes one accepted UDP document: segment JSON, or an ADOT span body (`T1S` exported as is, `T1U` skipped). */
   push(document: Buffer | string): void {
     const text = typeof document === 'string' ? document : document.toString('utf8');
     this.counters.received();
     if (isInProgress(text)) {
       this.inProgressSkipped++;
+      return;
+    }
+    if (text.startsWith(ADOT_UNSAMPLED_PREFIX)) {
+      this.unsampledSkipped++;
       return;
     }
     this.buffer.push(text, typeof document === 'string' ? Buffer.byteLength(text) : document.length);
@@ -110,7 +116,7 @@ export class OtlpExport {
       buffer: { usedBytes: this.buffer.usedBytes, limitBytes: this.buffer.limitBytes },
       inFlightBatches: this.inFlight,
       lastSuccessfulExport: last ? new Date(last).toISOString() : null,
-      counters: { ...this.counters.snapshot(), inProgressSkipped: this.inProgressSkipped, spansSent: this.sink.spans.sent, spansRejected: this.sink.spans.rejected },
+      counters: { ...this.counters.snapshot(), inProgressSkipped: this.inProgressSkipped, unsampledSkipped: this.unsampledSkipped, spansSent: this.sink.spans.sent, spansRejected: this.sink.spans.rejected },
       ...(this.sink.lastPartialSuccess ? { lastPartialSuccess: this.sink.lastPartialSuccess } : {}),
     };
   }

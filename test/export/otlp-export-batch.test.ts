@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildExportBatch, otlpDocument, OTLP_DOCUMENT_PREFIX } from '../../src/export/otlp-export-batch.js';
-import { decodeTraceRequest, fromBigInt, SpanKind } from '../../src/otlp/proto/otlp-trace-codec.js';
+import { decodeTraceRequest, encodeTraceRequest, fromBigInt, SpanKind } from '../../src/otlp/proto/otlp-trace-codec.js';
 import { readCorpusSegment } from '../helpers/corpus.js';
 import { hexId } from '../helpers/otlp-receiver.js';
 
@@ -47,4 +47,13 @@ test('a batch of only skipped documents has no spans and no body', () => {
   assert.equal(batch.spans, 0);
   assert.equal(batch.body.length, 0);
   assert.deepEqual(batch.unprocessed.map((u) => [u.ErrorCode, u.Id]), [['InProgress', '5cc4a447f5d4d696']]);
+});
+
+test('ADOT T1S bodies (base64 OTLP after the T1S marker) are exported as they came; a broken one is rejected with a reason', () => {
+  const b64 = Buffer.from(encodeTraceRequest(otelRequest)).toString('base64');
+  const batch = buildExportBatch([Buffer.from(`T1S${b64}`), `T1S${b64}\n`, 'T1S*not base64*']);
+  assert.equal(batch.spans, 2);
+  assert.equal(batch.unprocessed.length, 1);
+  assert.match(batch.unprocessed[0].Message!, /T1S document is not the base64/);
+  assert.equal(decodeTraceRequest(batch.body).resourceSpans!.length, 2);
 });

@@ -8,7 +8,7 @@ import { OtlpReceiver } from '../helpers/otlp-receiver.js';
 import { makeSegment } from '../helpers/daemon-process.js';
 import { fromBigInt } from '../../src/otlp/proto/otlp-trace-codec.js';
 
-test('segments and OTLP spans share the export pipeline; in-progress documents are counted, not sent; shutdown delivers what is held', async (t) => {
+test('segments and OTLP spans share the export pipeline; in-progress documents and ADOT T1U bodies are counted, not sent; shutdown delivers what is held', async (t) => {
   const receiver = new OtlpReceiver();
   await receiver.listen();
   t.after(() => receiver.close());
@@ -33,13 +33,15 @@ test('segments and OTLP spans share the export pipeline; in-progress documents a
     ],
   });
   exp.pushOtlp({ resourceSpans: [] }); // nothing to export: not even counted
+  exp.push(Buffer.from('T1U' + Buffer.from('unsampled').toString('base64')));
   assert.equal(exp.inProgressSkipped, 1);
+  assert.equal(exp.unsampledSkipped, 1);
   assert.equal(receiver.calls.length, 0, 'a partial batch waits for the flush interval');
   await exp.shutdown(Date.now() + 5000);
   assert.equal(receiver.calls.length, 1);
   assert.deepEqual(receiver.spans.map((s) => s.name).sort(), ['from-otlp', 'from-udp']);
   const c = exp.counters.snapshot();
-  assert.equal(c.received, 4);
+  assert.equal(c.received, 5);
   assert.equal(c.sent, 2);
   assert.equal(c.rejected, 1, 'the document without id or trace id is rejected with a reason');
   assert.equal(health.degraded, false);
