@@ -7,7 +7,7 @@ import { RegionNotFoundError } from './xray/region.js';
 import { VERSION } from './version.js';
 
 /** The reference daemon's long flags, which Go also accepts with one dash (`-bind=...`). */
-const LONG_FLAGS = ['resource-arn', 'local-mode', 'buffer-memory', 'region', 'bind', 'bind-tcp', 'role-arn', 'config', 'log-file', 'log-level', 'proxy-address', 'version', 'help', 'endpoint', 'backend', 'store-path'];
+const LONG_FLAGS = ['resource-arn', 'local-mode', 'buffer-memory', 'region', 'bind', 'bind-tcp', 'role-arn', 'config', 'log-file', 'log-level', 'proxy-address', 'version', 'help', 'endpoint', 'backend', 'store-path', 'otlp-endpoint'];
 
 /** `-bind=x` -> `--bind=x`, so command lines written for the reference daemon keep working. */
 export function normalizeArgs(args: string[]): string[] {

@@ -4,6 +4,7 @@ import type { BackendKind, DaemonConfig, LogLevelName, OtlpCompression } from '.
 import { DEFAULTS } from './defaults.js';
 import { ConfigError } from './errors.js';
 import { parseHostPort } from './address.js';
+import { ownListeners, selfExportProblem } from './otlp-export-loop.js';
 
 /** What the command line may set (see `cli.ts`); each key overrides the file and the environment. */
 export interface CliFlags {
@@ -256,5 +257,7 @@ export function loadConfig(
     ...dropUndefined(filePatch),
     ...dropUndefined(fromFlags),
   };
+  const loop = selfExportProblem(config.otlpEndpoint, ownListeners(config));
+  if (loop) throw new ConfigError([loop]);
   return { config, configPath };
 }

@@ -8,6 +8,7 @@ import { bufferBudgetBytes, availableMemoryBytes } from '../../src/config/buffer
 import { xrayEndpointFor } from '../../src/xray/endpoint.js';
 import { normalizeArgs } from '../../src/cli.js';
 import { parseHostPort } from '../../src/config/address.js';
+import { selfExportProblem } from '../../src/config/otlp-export-loop.js';
 
 const files = (map: Record<string, string>) => ({ exists: (p: string) => p in map, read: (p: string) => map[p] });
 const problemsOf = (fn: () => unknown): string[] => {
@@ -140,4 +141,20 @@ test('OTLP exporter settings: OTLP.Endpoint/Headers/Compression in the file, --o
   assert.ok(!problems.some((p) => p.includes('secret')), 'header values are never echoed');
   assert.match(problemsOf(() => loadConfig({ otlpEndpoint: 'localhost:4318' }, {}, files({})))[0], /--otlp-endpoint: expected/);
   assert.match(problemsOf(() => loadConfig({ config: 'h' }, {}, files({ h: 'OTLP:\n  Headers: [a]\n' })))[0], /OTLP\.Headers: expected a mapping/);
+});
+
+test('an OTLP endpoint that is one of xrayd\'s own listeners is refused, naming both settings', () => {
+  const problems = problemsOf(() => loadConfig({ bindTcp: '127.0.0.1:4318', otlpEndpoint: 'http://localhost:4318' }, {}, files({})));
+  assert.match(problems[0], /OTLP\.Endpoint\/--otlp-endpoint: http:\/\/localhost:4318 is xrayd's own Socket\.TCPAddress \(127\.0\.0\.1:4318\)/);
+  assert.ok(problemsOf(() => loadConfig({ bindTcp: '0.0.0.0:2000', otlpEndpoint: 'http://127.0.0.1:2000/v1/traces' }, {}, files({}))).length === 1);
+  // another port, or another host, is fine
+  assert.equal(loadConfig({ otlpEndpoint: 'http://localhost:4318' }, {}, files({})).config.otlpEndpoint, 'http://localhost:4318');
+  assert.equal(loadConfig({ bindTcp: '127.0.0.1:4318', otlpEndpoint: 'http://collector:4318' }, {}, files({})).config.otlpEndpoint, 'http://collector:4318');
+});
+
+test('selfExportProblem also guards other listeners (the OTLP receiver) by key', () => {
+  const otlp = { key: 'Socket.OTLPAddress', address: { host: '127.0.0.1', port: 4318 } };
+  assert.match(selfExportProblem('http://[::1]:4318', [otlp]) ?? '', /Socket\.OTLPAddress/);
+  assert.equal(selfExportProblem('http://localhost:14318', [otlp]), undefined);
+  assert.equal(selfExportProblem('http://localhost:4318', [{ key: 'Socket.OTLPAddress', address: undefined }]), undefined, 'a listener turned off');
 });
