@@ -4,6 +4,7 @@ import type { BackendKind, DaemonConfig, LogLevelName } from './config.js';
 import { DEFAULTS } from './defaults.js';
 import { ConfigError } from './errors.js';
 import { parseHostPort } from './address.js';
+import { parseAllowedHosts } from '../http/host-names.js';
 
 /** What the command line may set (see `cli.ts`); each key overrides the file and the environment. */
 export interface CliFlags {
@@ -21,6 +22,7 @@ export interface CliFlags {
   endpoint?: string;
   backend?: string;
   storePath?: string;
+  allowedHosts?: string;
 }
 
 export const LOG_LEVELS: readonly LogLevelName[] = ['dev', 'debug', 'info', 'warn', 'error', 'prod'];
@@ -77,6 +79,15 @@ const url = (apply: (u: string) => Patch) =>
     return apply(s.replace(/\/+$/, ''));
   });
 
+/** A comma-separated string or a YAML list of names (`true` = `*`, as Vite's `allowedHosts: true`). */
+const allowedHosts: Setter = (v, key, problems) => {
+  const text = v === true ? '*' : Array.isArray(v) && v.every((e) => typeof e === 'string') ? v.join(',') : typeof v === 'string' ? v : undefined;
+  if (text === undefined) return void problems.push(`${key}: expected host names (a list or a comma-separated string), "*" or true, got ${show(v)}`);
+  const parsed = parseAllowedHosts(text);
+  if (typeof parsed === 'string') return void problems.push(`${key}: ${parsed}`);
+  return { allowedHosts: parsed };
+};
+
 type Schema = { [key: string]: Setter | Schema };
 
 /** The config file's keys: the reference daemon's `cfg.yaml` (Version 2) plus xrayd's own settings. */
@@ -89,6 +100,12 @@ const FILE_SCHEMA: Schema = {
   Socket: {
     UDPAddress: address((a) => ({ udpAddress: a })),
     TCPAddress: address((a) => ({ tcpAddress: a })),
+    AllowedHosts: allowedHosts,
+    MaxConnections: int(1, 1_000_000, (n) => ({ tcpMaxConnections: n })),
+    MaxInFlightBodyBytes: int(1024, 1 << 30, (n) => ({ tcpMaxInFlightBodyBytes: n })),
+    HeadersTimeoutMs: int(100, 3_600_000, (n) => ({ tcpHeadersTimeoutMs: n })),
+    RequestTimeoutMs: int(100, 3_600_000, (n) => ({ tcpRequestTimeoutMs: n })),
+    IdleTimeoutMs: int(100, 3_600_000, (n) => ({ tcpIdleTimeoutMs: n })),
   },
   Logging: {
     LogRotation: bool((b) => ({ logRotation: b })),
@@ -176,6 +193,7 @@ function flagPatch(flags: CliFlags, problems: string[]): Patch {
   take('--endpoint', flags.endpoint, url((s) => ({ endpoint: s })));
   take('--backend', flags.backend, oneOf(BACKENDS, (b) => ({ backend: b })));
   take('--store-path', flags.storePath, str((s) => ({ storePath: s })));
+  take('--allowed-hosts', flags.allowedHosts, allowedHosts);
   return patch;
 }
 

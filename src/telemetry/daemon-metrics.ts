@@ -23,7 +23,12 @@ export interface DaemonMetrics {
   /** Our own registry (never prom-client's global one): two daemons in one process never collide. */
   registry: Registry;
   upload: UploadObserver;
+  /** The request guard calls this once per refused request or failed accept (see docs/metrics.md). */
+  refused(reason: string): void;
 }
+
+/** Refusal reasons, pre-set to 0 so dashboards see every series before the first attack. */
+const REFUSAL_REASONS = ['host', 'origin', 'sec-fetch-site', 'content-type', 'connections', 'body-bytes', 'accept-failed'];
 
 /** Upload latency buckets in seconds: X-Ray answers in tens of ms; our timeout defaults to 2 s. */
 const UPLOAD_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10];
@@ -102,10 +107,19 @@ export function createDaemonMetrics(deps: {
     registers,
   });
 
+  const refusals = new Counter({
+    name: 'xrayd_http_requests_refused_total',
+    help: 'HTTP requests refused before any route ran, by reason (host, origin, sec-fetch-site, content-type, connections, body-bytes, accept-failed).',
+    labelNames: ['reason'],
+    registers,
+  });
+  for (const reason of REFUSAL_REASONS) refusals.inc({ reason }, 0);
+
   if (deps.processMetrics !== false) collectDefaultMetrics({ register: registry });
 
   return {
     registry,
+    refused: (reason) => refusals.inc({ reason }),
     upload: {
       observe(durationMs, outcome) {
         if (Number.isFinite(durationMs) && durationMs >= 0) uploads.observe({ outcome }, durationMs / 1000);
