@@ -117,6 +117,7 @@ export class Daemon {
         batchesInFlight: () => this.dispatcher.inFlight,
       },
       credentials: backend.credentials,
+      http: { connections: () => this.tcp.limits.connections, inFlightBodyBytes: () => this.tcp.limits.inFlightBodyBytes },
     });
     this.tcp = new TcpServer(
       config.tcpAddress,

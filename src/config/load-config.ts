@@ -84,7 +84,7 @@ const allowedHosts: Setter = (v, key, problems) => {
   const text = v === true ? '*' : Array.isArray(v) && v.every((e) => typeof e === 'string') ? v.join(',') : typeof v === 'string' ? v : undefined;
   if (text === undefined) return void problems.push(`${key}: expected host names (a list or a comma-separated string), "*" or true, got ${show(v)}`);
   const parsed = parseAllowedHosts(text);
-  if (typeof parsed === 'string') return void problems.push(`${key}: ${parsed}`);
+  if (typeof parsed === 'object' && 'error' in parsed) return void problems.push(`${key}: ${parsed.error}`);
   return { allowedHosts: parsed };
 };
 

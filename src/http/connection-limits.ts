@@ -75,8 +75,9 @@ export class ConnectionLimits {
     return undefined;
   }
 
+  /** Never more than the whole budget, so a request alone is always admitted (the routes still cap its body). */
   private bodyReservation(req: http.IncomingMessage): number {
-    const max = this.limits.maxRequestBodyBytes;
+    const max = Math.min(this.limits.maxRequestBodyBytes, this.limits.maxInFlightBodyBytes);
     if (req.headers['transfer-encoding'] !== undefined) return max;
     const declared = Number(req.headers['content-length'] ?? 0);
     return Number.isFinite(declared) && declared > 0 ? Math.min(declared, max) : 0;

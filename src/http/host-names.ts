@@ -10,15 +10,15 @@ export type AllowedHosts = readonly string[] | '*';
 
 /**
  * Parses the text of `--allowed-hosts` / `Socket.AllowedHosts` (comma-separated, or `*`).
- * Returns an error message instead of throwing so config validation can collect every problem.
+ * Returns `{error}` instead of throwing so config validation can collect every problem.
  */
-export function parseAllowedHosts(text: string): AllowedHosts | string {
+export function parseAllowedHosts(text: string): AllowedHosts | { error: string } {
   const entries = text.split(',').map((e) => e.trim().toLowerCase().replace(/\.$/, '')).filter(Boolean);
-  if (entries.includes('*')) return entries.length === 1 ? '*' : `"*" allows every name and cannot be combined with others, got "${text}"`;
+  if (entries.includes('*')) return entries.length === 1 ? '*' : { error: `"*" allows every name and cannot be combined with others, got "${text}"` };
   for (const e of entries) {
     const name = e.startsWith('.') ? e.slice(1) : e;
     if (!/^[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?(\.[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?)*$/.test(name)) {
-      return `expected host names separated by commas (optionally ".domain" for a domain and its subdomains, or "*"), got "${e}"`;
+      return { error: `expected host names separated by commas (optionally ".domain" for a domain and its subdomains, or "*"), got "${e}"` };
     }
   }
   return entries;

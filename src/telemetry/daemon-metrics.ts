@@ -42,6 +42,8 @@ export function createDaemonMetrics(deps: {
   counters: Counters;
   stats?: PipelineStats;
   credentials?: { state(): CredentialState };
+  /** The TCP listener's load against its limits (src/http/connection-limits.ts). */
+  http?: { connections(): number; inFlightBodyBytes(): number };
   /** Process metrics (CPU, memory, event loop lag, GC); on by default. */
   processMetrics?: boolean;
 }): DaemonMetrics {
@@ -91,6 +93,8 @@ export function createDaemonMetrics(deps: {
   gauge('xrayd_buffer_bytes', 'Bytes of segment documents waiting in the buffer.', () => deps.stats?.bufferBytes() ?? 0);
   gauge('xrayd_buffer_limit_bytes', 'The buffer budget in bytes; past it the oldest segments are dropped.', () => deps.stats?.bufferLimitBytes() ?? 0);
   gauge('xrayd_batches_in_flight', 'Upload requests in progress.', () => deps.stats?.batchesInFlight() ?? 0);
+  gauge('xrayd_http_connections', 'Open connections on the TCP port (capped by Socket.MaxConnections).', () => deps.http?.connections() ?? 0);
+  gauge('xrayd_http_body_bytes_in_flight', 'Request body bytes admitted and being received (capped by Socket.MaxInFlightBodyBytes).', () => deps.http?.inFlightBodyBytes() ?? 0);
   if (deps.credentials) {
     const creds = deps.credentials;
     gauge('xrayd_credentials_resolved', '1 when the last credential fetch succeeded, 0 when it failed, -1 before the first.', () => {
