@@ -24,6 +24,7 @@ import { CredentialHealth, type CredentialState } from './xray/credential-errors
 import { createSamplingProxyRoute, SAMPLING_PROXY_DEFAULTS } from './proxy/sampling-proxy.js';
 import { DEFAULT_MAX_BODY_BYTES } from './local/api/xray-api-route.js';
 import { isLoopbackAddress } from './http/host-names.js';
+import { listenerGuardOptions } from './http/listener-guard-options.js';
 import { formatHostPort } from './config/address.js';
 import { createDaemonMetrics, type DaemonMetrics } from './telemetry/daemon-metrics.js';
 import { createMetricsRoute } from './telemetry/metrics-route.js';
@@ -124,19 +125,7 @@ export class Daemon {
       [createHealthRoute(() => this.health()), createMetricsRoute(this.metrics.registry), ...backend.routes],
       logger.child({ component: 'tcp' }),
       {
-        guard: {
-          allowedHosts: config.allowedHosts,
-          // the local backend serves stored traces on every route; the relay only sampling calls
-          hostCheck: config.backend === 'local' ? 'always' : 'when-loopback',
-        },
-        limits: {
-          maxConnections: config.tcpMaxConnections,
-          maxInFlightBodyBytes: config.tcpMaxInFlightBodyBytes,
-          maxRequestBodyBytes: config.backend === 'local' ? DEFAULT_MAX_BODY_BYTES : SAMPLING_PROXY_DEFAULTS.maxBodyBytes,
-          headersTimeoutMs: config.tcpHeadersTimeoutMs,
-          requestTimeoutMs: config.tcpRequestTimeoutMs,
-          idleTimeoutMs: config.tcpIdleTimeoutMs,
-        },
+        ...listenerGuardOptions(config, config.backend === 'local' ? DEFAULT_MAX_BODY_BYTES : SAMPLING_PROXY_DEFAULTS.maxBodyBytes),
         onRefused: (reason) => this.metrics.refused(reason),
       },
     );

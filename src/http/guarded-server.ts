@@ -4,6 +4,7 @@ import { EpisodeWarning } from '../log/episode-warning.js';
 import { ConnectionLimits, type TcpLimits } from './connection-limits.js';
 import { RequestGuard, type Refusal, type RefusalReason, type RequestGuardOptions } from './request-guard.js';
 import { sendJson } from './route.js';
+import type { ComponentHealth } from '../health/component-health.js';
 
 /** What goes wrong at the socket level rather than per request (counted beside the refusals). */
 export type SocketProblem = 'accept-failed';
@@ -14,6 +15,8 @@ export interface GuardedServerOptions {
   logger: Logger;
   /** Called once per refused request, and once per failed accept (EMFILE...): the daemon counts them in /metrics. */
   onRefused?: (reason: RefusalReason | SocketProblem) => void;
+  /** Where a failing accept shows in /healthz (degraded) until a connection is accepted again. */
+  health?: ComponentHealth;
 }
 
 export interface GuardedServer {
@@ -29,6 +32,13 @@ export interface GuardedServer {
  * `{__type, Message}`), 403 or 503 + Retry-After, and the connection is closed unread.
  * Call `server.listen` as usual; accept errors after listening (EMFILE) are logged per episode and
  * counted, never thrown.
+ *
+ * Wiring a listener (see daemon.ts for the TCP port):
+ *   const { server, limits } = createGuardedServer(
+ *     { ...listenerGuardOptions(config, MY_MAX_BODY_BYTES), logger, onRefused: (r) => metrics.refused(r) },
+ *     (req, res) => route(req, res));
+ *   server.listen(port, host);
+ * Each listener counts its own connections and body bytes against the same configured caps.
  */
 export function createGuardedServer(options: GuardedServerOptions, handler: http.RequestListener): GuardedServer {
   const { logger } = options;
@@ -62,6 +72,10 @@ export function createGuardedServer(options: GuardedServerOptions, handler: http
     if (!server.listening) return;
     refused('accept-failed');
     acceptWarning.add(1, { code: err.code, error: err.message, connections: limits.connections });
+    options.health?.fail(`cannot accept TCP connections: ${err.code ?? err.message}`);
+  });
+  server.on('connection', () => {
+    if (options.health?.failing) options.health.recover();
   });
   server.on('close', () => {
     refusedWarning.flush();

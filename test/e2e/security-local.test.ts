@@ -2,6 +2,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { BatchGetTracesCommand, CreateSamplingRuleCommand, GetSamplingRulesCommand, PutTraceSegmentsCommand, XRayClient } from '@aws-sdk/client-xray';
 import { DaemonProcess, makeSegment } from '../helpers/daemon-process.js';
+import { defaultRule, type SamplingRule } from '../../src/local/sampling/sampling-rule.js';
 import { call } from '../proxy/http-call.js';
 import {
   consoleCall,
@@ -47,19 +48,11 @@ async function ruleNames(): Promise<string[]> {
   return (out.SamplingRuleRecords ?? []).map((r) => r.SamplingRule?.RuleName ?? '');
 }
 
-const rule = (name: string) => ({
-  RuleName: name,
-  ResourceARN: '*',
-  Priority: 100,
-  FixedRate: 1,
-  ReservoirSize: 100,
-  ServiceName: '*',
-  ServiceType: '*',
-  Host: '*',
-  HTTPMethod: '*',
-  URLPath: '*',
-  Version: 1,
-});
+/** A rule as CreateSamplingRule takes it: the built-in Default's fields under another name. */
+function rule(name: string): Omit<SamplingRule, 'RuleARN' | 'Attributes'> {
+  const { RuleARN: _arn, Attributes: _attributes, ...fields } = defaultRule('arn:aws:xray:local:000000000000');
+  return { ...fields, RuleName: name, Priority: 100 };
+}
 
 test('CSRF: a cross-site text/plain, form or multipart POST /TraceSegments is refused and nothing is stored', async () => {
   for (const headers of [crossSiteTextPost(), { ...crossSiteFormPost(), 'content-type': 'text/plain' }, crossSiteFormPost(), crossSiteMultipartPost()]) {
