@@ -4,6 +4,7 @@ import type { BackendKind, DaemonConfig, LogLevelName, OtlpCompression } from '.
 import { DEFAULTS } from './defaults.js';
 import { ConfigError } from './errors.js';
 import { parseHostPort } from './address.js';
+import { parseAllowedHosts } from '../http/host-names.js';
 import { ownListeners, selfExportProblem } from './otlp-export-loop.js';
 
 /** What the command line may set (see `cli.ts`); each key overrides the file and the environment. */
@@ -22,6 +23,7 @@ export interface CliFlags {
   endpoint?: string;
   backend?: string;
   storePath?: string;
+  allowedHosts?: string;
   otlpEndpoint?: string;
 }
 
@@ -95,6 +97,15 @@ const headers = (apply: (h: Record<string, string>) => Patch): Setter => (v, key
   return found.length ? undefined : apply({ ...(v as Record<string, string>) });
 };
 
+/** A comma-separated string or a YAML list of names (`true` = `*`, as Vite's `allowedHosts: true`). */
+const allowedHosts: Setter = (v, key, problems) => {
+  const text = v === true ? '*' : Array.isArray(v) && v.every((e) => typeof e === 'string') ? v.join(',') : typeof v === 'string' ? v : undefined;
+  if (text === undefined) return void problems.push(`${key}: expected host names (a list or a comma-separated string), "*" or true, got ${show(v)}`);
+  const parsed = parseAllowedHosts(text);
+  if (typeof parsed === 'object' && 'error' in parsed) return void problems.push(`${key}: ${parsed.error}`);
+  return { allowedHosts: parsed };
+};
+
 type Schema = { [key: string]: Setter | Schema };
 
 /** The config file's keys: the reference daemon's `cfg.yaml` (Version 2) plus xrayd's own settings. */
@@ -107,6 +118,12 @@ const FILE_SCHEMA: Schema = {
   Socket: {
     UDPAddress: address((a) => ({ udpAddress: a })),
     TCPAddress: address((a) => ({ tcpAddress: a })),
+    AllowedHosts: allowedHosts,
+    MaxConnections: int(1, 1_000_000, (n) => ({ tcpMaxConnections: n })),
+    MaxInFlightBodyBytes: int(1024, 1 << 30, (n) => ({ tcpMaxInFlightBodyBytes: n })),
+    HeadersTimeoutMs: int(100, 3_600_000, (n) => ({ tcpHeadersTimeoutMs: n })),
+    RequestTimeoutMs: int(100, 3_600_000, (n) => ({ tcpRequestTimeoutMs: n })),
+    IdleTimeoutMs: int(100, 3_600_000, (n) => ({ tcpIdleTimeoutMs: n })),
   },
   Logging: {
     LogRotation: bool((b) => ({ logRotation: b })),
@@ -200,6 +217,7 @@ function flagPatch(flags: CliFlags, problems: string[]): Patch {
   take('--endpoint', flags.endpoint, url((s) => ({ endpoint: s })));
   take('--backend', flags.backend, oneOf(BACKENDS, (b) => ({ backend: b })));
   take('--store-path', flags.storePath, str((s) => ({ storePath: s })));
+  take('--allowed-hosts', flags.allowedHosts, allowedHosts);
   take('--otlp-endpoint', flags.otlpEndpoint, url((s) => ({ otlpEndpoint: s })));
   return patch;
 }
