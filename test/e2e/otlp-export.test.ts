@@ -8,7 +8,7 @@ import { FakeXray } from '../helpers/fake-xray.js';
 import { testAwsEnv } from '../helpers/sigv4-verify.js';
 import { DaemonProcess, UdpSender, HEADER, makeSegment, waitUntil } from '../helpers/daemon-process.js';
 import { OtlpReceiver, attributes, hexId } from '../helpers/otlp-receiver.js';
-import { SpanKind, StatusCode } from '../../src/otlp/proto/otlp-trace-codec.js';
+import { encodeTraceRequest, fromBigInt, SpanKind, StatusCode } from '../../src/otlp/proto/otlp-trace-codec.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'xrayd-otlp-export-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -106,7 +106,7 @@ test('local backend + OTLP: spans from the X-Ray SDK reach an OTLP receiver with
   assert.equal(await metric(daemon, 'xrayd_otlp_export_in_progress_skipped_total'), 1);
 });
 
-test('aws backend + OTLP: 500, 429 with Retry-After and a reset are retried and counted; a 400 drops the batch and shows in /healthz; X-Ray gets everything', async (t) => {
+test('aws backend + OTLP: 500, 429 with Retry-After and a reset are retried and counted; a 400 drops the batch and shows in /healthz; ADOT T1S spans are exported; X-Ray gets everything', async (t) => {
   const xray = new FakeXray();
   await xray.listen();
   const receiver = new OtlpReceiver();
@@ -152,8 +152,18 @@ test('aws backend + OTLP: 500, 429 with Retry-After and a reset are retried and 
   assert.equal(health.status, 'ok', 'health recovers with the next accepted export');
   assert.equal(health.problems.length, 0);
 
+  // an ADOT OTLP UDP datagram: relayed to X-Ray unchanged, exported as the spans it carries
+  const adot = `T1S${Buffer.from(
+    encodeTraceRequest({
+      resourceSpans: [{ scopeSpans: [{ spans: [{ traceId: Buffer.alloc(16, 7), spanId: Buffer.alloc(8, 9), name: 'adot-span', kind: SpanKind.SERVER, startTimeUnixNano: fromBigInt(1_764_000_000_000_000_000n), endTimeUnixNano: fromBigInt(1_764_000_000_100_000_000n) }] }] }],
+    }),
+  ).toString('base64')}`;
+  await udp.send(HEADER + adot);
+  await receiver.waitFor(() => !!receiver.span('adot-span'), 10_000, 'the ADOT span');
+  assert.equal(hexId(receiver.span('adot-span')!.traceId), '07'.repeat(16));
+
   // X-Ray got every document, signed, whatever the OTLP receiver did
-  await xray.waitFor(() => [first, refused, last].every((s) => xray.documents.includes(s.text)), 10_000, 'X-Ray delivery');
+  await xray.waitFor(() => [first, refused, last].every((s) => xray.documents.includes(s.text)) && xray.documents.includes(adot), 10_000, 'X-Ray delivery');
   assert.ok(xray.calls.every((c) => c.signatureProblem === undefined));
   assert.equal(health.counters.spillover, 0);
 });
