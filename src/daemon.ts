@@ -21,7 +21,11 @@ import { regionSources } from './xray/discovery/region-sources.js';
 import { ImdsClient, imdsOptionsFromEnv } from './xray/discovery/imds-client.js';
 import { discoverIdentity, type HostIdentity } from './xray/discovery/identity.js';
 import { CredentialHealth, type CredentialState } from './xray/credential-errors.js';
-import { createSamplingProxyRoute } from './proxy/sampling-proxy.js';
+import { createSamplingProxyRoute, SAMPLING_PROXY_DEFAULTS } from './proxy/sampling-proxy.js';
+import { DEFAULT_MAX_BODY_BYTES } from './local/api/xray-api-route.js';
+import { isLoopbackAddress } from './http/host-names.js';
+import { listenerGuardOptions } from './http/listener-guard-options.js';
+import { formatHostPort } from './config/address.js';
 import { createDaemonMetrics, type DaemonMetrics } from './telemetry/daemon-metrics.js';
 import { createMetricsRoute } from './telemetry/metrics-route.js';
 import { userAgent } from './version.js';
@@ -32,6 +36,8 @@ import { TelemetryReporter, type TelemetryIdentity, type TelemetrySend } from '.
 import os from 'node:os';
 import { createConsoleRoute } from './console/console-route.js';
 import { builtConsoleFiles } from './console/console-files.js';
+import { HealthRegistry } from './health/component-health.js';
+import { createOtlpExport, type OtlpExport } from './export/create-otlp-export.js';
 
 export interface DaemonDeps {
   logger: Logger;
@@ -66,6 +72,10 @@ export class Daemon {
   private readonly flushSpillWarning: () => void;
   readonly telemetry: TelemetryReporter | undefined;
   readonly metrics: DaemonMetrics;
+  /** Background components' problems, for /healthz. */
+  readonly componentHealth = new HealthRegistry();
+  /** The OTLP exporter (`--otlp-endpoint`): a second pipeline fed the same documents. */
+  readonly otlpExport: OtlpExport | undefined;
   private readonly startedAt = Date.now();
   private stopping: Promise<void> | undefined;
 
@@ -104,6 +114,7 @@ export class Daemon {
       onDocument: (body) => {
         this.buffer.push(body.toString('utf8'), body.length);
         this.dispatcher.notify();
+        this.otlpExport?.push(body);
       },
     });
     this.metrics = createDaemonMetrics({
@@ -114,11 +125,17 @@ export class Daemon {
         batchesInFlight: () => this.dispatcher.inFlight,
       },
       credentials: backend.credentials,
+      http: { connections: () => this.tcp.limits.connections, inFlightBodyBytes: () => this.tcp.limits.inFlightBodyBytes },
     });
+    this.otlpExport = createOtlpExport(config, { logger, env, health: this.componentHealth, registry: this.metrics.registry });
     this.tcp = new TcpServer(
       config.tcpAddress,
       [createHealthRoute(() => this.health()), createMetricsRoute(this.metrics.registry), ...backend.routes],
       logger.child({ component: 'tcp' }),
+      {
+        ...listenerGuardOptions(config, config.backend === 'local' ? DEFAULT_MAX_BODY_BYTES : SAMPLING_PROXY_DEFAULTS.maxBodyBytes),
+        onRefused: (reason) => this.metrics.refused(reason),
+      },
     );
     // env/OS values until EC2 metadata answers (the reporter reads the object at send time)
     const identity: TelemetryIdentity = {
@@ -152,18 +169,35 @@ export class Daemon {
       inFlightBatches: this.dispatcher.inFlight,
       lastSuccessfulUpload: this.dispatcher.lastSuccessfulUploadAt ? new Date(this.dispatcher.lastSuccessfulUploadAt).toISOString() : null,
       counters: this.counters.snapshot(),
+      ...(this.otlpExport ? { otlpExport: this.otlpExport.describe() } : {}),
+      status: this.componentHealth.degraded ? 'degraded' : 'ok',
+      problems: this.componentHealth.list(),
       ...(this.backend.credentials ? { credentials: this.backend.credentials.state() } : {}),
     };
   }
 
   async start(): Promise<void> {
     await this.tcp.start();
+    this.warnIfExposed();
     await this.udp.start();
     this.summary.start();
     this.telemetry?.start();
     this.logger.info(
-      { backend: this.config.backend, ...this.backend.describe, bufferLimitBytes: this.buffer.limitBytes, concurrency: this.config.concurrency },
+      { backend: this.config.backend, ...this.backend.describe, ...(this.otlpExport ? { otlpExport: this.otlpExport.url.href } : {}), bufferLimitBytes: this.buffer.limitBytes, concurrency: this.config.concurrency },
       'xrayd started',
+    );
+  }
+
+  /**
+   * The local backend serves stored traces (URLs, SQL, user ids) and lets callers write and delete
+   * sampling rules, without authentication: beyond loopback, anyone who can reach the port can.
+   */
+  private warnIfExposed(): void {
+    const bound = this.tcp.boundAddress;
+    if (this.config.backend !== 'local' || !bound || isLoopbackAddress(bound.host)) return;
+    this.logger.warn(
+      { address: formatHostPort(bound), allowedHosts: this.config.allowedHosts },
+      `the local X-Ray API and console listen on ${formatHostPort(bound)}, beyond loopback: anyone who can reach this address can read every stored trace and change sampling rules (no authentication). Bind 127.0.0.1 (-t 127.0.0.1:2000) unless this exposure is intended (e.g. a container whose port is published only to the host)`,
     );
   }
 
@@ -177,7 +211,7 @@ export class Daemon {
     const deadline = Date.now() + this.config.shutdownTimeoutMs;
     this.logger.info({ heldBytes: this.buffer.usedBytes, deadlineMs: this.config.shutdownTimeoutMs }, 'shutting down: draining buffered segments');
     await this.udp.shutdown();
-    const { undelivered } = await this.dispatcher.drain(deadline);
+    const [{ undelivered }] = await Promise.all([this.dispatcher.drain(deadline), this.otlpExport?.shutdown(deadline)]);
     if (undelivered > 0) {
       this.counters.spillover(undelivered);
       this.logger.error({ undelivered }, 'shutdown deadline reached before every segment was delivered; these were dropped');
