@@ -30,6 +30,18 @@ start_daemon() {
   fail "$1 did not start: $(cat "$tmp/daemon.log")"
 }
 stop_daemon() { kill "$daemon_pid"; wait "$daemon_pid" || true; daemon_pid=; }
+# `$1 --backend local`, started in an empty directory, serves the console's page and its script.
+serves_console() {
+  mkdir -p "$tmp/empty"
+  cd "$tmp/empty"
+  start_daemon "$1" --backend local -b 127.0.0.1:0 -t 127.0.0.1:0
+  cd - > /dev/null
+  http_get "http://127.0.0.1:$port/" > "$tmp/index.html" || fail "GET / of $1 failed"
+  grep -q '<title>xrayd console</title>' "$tmp/index.html" || fail "GET / of $1 is not the console's page"
+  asset=$(grep -o '/assets/index-[A-Za-z0-9_-]*\.js' "$tmp/index.html" | head -1)
+  http_get "http://127.0.0.1:$port$asset" > /dev/null || fail "$1 does not serve the console's script $asset"
+  stop_daemon
+}
 cleanup() { if [ -n "$daemon_pid" ]; then kill "$daemon_pid" 2>/dev/null || true; fi; rm -rf "$tmp"; }
 trap cleanup EXIT
 
@@ -38,6 +50,8 @@ step "single executable: $(file -b $pkg/xrayd-linux-x64 | cut -d, -f1-2)"
 file -b $pkg/xrayd-linux-arm64 | grep -q 'ARM aarch64' || fail "xrayd-linux-arm64 is not an aarch64 executable"
 step "end-to-end relay test against $pkg/xrayd-linux-x64"
 XRAYD_BIN=$pkg/xrayd-linux-x64 node --test dist/test/e2e/relay.test.js
+step "the single executable serves its embedded console"
+serves_console "$PWD/$pkg/xrayd-linux-x64"
 
 deb=$pkg/xrayd_${version}_amd64.deb
 step "$deb: dpkg -i"
@@ -86,10 +100,5 @@ npm install -g --prefix "$tmp/prefix" --no-audit --no-fund "$pkg/xrayd-${version
 step "npx --package=<tarball> xrayd --version"
 [ "$(npx -y --package="$PWD/$pkg/xrayd-${version}.tgz" xrayd --version)" = "$version" ] || fail "npx does not run xrayd $version"
 step "the installed xrayd --backend local serves the console"
-start_daemon "$tmp/prefix/bin/xrayd" --backend local -b 127.0.0.1:0 -t 127.0.0.1:0
-http_get "http://127.0.0.1:$port/" > "$tmp/index.html" || fail "GET / failed"
-grep -q '<title>xrayd console</title>' "$tmp/index.html" || fail "GET / is not the console's page"
-asset=$(grep -o '/assets/index-[A-Za-z0-9_-]*\.js' "$tmp/index.html" | head -1)
-http_get "http://127.0.0.1:$port$asset" > /dev/null || fail "the console's script $asset is not served"
-stop_daemon
+serves_console "$tmp/prefix/bin/xrayd"
 step "all artefacts checked"
