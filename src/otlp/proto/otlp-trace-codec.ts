@@ -89,6 +89,15 @@ export function decodeTraceRequest(bytes: Uint8Array): OtlpTraceRequest {
   return RequestType.decode(bytes) as unknown as OtlpTraceRequest;
 }
 
+/**
+ * A request from a plain object in protobufjs's JSON form (camelCase keys, enum names or numbers,
+ * int64 as strings, bytes as base64 or Uint8Array), type-checked; throws a TypeError naming the
+ * field otherwise. Used by the OTLP/JSON decoder.
+ */
+export function requestFromObject(object: Record<string, unknown>): OtlpTraceRequest {
+  return RequestType.fromObject(object) as unknown as OtlpTraceRequest;
+}
+
 /** Encodes an ExportTraceServiceRequest to protobuf bytes. */
 export function encodeTraceRequest(request: OtlpTraceRequest): Uint8Array {
   return RequestType.encode(RequestType.fromObject(request as Record<string, unknown>)).finish();
