@@ -127,7 +127,7 @@ function makeSegment(span: OtlpSpan, id: string, traceId: string, attributes: At
   const isSubsegment = span.kind !== SpanKind.SERVER && parentId !== undefined;
   const language = asString(resource.get('telemetry.sdk.language'));
   const http = makeHttp(span, attributes);
-  const cause = makeCause(span, http.rest, language, opts.newId ?? randomId);
+  const cause = makeCause(span, attributes, http.rest, language, opts.newId ?? randomId);
   const aws = makeAws(cause.rest, resource);
   const sql = makeSql(span.name ?? '', aws.rest);
   // attributes another block consumed come back when explicitly configured for indexing

@@ -28,7 +28,8 @@ export interface CauseResult {
   rest: Attributes;
 }
 
-export function makeCause(span: OtlpSpan, attributes: Attributes, sdkLanguage: string, newId: () => string): CauseResult {
+/** `attributes`: those left by the http block; the status code is read from the span's own (`all`). */
+export function makeCause(span: OtlpSpan, all: Attributes, attributes: Attributes, sdkLanguage: string, newId: () => string): CauseResult {
   let rest = attributes;
   let cause: CauseResult['cause'];
   const isError = span.status?.code === StatusCode.ERROR;
@@ -65,7 +66,7 @@ export function makeCause(span: OtlpSpan, attributes: Attributes, sdkLanguage: s
     }
     if (message) cause = { exceptions: [{ id: newId(), message }] };
   }
-  const code = asInt(attributes.get('http.status_code') ?? attributes.get('http.response.status_code'));
+  const code = asInt(all.get('http.status_code') ?? all.get('http.response.status_code'));
   const flags = { error: false, fault: false, throttle: false };
   if (code === undefined || code < 400 || code > 599) flags.fault = isError;
   else if (code <= 499) {
