@@ -21,6 +21,8 @@ export interface CliFlags {
   endpoint?: string;
   backend?: string;
   storePath?: string;
+  otlpBind?: string;
+  otlpUpload?: boolean;
 }
 
 export const LOG_LEVELS: readonly LogLevelName[] = ['dev', 'debug', 'info', 'warn', 'error', 'prod'];
@@ -77,6 +79,21 @@ const url = (apply: (u: string) => Patch) =>
     return apply(s.replace(/\/+$/, ''));
   });
 
+/** An address where "" means "off" (the OTLP receiver), unlike other keys where "" means "not set". */
+const optionalAddress = (apply: (a: { host: string; port: number } | undefined) => Patch): Setter => (v, key, problems) => {
+  if (v === '') return apply(undefined);
+  return address(apply)(v, key, problems);
+};
+/** true/false, or "" for "decided by the backend". */
+const optionalBool = (apply: (b: boolean | undefined) => Patch): Setter => (v, key, problems) =>
+  v === '' ? apply(undefined) : bool(apply)(v, key, problems);
+const stringList = (apply: (l: string[]) => Patch): Setter => (v, key, problems) => {
+  if (!Array.isArray(v) || v.some((x) => typeof x !== 'string' || x === '')) {
+    return void problems.push(`${key}: expected a list of attribute names, got ${show(v)}`);
+  }
+  return apply(v as string[]);
+};
+
 type Schema = { [key: string]: Setter | Schema };
 
 /** The config file's keys: the reference daemon's `cfg.yaml` (Version 2) plus xrayd's own settings. */
@@ -89,6 +106,7 @@ const FILE_SCHEMA: Schema = {
   Socket: {
     UDPAddress: address((a) => ({ udpAddress: a })),
     TCPAddress: address((a) => ({ tcpAddress: a })),
+    OTLPAddress: optionalAddress((a) => ({ otlpAddress: a })),
   },
   Logging: {
     LogRotation: bool((b) => ({ logRotation: b })),
@@ -116,6 +134,11 @@ const FILE_SCHEMA: Schema = {
     Path: str((s) => ({ storePath: s })),
     MaxSegments: int(1, 100_000_000, (n) => ({ storeMaxSegments: n })),
     MaxMB: int(1, 1_000_000, (n) => ({ storeMaxMB: n })),
+  },
+  OTLP: {
+    Upload: bool((b) => ({ otlpUpload: b })),
+    IndexedAttributes: stringList((l) => ({ otlpIndexedAttributes: l })),
+    IndexAllAttributes: optionalBool((b) => ({ otlpIndexAllAttributes: b })),
   },
 };
 
@@ -176,6 +199,8 @@ function flagPatch(flags: CliFlags, problems: string[]): Patch {
   take('--endpoint', flags.endpoint, url((s) => ({ endpoint: s })));
   take('--backend', flags.backend, oneOf(BACKENDS, (b) => ({ backend: b })));
   take('--store-path', flags.storePath, str((s) => ({ storePath: s })));
+  take('--otlp-bind', flags.otlpBind, optionalAddress((a) => ({ otlpAddress: a })));
+  if (flags.otlpUpload) patch.otlpUpload = true;
   return patch;
 }
 
@@ -184,8 +209,11 @@ function envPatch(env: NodeJS.ProcessEnv): Patch {
   return region ? { region } : {};
 }
 
+/** Keys whose undefined value is a choice ("off", "by backend") rather than "not set". */
+const UNDEFINED_IS_A_VALUE = new Set<string>(['otlpAddress', 'otlpIndexAllAttributes']);
+
 function dropUndefined(p: Patch): Patch {
-  return Object.fromEntries(Object.entries(p).filter(([, v]) => v !== undefined)) as Patch;
+  return Object.fromEntries(Object.entries(p).filter(([k, v]) => v !== undefined || UNDEFINED_IS_A_VALUE.has(k))) as Patch;
 }
 
 export interface LoadedConfig {
