@@ -32,6 +32,13 @@ import { TelemetryReporter, type TelemetryIdentity, type TelemetrySend } from '.
 import os from 'node:os';
 import { existsSync } from 'node:fs';
 import { builtConsoleDir, createConsoleRoute } from './console/console-route.js';
+import { otlpIndexAll } from './config/defaults.js';
+import { formatHostPort } from './config/address.js';
+import { OtlpStats, registerOtlpMetrics } from './otlp/otlp-stats.js';
+import { OtlpIntake } from './otlp/otlp-intake.js';
+import { OtlpHttpReceiver } from './otlp/otlp-http-receiver.js';
+import { adotExpander } from './otlp/adot-datagram.js';
+import { translateRequest, type TranslateOptions } from './otlp/otlp-to-xray.js';
 
 export interface DaemonDeps {
   logger: Logger;
@@ -62,6 +69,10 @@ export class Daemon {
   readonly dispatcher: Dispatcher;
   readonly udp: UdpReceiver;
   readonly tcp: TcpServer;
+  /** The OTLP/HTTP receiver; undefined when `Socket.OTLPAddress` is off. */
+  readonly otlp: OtlpHttpReceiver | undefined;
+  private readonly otlpIntake: OtlpIntake | undefined;
+  private otlpStartError: string | undefined;
   private readonly summary: SummaryLog;
   private readonly flushSpillWarning: () => void;
   readonly telemetry: TelemetryReporter | undefined;
@@ -74,6 +85,7 @@ export class Daemon {
     private readonly backend: Backend,
     private readonly logger: Logger,
     env: NodeJS.ProcessEnv,
+    readonly otlpStats: OtlpStats,
   ) {
     const { counters } = this;
     const spillWarning = new EpisodeWarning(logger.child({ component: 'buffer' }), 'segment buffer full: oldest segments dropped (spillover)');
@@ -115,6 +127,30 @@ export class Daemon {
       },
       credentials: backend.credentials,
     });
+    registerOtlpMetrics(this.metrics.registry, otlpStats);
+    if (config.otlpAddress) {
+      const otlpLogger = logger.child({ component: 'otlp' });
+      const mode = config.backend === 'local' ? 'local' : config.otlpUpload ? 'upload' : 'segments';
+      this.otlpIntake = new OtlpIntake(
+        mode,
+        otlpTranslateOptions(config),
+        (text) => {
+          this.buffer.push(text, Buffer.byteLength(text));
+          this.dispatcher.notify();
+        },
+        otlpStats,
+        counters,
+        otlpLogger,
+      );
+      const intake = this.otlpIntake;
+      this.otlp = new OtlpHttpReceiver({
+        address: config.otlpAddress,
+        logger: otlpLogger,
+        stats: otlpStats,
+        accept: (request) => intake.accept(request),
+        onMalformed: () => counters.rejected(),
+      });
+    }
     this.tcp = new TcpServer(
       config.tcpAddress,
       [createHealthRoute(() => this.health()), createMetricsRoute(this.metrics.registry), ...backend.routes],
@@ -138,8 +174,10 @@ export class Daemon {
   }
 
   static async create(config: DaemonConfig, deps: DaemonDeps): Promise<Daemon> {
-    const backend = config.backend === 'local' ? await createLocalConsoleBackend(config, deps.logger) : await createAwsBackend(config, deps);
-    return new Daemon(config, backend, deps.logger, deps.env);
+    const otlpStats = new OtlpStats();
+    const backend =
+      config.backend === 'local' ? await createLocalConsoleBackend(config, deps.logger, otlpStats) : await createAwsBackend(config, deps);
+    return new Daemon(config, backend, deps.logger, deps.env, otlpStats);
   }
 
   health() {
@@ -152,12 +190,19 @@ export class Daemon {
       inFlightBatches: this.dispatcher.inFlight,
       lastSuccessfulUpload: this.dispatcher.lastSuccessfulUploadAt ? new Date(this.dispatcher.lastSuccessfulUploadAt).toISOString() : null,
       counters: this.counters.snapshot(),
+      otlp: {
+        address: this.config.otlpAddress ? formatHostPort(this.otlp?.boundAddress ?? this.config.otlpAddress) : null,
+        listening: this.otlp?.listening ?? false,
+        ...(this.otlpStartError ? { error: this.otlpStartError } : {}),
+        ...this.otlpStats.snapshot(),
+      },
       ...(this.backend.credentials ? { credentials: this.backend.credentials.state() } : {}),
     };
   }
 
   async start(): Promise<void> {
     await this.tcp.start();
+    await this.startOtlp();
     await this.udp.start();
     this.summary.start();
     this.telemetry?.start();
@@ -165,6 +210,24 @@ export class Daemon {
       { backend: this.config.backend, ...this.backend.describe, bufferLimitBytes: this.buffer.limitBytes, concurrency: this.config.concurrency },
       'xrayd started',
     );
+  }
+
+  /**
+   * A taken OTLP port (often a local OpenTelemetry Collector on 4318) must not stop the daemon's
+   * X-Ray duties: it is logged with what to change and shown in /healthz.
+   */
+  private async startOtlp(): Promise<void> {
+    if (!this.otlp) return;
+    try {
+      await this.otlp.start();
+    } catch (err) {
+      const address = formatHostPort(this.config.otlpAddress!);
+      this.otlpStartError = `cannot listen on ${address}: ${(err as Error).message}`;
+      this.logger.error(
+        { err, address },
+        `OTLP receiver not started (${this.otlpStartError}); set --otlp-bind / Socket.OTLPAddress to a free address, or "" to turn it off`,
+      );
+    }
   }
 
   /** Stops intake, delivers what it holds within the shutdown deadline, then closes. Idempotent. */
@@ -176,7 +239,8 @@ export class Daemon {
   private async stop(): Promise<void> {
     const deadline = Date.now() + this.config.shutdownTimeoutMs;
     this.logger.info({ heldBytes: this.buffer.usedBytes, deadlineMs: this.config.shutdownTimeoutMs }, 'shutting down: draining buffered segments');
-    await this.udp.shutdown();
+    await Promise.all([this.udp.shutdown(), this.otlp?.shutdown()]);
+    this.otlpIntake?.flushWarnings();
     const { undelivered } = await this.dispatcher.drain(deadline);
     if (undelivered > 0) {
       this.counters.spillover(undelivered);
@@ -193,8 +257,15 @@ export class Daemon {
 }
 
 /** The local backend serves the X-Ray API and, at `/`, the web console built next to it. */
-async function createLocalConsoleBackend(config: DaemonConfig, logger: Logger): Promise<Backend> {
-  const local = await createLocalBackend(config, logger.child({ component: 'local' }));
+/** How OTLP spans become segments for this config. */
+function otlpTranslateOptions(config: DaemonConfig): TranslateOptions {
+  return { indexedAttributes: config.otlpIndexedAttributes, indexAllAttributes: otlpIndexAll(config) };
+}
+
+async function createLocalConsoleBackend(config: DaemonConfig, logger: Logger, otlpStats: OtlpStats): Promise<Backend> {
+  const translate = otlpTranslateOptions(config);
+  const expandAdot = adotExpander((request) => translateRequest(request, translate), otlpStats);
+  const local = await createLocalBackend(config, logger.child({ component: 'local' }), expandAdot);
   const consoleDir = builtConsoleDir();
   if (!existsSync(consoleDir)) logger.warn({ consoleDir }, 'web console not built (run npm run build); the X-Ray API is served without it');
   return {
