@@ -38,6 +38,7 @@ import { OtlpStats, registerOtlpMetrics } from './otlp/otlp-stats.js';
 import { OtlpIntake } from './otlp/otlp-intake.js';
 import { OtlpHttpReceiver } from './otlp/otlp-http-receiver.js';
 import { adotExpander } from './otlp/adot-datagram.js';
+import { OTLP_PATH } from './upload/otlp-upload.js';
 import { translateRequest, type TranslateOptions } from './otlp/otlp-to-xray.js';
 
 export interface DaemonDeps {
@@ -302,7 +303,12 @@ async function createAwsBackend(config: DaemonConfig, { logger, env }: DaemonDep
     credentials.provider,
   );
   return {
-    sink: new XrayUploader(xray.put, logger.child({ component: 'uploader' }), credentials.invalidate),
+    sink: new XrayUploader(
+      xray.put,
+      logger.child({ component: 'uploader' }),
+      credentials.invalidate,
+      config.otlpUpload ? (body, signal) => xray.post(OTLP_PATH, body, signal, { timestampHeader: false, contentType: 'application/x-protobuf' }) : undefined,
+    ),
     routes: [createSamplingProxyRoute({ client: xray, logger })],
     describe: {
       region,
