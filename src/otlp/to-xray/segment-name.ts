@@ -6,7 +6,8 @@
  * 2. `aws.remote.service` for CLIENT/PRODUCER/CONSUMER spans (`AWS.SDK.`/`AWS::` trimmed for AWS SDK calls);
  * 3. `peer.service`; 4. `aws.service`; 5. `db.name` (+ `@host` of `db.connection_string`);
  * 6. the resource's `service.name`, for SERVER spans only; 7. `rpc.service`; 8. `http.host`;
- * 9. `net.peer.name`; 10. the span name without characters X-Ray refuses (max 200, else "span").
+ * 9. `net.peer.name`; 10. (xrayd's addition, not in the Collector) `server.address` for CLIENT spans,
+ * the stable HTTP conventions' name for the peer; 11. the span name without characters X-Ray refuses (max 200, else "span").
  * Empty values are skipped (X-Ray refuses an empty name); every name is cut to 200 characters.
  */
 import type { OtlpSpan } from '../proto/otlp-trace-codec.js';
@@ -30,6 +31,8 @@ export function segmentName(span: OtlpSpan, attributes: Attributes, resource: At
     () => a('rpc.service'),
     () => a('http.host'),
     () => a('net.peer.name'),
+    // xrayd's addition: stable semconv's `server.address` replaced `net.peer.name` on client spans
+    () => (kind === SpanKind.CLIENT ? a('server.address') : ''),
   ];
   for (const candidate of candidates) {
     const name = candidate();
