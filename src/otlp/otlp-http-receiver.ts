@@ -89,7 +89,12 @@ export class OtlpHttpReceiver {
       const encoding: Encoding | undefined = type === 'application/x-protobuf' ? 'protobuf' : type === 'application/json' ? 'json' : undefined;
       if (!encoding) return this.fail(res, 'json', 415, 'unsupportedMediaType', `content type must be application/x-protobuf or application/json, got "${type}"`);
       const read = await readBody(req, { maxBytes: MAX_OTLP_BODY_BYTES, timeoutMs: BODY_TIMEOUT_MS });
-      if (!read.ok) return this.fail(res, encoding, read.status, read.status === 413 ? 'tooLarge' : 'malformed', read.message, { connection: 'close' });
+      if (!read.ok) {
+        // the rest of the body is read and discarded (bounded by requestTimeout), so the client
+        // receives the answer instead of a reset while it is still sending
+        req.resume();
+        return this.fail(res, encoding, read.status, read.status === 413 ? 'tooLarge' : 'malformed', read.message);
+      }
       const body = await this.decompress(req, read.body);
       if (!Buffer.isBuffer(body)) return this.fail(res, encoding, body.status, body.status === 413 ? 'tooLarge' : 'malformed', body.message);
       let request: OtlpTraceRequest;
