@@ -13,6 +13,11 @@ export class OtlpJsonError extends Error {}
 
 const ID_KEYS: Record<string, number> = { traceId: 16, spanId: 8, parentSpanId: 8 };
 const HEX = /^[0-9a-fA-F]*$/;
+/** Enum names protobufjs would otherwise turn silently into 0. */
+const ENUM_NAMES: Record<string, RegExp> = {
+  kind: /^SPAN_KIND_(UNSPECIFIED|INTERNAL|SERVER|CLIENT|PRODUCER|CONSUMER)$/,
+  code: /^STATUS_CODE_(UNSET|OK|ERROR)$/,
+};
 const MAX_DEPTH = 64;
 
 /** Parses an OTLP/JSON request body; throws OtlpJsonError naming what is wrong. */
@@ -38,7 +43,9 @@ function normalize(value: unknown, key: string, depth: number): unknown {
   if (Array.isArray(value)) return value.map((v) => normalize(v, key, depth + 1));
   if (value === null || typeof value !== 'object') {
     const idLength = ID_KEYS[key];
-    return idLength !== undefined ? hexId(value, key, idLength) : value;
+    if (idLength !== undefined) return hexId(value, key, idLength);
+    if (typeof value === 'string' && ENUM_NAMES[key] && !ENUM_NAMES[key].test(value)) throw new OtlpJsonError(`${key}: unknown enum value ${JSON.stringify(value.slice(0, 40))}`);
+    return value;
   }
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) {
