@@ -21,7 +21,11 @@ import { regionSources } from './xray/discovery/region-sources.js';
 import { ImdsClient, imdsOptionsFromEnv } from './xray/discovery/imds-client.js';
 import { discoverIdentity, type HostIdentity } from './xray/discovery/identity.js';
 import { CredentialHealth, type CredentialState } from './xray/credential-errors.js';
-import { createSamplingProxyRoute } from './proxy/sampling-proxy.js';
+import { createSamplingProxyRoute, SAMPLING_PROXY_DEFAULTS } from './proxy/sampling-proxy.js';
+import { DEFAULT_MAX_BODY_BYTES } from './local/api/xray-api-route.js';
+import { isLoopbackAddress } from './http/host-names.js';
+import { listenerGuardOptions } from './http/listener-guard-options.js';
+import { formatHostPort } from './config/address.js';
 import { createDaemonMetrics, type DaemonMetrics } from './telemetry/daemon-metrics.js';
 import { createMetricsRoute } from './telemetry/metrics-route.js';
 import { userAgent } from './version.js';
@@ -33,10 +37,9 @@ import os from 'node:os';
 import { existsSync } from 'node:fs';
 import { builtConsoleDir, createConsoleRoute } from './console/console-route.js';
 import { otlpIndexAll } from './config/defaults.js';
-import { formatHostPort } from './config/address.js';
 import { OtlpStats, registerOtlpMetrics } from './otlp/otlp-stats.js';
 import { OtlpIntake } from './otlp/otlp-intake.js';
-import { OtlpHttpReceiver } from './otlp/otlp-http-receiver.js';
+import { MAX_OTLP_BODY_BYTES, OtlpHttpReceiver } from './otlp/otlp-http-receiver.js';
 import { adotExpander } from './otlp/adot-datagram.js';
 import { OTLP_PATH } from './upload/otlp-upload.js';
 import { translateRequest, type TranslateOptions } from './otlp/otlp-to-xray.js';
@@ -127,6 +130,7 @@ export class Daemon {
         batchesInFlight: () => this.dispatcher.inFlight,
       },
       credentials: backend.credentials,
+      http: { connections: () => this.tcp.limits.connections, inFlightBodyBytes: () => this.tcp.limits.inFlightBodyBytes },
     });
     registerOtlpMetrics(this.metrics.registry, otlpStats);
     if (config.otlpAddress) {
@@ -150,12 +154,17 @@ export class Daemon {
         stats: otlpStats,
         accept: (request) => intake.accept(request),
         onMalformed: () => counters.rejected(),
+        guarded: { ...listenerGuardOptions(config, MAX_OTLP_BODY_BYTES), onRefused: (reason) => this.metrics.refused(reason) },
       });
     }
     this.tcp = new TcpServer(
       config.tcpAddress,
       [createHealthRoute(() => this.health()), createMetricsRoute(this.metrics.registry), ...backend.routes],
       logger.child({ component: 'tcp' }),
+      {
+        ...listenerGuardOptions(config, config.backend === 'local' ? DEFAULT_MAX_BODY_BYTES : SAMPLING_PROXY_DEFAULTS.maxBodyBytes),
+        onRefused: (reason) => this.metrics.refused(reason),
+      },
     );
     // env/OS values until EC2 metadata answers (the reporter reads the object at send time)
     const identity: TelemetryIdentity = {
@@ -204,6 +213,7 @@ export class Daemon {
   async start(): Promise<void> {
     await this.tcp.start();
     await this.startOtlp();
+    this.warnIfExposed();
     await this.udp.start();
     this.summary.start();
     this.telemetry?.start();
@@ -229,6 +239,19 @@ export class Daemon {
         `OTLP receiver not started (${this.otlpStartError}); set --otlp-bind / Socket.OTLPAddress to a free address, or "" to turn it off`,
       );
     }
+  }
+
+  /**
+   * The local backend serves stored traces (URLs, SQL, user ids) and lets callers write and delete
+   * sampling rules, without authentication: beyond loopback, anyone who can reach the port can.
+   */
+  private warnIfExposed(): void {
+    const bound = this.tcp.boundAddress;
+    if (this.config.backend !== 'local' || !bound || isLoopbackAddress(bound.host)) return;
+    this.logger.warn(
+      { address: formatHostPort(bound), allowedHosts: this.config.allowedHosts },
+      `the local X-Ray API and console listen on ${formatHostPort(bound)}, beyond loopback: anyone who can reach this address can read every stored trace and change sampling rules (no authentication). Bind 127.0.0.1 (-t 127.0.0.1:2000) unless this exposure is intended (e.g. a container whose port is published only to the host)`,
+    );
   }
 
   /** Stops intake, delivers what it holds within the shutdown deadline, then closes. Idempotent. */

@@ -4,6 +4,7 @@ import type { BackendKind, DaemonConfig, LogLevelName } from './config.js';
 import { DEFAULTS } from './defaults.js';
 import { ConfigError } from './errors.js';
 import { parseHostPort } from './address.js';
+import { parseAllowedHosts } from '../http/host-names.js';
 
 /** What the command line may set (see `cli.ts`); each key overrides the file and the environment. */
 export interface CliFlags {
@@ -23,6 +24,7 @@ export interface CliFlags {
   storePath?: string;
   otlpBind?: string;
   otlpUpload?: boolean;
+  allowedHosts?: string;
 }
 
 export const LOG_LEVELS: readonly LogLevelName[] = ['dev', 'debug', 'info', 'warn', 'error', 'prod'];
@@ -93,6 +95,14 @@ const stringList = (apply: (l: string[]) => Patch): Setter => (v, key, problems)
   }
   return apply(v as string[]);
 };
+/** A comma-separated string or a YAML list of names (`true` = `*`, as Vite's `allowedHosts: true`). */
+const allowedHosts: Setter = (v, key, problems) => {
+  const text = v === true ? '*' : Array.isArray(v) && v.every((e) => typeof e === 'string') ? v.join(',') : typeof v === 'string' ? v : undefined;
+  if (text === undefined) return void problems.push(`${key}: expected host names (a list or a comma-separated string), "*" or true, got ${show(v)}`);
+  const parsed = parseAllowedHosts(text);
+  if (typeof parsed === 'object' && 'error' in parsed) return void problems.push(`${key}: ${parsed.error}`);
+  return { allowedHosts: parsed };
+};
 
 type Schema = { [key: string]: Setter | Schema };
 
@@ -107,6 +117,12 @@ const FILE_SCHEMA: Schema = {
     UDPAddress: address((a) => ({ udpAddress: a })),
     TCPAddress: address((a) => ({ tcpAddress: a })),
     OTLPAddress: optionalAddress((a) => ({ otlpAddress: a })),
+    AllowedHosts: allowedHosts,
+    MaxConnections: int(1, 1_000_000, (n) => ({ tcpMaxConnections: n })),
+    MaxInFlightBodyBytes: int(1024, 1 << 30, (n) => ({ tcpMaxInFlightBodyBytes: n })),
+    HeadersTimeoutMs: int(100, 3_600_000, (n) => ({ tcpHeadersTimeoutMs: n })),
+    RequestTimeoutMs: int(100, 3_600_000, (n) => ({ tcpRequestTimeoutMs: n })),
+    IdleTimeoutMs: int(100, 3_600_000, (n) => ({ tcpIdleTimeoutMs: n })),
   },
   Logging: {
     LogRotation: bool((b) => ({ logRotation: b })),
@@ -201,6 +217,7 @@ function flagPatch(flags: CliFlags, problems: string[]): Patch {
   take('--store-path', flags.storePath, str((s) => ({ storePath: s })));
   take('--otlp-bind', flags.otlpBind, optionalAddress((a) => ({ otlpAddress: a })));
   if (flags.otlpUpload) patch.otlpUpload = true;
+  take('--allowed-hosts', flags.allowedHosts, allowedHosts);
   return patch;
 }
 

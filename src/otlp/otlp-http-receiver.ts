@@ -4,7 +4,8 @@
  * an ExportTraceServiceResponse in the request's encoding (`partial_success` when spans were
  * rejected). Errors follow the OTLP/HTTP spec: 400 for a malformed body, 413 over
  * `MAX_OTLP_BODY_BYTES` (compressed or not), 415 for other content types, 405/404 otherwise, each
- * with a google.rpc.Status body. Same socket limits as the TCP port.
+ * with a google.rpc.Status body. The same request guard (Host/Origin, DNS rebinding and CSRF) and
+ * connection limits as the TCP port run first (`createGuardedServer`).
  */
 import http from 'node:http';
 import { gunzip } from 'node:zlib';
@@ -17,6 +18,8 @@ import { decodeTraceRequest, encodeTraceResponse, type OtlpTraceRequest } from '
 import { decodeTraceRequestJson } from './otlp-json.js';
 import type { IntakeResult } from './otlp-intake.js';
 import type { OtlpRequestOutcome, OtlpStats } from './otlp-stats.js';
+import { createGuardedServer, type GuardedServerOptions } from '../http/guarded-server.js';
+import type { ConnectionLimits } from '../http/connection-limits.js';
 
 /** Largest request body, before and after gzip (OTel SDKs export at most 512 spans per request by default). */
 export const MAX_OTLP_BODY_BYTES = 8 * 1024 * 1024;
@@ -33,24 +36,17 @@ export interface OtlpHttpReceiverOptions {
   accept(request: OtlpTraceRequest): IntakeResult;
   /** Counted as a rejected item, like a malformed datagram. */
   onMalformed(): void;
-  /** Runs before routing (the Host/Origin guard); returns true when it answered the request itself. */
-  guard?: (req: http.IncomingMessage, res: http.ServerResponse) => boolean;
+  /** The guard and limits of every daemon listener (`listenerGuardOptions`), plus refusal counting. */
+  guarded: Omit<GuardedServerOptions, 'logger'>;
 }
 
 export class OtlpHttpReceiver {
   private readonly server: http.Server;
+  readonly limits: ConnectionLimits;
   private closing: Promise<void> | undefined;
 
   constructor(private readonly opts: OtlpHttpReceiverOptions) {
-    this.server = http.createServer((req, res) => void this.handle(req, res));
-    // the TCP port's limits: slow or stuck clients must not hold sockets forever
-    this.server.headersTimeout = 10_000;
-    this.server.requestTimeout = 30_000;
-    this.server.keepAliveTimeout = 5_000;
-    this.server.on('clientError', (err, socket) => {
-      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
-      opts.logger.debug({ err: err.message }, 'bad HTTP request on the OTLP port');
-    });
+    ({ server: this.server, limits: this.limits } = createGuardedServer({ ...opts.guarded, logger: opts.logger }, (req, res) => void this.handle(req, res)));
   }
 
   get boundAddress(): HostPort | undefined {
@@ -60,11 +56,6 @@ export class OtlpHttpReceiver {
 
   get listening(): boolean {
     return this.server.listening;
-  }
-
-  /** The raw server, for wiring shared guards. */
-  get httpServer(): http.Server {
-    return this.server;
   }
 
   async start(): Promise<void> {
@@ -81,7 +72,6 @@ export class OtlpHttpReceiver {
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     try {
-      if (this.opts.guard?.(req, res)) return;
       const path = (req.url ?? '/').split('?')[0];
       if (path !== '/v1/traces') return this.fail(res, 'json', 404, 'notFound', `no such path: ${path} (OTLP traces go to POST /v1/traces)`);
       if (req.method !== 'POST') return this.fail(res, 'json', 405, 'notFound', 'use POST', { allow: 'POST' });

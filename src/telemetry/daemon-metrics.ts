@@ -23,7 +23,12 @@ export interface DaemonMetrics {
   /** Our own registry (never prom-client's global one): two daemons in one process never collide. */
   registry: Registry;
   upload: UploadObserver;
+  /** The request guard calls this once per refused request or failed accept (see docs/metrics.md). */
+  refused(reason: string): void;
 }
+
+/** Refusal reasons, pre-set to 0 so dashboards see every series before the first attack. */
+const REFUSAL_REASONS = ['host', 'origin', 'sec-fetch-site', 'content-type', 'connections', 'body-bytes', 'accept-failed'];
 
 /** Upload latency buckets in seconds: X-Ray answers in tens of ms; our timeout defaults to 2 s. */
 const UPLOAD_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10];
@@ -37,6 +42,8 @@ export function createDaemonMetrics(deps: {
   counters: Counters;
   stats?: PipelineStats;
   credentials?: { state(): CredentialState };
+  /** The TCP listener's load against its limits (src/http/connection-limits.ts). */
+  http?: { connections(): number; inFlightBodyBytes(): number };
   /** Process metrics (CPU, memory, event loop lag, GC); on by default. */
   processMetrics?: boolean;
 }): DaemonMetrics {
@@ -86,6 +93,8 @@ export function createDaemonMetrics(deps: {
   gauge('xrayd_buffer_bytes', 'Bytes of segment documents waiting in the buffer.', () => deps.stats?.bufferBytes() ?? 0);
   gauge('xrayd_buffer_limit_bytes', 'The buffer budget in bytes; past it the oldest segments are dropped.', () => deps.stats?.bufferLimitBytes() ?? 0);
   gauge('xrayd_batches_in_flight', 'Upload requests in progress.', () => deps.stats?.batchesInFlight() ?? 0);
+  gauge('xrayd_http_connections', 'Open connections on the TCP port (capped by Socket.MaxConnections).', () => deps.http?.connections() ?? 0);
+  gauge('xrayd_http_body_bytes_in_flight', 'Request body bytes admitted and being received (capped by Socket.MaxInFlightBodyBytes).', () => deps.http?.inFlightBodyBytes() ?? 0);
   if (deps.credentials) {
     const creds = deps.credentials;
     gauge('xrayd_credentials_resolved', '1 when the last credential fetch succeeded, 0 when it failed, -1 before the first.', () => {
@@ -102,10 +111,19 @@ export function createDaemonMetrics(deps: {
     registers,
   });
 
+  const refusals = new Counter({
+    name: 'xrayd_http_requests_refused_total',
+    help: 'HTTP requests refused before any route ran, by reason (host, origin, sec-fetch-site, content-type, connections, body-bytes, accept-failed).',
+    labelNames: ['reason'],
+    registers,
+  });
+  for (const reason of REFUSAL_REASONS) refusals.inc({ reason }, 0);
+
   if (deps.processMetrics !== false) collectDefaultMetrics({ register: registry });
 
   return {
     registry,
+    refused: (reason) => refusals.inc({ reason }),
     upload: {
       observe(durationMs, outcome) {
         if (Number.isFinite(durationMs) && durationMs >= 0) uploads.observe({ outcome }, durationMs / 1000);

@@ -148,3 +148,22 @@ test('OTLP.IndexAllAttributes: on by default for the local backend only', () => 
   assert.equal(otlpIndexAll({ backend: 'local', otlpIndexAllAttributes: false }), false);
   assert.equal(otlpIndexAll({ backend: 'aws', otlpIndexAllAttributes: true }), true);
 });
+
+test('Socket.AllowedHosts and the TCP limits: lists, strings, true, the flag, and errors naming the key', () => {
+  const load = (yaml: string, flags = {}) => loadConfig({ config: 'c.yaml', ...flags }, {}, files({ 'c.yaml': yaml })).config;
+  assert.deepEqual(load('Socket:\n  AllowedHosts: [a.test, .B.test]\n').allowedHosts, ['a.test', '.b.test']);
+  assert.deepEqual(load('Socket:\n  AllowedHosts: "a.test,b.test"\n').allowedHosts, ['a.test', 'b.test']);
+  assert.equal(load('Socket:\n  AllowedHosts: true\n').allowedHosts, '*');
+  assert.deepEqual(load('Socket:\n  AllowedHosts: [a.test]\n', { allowedHosts: 'c.test' }).allowedHosts, ['c.test'], 'the flag wins');
+  const limits = load('Socket:\n  MaxConnections: 10\n  MaxInFlightBodyBytes: 65536\n  HeadersTimeoutMs: 500\n  RequestTimeoutMs: 900\n  IdleTimeoutMs: 200\n');
+  assert.deepEqual(
+    [limits.tcpMaxConnections, limits.tcpMaxInFlightBodyBytes, limits.tcpHeadersTimeoutMs, limits.tcpRequestTimeoutMs, limits.tcpIdleTimeoutMs],
+    [10, 65536, 500, 900, 200],
+  );
+  const problems = problemsOf(() => load('Socket:\n  AllowedHosts: [ok.test, "bad host"]\n  MaxConnections: 0\n  HeadersTimeoutMs: -1\n'));
+  assert.equal(problems.length, 3, problems.join('\n'));
+  assert.match(problems[0], /Socket\.AllowedHosts: .*"bad host"/);
+  assert.match(problems[1], /Socket\.MaxConnections: .*got 0/);
+  assert.match(problems[2], /Socket\.HeadersTimeoutMs: .*got -1/);
+  assert.match(problemsOf(() => load('Socket:\n  AllowedHosts: false\n'))[0], /Socket\.AllowedHosts: .*got false/);
+});

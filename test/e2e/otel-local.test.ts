@@ -1,6 +1,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { gzipSync } from 'node:zlib';
+import http from 'node:http';
 import { BatchGetTracesCommand, GetTraceSummariesCommand, XRayClient, type Segment } from '@aws-sdk/client-xray';
 import { SpanKind, SpanStatusCode, trace, ROOT_CONTEXT } from '@opentelemetry/api';
 import { DaemonProcess, UdpSender, waitUntil } from '../helpers/daemon-process.js';
@@ -169,4 +170,26 @@ test('a body over the size limit gets 413; rejected spans come back as partial_s
   const partial = decodeTraceResponse(res.body).partialSuccess!;
   assert.equal(String(partial.rejectedSpans), '1');
   assert.match(partial.errorMessage!, /trace id or span id/);
+});
+
+test('the OTLP port has the TCP port guard: a cross-site text/plain POST and a rebinding Host are refused', async () => {
+  const before = (await daemon.getJson('/healthz')).body.otlp.requests.accepted;
+  const body = JSON.stringify({ resourceSpans: [] });
+  // what a web page can send without a preflight: a "simple" cross-site POST
+  const csrf = await post(body, 'text/plain', { origin: 'https://evil.example', 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'no-cors' });
+  assert.equal(csrf.status, 403);
+  // DNS rebinding: evil.example re-pointed at 127.0.0.1 reaches the port with its own Host
+  const rebinding = await new Promise<number>((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port: daemon.otlpPort, path: '/v1/traces', method: 'POST', headers: { host: `evil.example:${daemon.otlpPort}`, 'content-type': 'application/json' } }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+  assert.equal(rebinding, 403);
+  assert.equal((await daemon.getJson('/healthz')).body.otlp.requests.accepted, before, 'neither reached the OTLP handler');
+  const metrics = await (await fetch(`http://127.0.0.1:${daemon.tcpPort}/metrics`)).text();
+  assert.match(metrics, /xrayd_http_requests_refused_total\{reason="(origin|sec-fetch-site)"\} [1-9]/);
+  assert.match(metrics, /xrayd_http_requests_refused_total\{reason="host"\} [1-9]/);
 });
