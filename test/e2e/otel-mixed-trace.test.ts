@@ -8,6 +8,8 @@ import { BatchGetTracesCommand, GetServiceGraphCommand, XRayClient } from '@aws-
 import { SpanKind, ROOT_CONTEXT, defaultTextMapGetter } from '@opentelemetry/api';
 import { AWSXRayPropagator } from '@opentelemetry/propagator-aws-xray';
 import type { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
+import { existsSync } from 'node:fs';
+import { chromium } from 'playwright-core';
 import { DaemonProcess, waitUntil } from '../helpers/daemon-process.js';
 import { otlpExporter, tracerProvider } from '../helpers/otel-sdk.js';
 
@@ -20,6 +22,8 @@ let daemon: DaemonProcess;
 let client: XRayClient;
 let inventory: http.Server;
 let provider: BasicTracerProvider;
+/** The mixed trace, for the console test. */
+let mixedTraceId: string | undefined;
 
 before(async () => {
   daemon = await DaemonProcess.start(['--backend', 'local']);
@@ -79,4 +83,32 @@ test('an X-Ray SDK service calling an OTel service with the X-Ray propagator is 
   assert.ok(storefront, 'storefront in the map');
   assert.equal(inventoryNode.length, 1, 'inventory appears once (the call and the OTel segment are the same node)');
   assert.ok(storefront.Edges?.some((e) => e.ReferenceId === inventoryNode[0].ReferenceId), 'storefront -> inventory edge');
+  mixedTraceId = segment.trace_id;
+});
+
+const CHROMIUM = '/usr/bin/chromium';
+const skipBrowser = existsSync(CHROMIUM) || process.env.CI ? false : `${CHROMIUM} is not installed`;
+
+test('the console shows the mixed trace as one waterfall and the storefront -> inventory edge', { skip: skipBrowser }, async () => {
+  assert.ok(mixedTraceId, 'the API test above stored the mixed trace');
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--headless', '--disable-gpu', '--no-first-run'] });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    page.setDefaultTimeout(10000);
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    const base = `http://127.0.0.1:${daemon.tcpPort}`;
+    await page.goto(`${base}/#/traces/${encodeURIComponent(mixedTraceId)}`);
+    await page.locator('.wf-row').nth(2).waitFor();
+    const labels = await page.locator('.wf-row:not(.inferred) .wf-label').allInnerTexts();
+    assert.ok(labels.some((l) => l.includes('storefront')), `storefront in ${labels.join(', ')}`);
+    assert.ok(labels.filter((l) => l.includes('inventory')).length >= 2, `the SDK's call and the OTel segment in ${labels.join(', ')}`);
+    await page.goto(`${base}/#/map?range=1h`);
+    await page.locator('g.node[data-name="inventory"]').waitFor();
+    await page.locator('g.edge-label[aria-label^="Calls from storefront to inventory"]').waitFor();
+    assert.equal(await page.locator('g.node[data-name="inventory"]').count(), 1);
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+  }
 });
