@@ -18,6 +18,7 @@ import { decodeTraceRequest, encodeTraceResponse, type OtlpTraceRequest } from '
 import { decodeTraceRequestJson } from './otlp-json.js';
 import type { IntakeResult } from './otlp-intake.js';
 import type { OtlpRequestOutcome, OtlpStats } from './otlp-stats.js';
+import { boundAddressOf, closeGracefully, listenOn } from '../http/server-lifecycle.js';
 import { createGuardedServer, type GuardedServerOptions } from '../http/guarded-server.js';
 import type { ConnectionLimits } from '../http/connection-limits.js';
 
@@ -50,8 +51,7 @@ export class OtlpHttpReceiver {
   }
 
   get boundAddress(): HostPort | undefined {
-    const a = this.server.address();
-    return a && typeof a === 'object' ? { host: a.address, port: a.port } : undefined;
+    return boundAddressOf(this.server);
   }
 
   get listening(): boolean {
@@ -60,13 +60,7 @@ export class OtlpHttpReceiver {
 
   async start(): Promise<void> {
     const { address, logger } = this.opts;
-    await new Promise<void>((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(address.port, address.host, () => {
-        this.server.off('error', reject);
-        resolve();
-      });
-    });
+    await listenOn(this.server, address);
     logger.info({ address: this.boundAddress }, 'listening for OTLP/HTTP on /v1/traces');
   }
 
@@ -131,12 +125,7 @@ export class OtlpHttpReceiver {
 
   /** Stops accepting and closes idle connections. Idempotent; safe before start. */
   shutdown(): Promise<void> {
-    this.closing ??= new Promise<void>((resolve) => {
-      if (!this.server.listening) return resolve();
-      this.server.close(() => resolve());
-      this.server.closeIdleConnections();
-      setTimeout(() => this.server.closeAllConnections(), 1000).unref();
-    });
+    this.closing ??= closeGracefully(this.server);
     return this.closing;
   }
 }

@@ -19,6 +19,20 @@ export interface HttpBlock {
 /** URL parts, under one name per meaning whatever convention carried them. */
 type Part = 'url' | 'scheme' | 'host' | 'serverAddress' | 'serverPort' | 'serverName' | 'hostName' | 'hostPort' | 'peerName' | 'peerPort' | 'peerIp' | 'target' | 'path' | 'query';
 
+/** attribute -> [block, field, how to read it]; `forwarded_ip` is the client address behind a proxy. */
+const HTTP_FIELDS: Record<string, ['request' | 'response', string, 'string' | 'int']> = {
+  'http.method': ['request', 'method', 'string'],
+  'http.request.method': ['request', 'method', 'string'],
+  'http.client_ip': ['request', 'forwarded_ip', 'string'],
+  'client.address': ['request', 'forwarded_ip', 'string'],
+  'http.user_agent': ['request', 'user_agent', 'string'],
+  'user_agent.original': ['request', 'user_agent', 'string'],
+  'http.status_code': ['response', 'status', 'int'],
+  'http.response.status_code': ['response', 'status', 'int'],
+  'http.response_content_length': ['response', 'content_length', 'int'],
+  'http.response.body.size': ['response', 'content_length', 'int'],
+};
+
 /** attribute -> [part, counts as HTTP data, is a request-URL attribute] */
 const URL_ATTRIBUTES: Record<string, [Part, boolean, boolean]> = {
   'http.url': ['url', true, true],
@@ -52,45 +66,26 @@ export function makeHttp(span: OtlpSpan, attributes: Attributes): { rest: Attrib
   let forwardedIp: string | undefined;
   let peerIp: string | undefined;
   for (const [key, value] of attributes) {
-    switch (key) {
-      case 'http.method':
-      case 'http.request.method':
-        request.method = asString(value);
-        hasHttp = true;
-        break;
-      case 'http.client_ip':
-      case 'client.address':
-        forwardedIp = asString(value);
-        hasHttp = true;
-        break;
-      case 'http.user_agent':
-      case 'user_agent.original':
-        request.user_agent = asString(value);
-        hasHttp = true;
-        break;
-      case 'http.status_code':
-      case 'http.response.status_code':
-        response.status = asInt(value);
-        hasHttp = true;
-        break;
-      case 'http.response_content_length':
-      case 'http.response.body.size':
-        response.content_length = asInt(value);
-        hasHttp = true;
-        break;
-      default: {
-        const known = URL_ATTRIBUTES[key];
-        if (!known) {
-          rest.set(key, value);
-          break;
-        }
-        const [part, isHttp, isUrl] = known;
-        parts[part] = asString(value);
-        if (part === 'peerIp') peerIp = parts[part];
-        hasHttp ||= isHttp;
-        hasUrlAttributes ||= isUrl;
-      }
+    const field = HTTP_FIELDS[key];
+    if (field) {
+      const [block, name, read] = field;
+      const v = read === 'int' ? asInt(value) : asString(value);
+      if (name === 'forwarded_ip') forwardedIp = v as string;
+      else if (block === 'request') Object.assign(request, { [name]: v });
+      else Object.assign(response, { [name]: v });
+      hasHttp = true;
+      continue;
     }
+    const known = URL_ATTRIBUTES[key];
+    if (!known) {
+      rest.set(key, value);
+      continue;
+    }
+    const [part, isHttp, isUrl] = known;
+    parts[part] = asString(value);
+    if (part === 'peerIp') peerIp = parts[part];
+    hasHttp ||= isHttp;
+    hasUrlAttributes ||= isUrl;
   }
   if (!hasHttp) return { rest, http: undefined };
   if (forwardedIp !== undefined) {
