@@ -2,6 +2,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { gzipSync } from 'node:zlib';
 import http from 'node:http';
+import { once } from 'node:events';
 import { BatchGetTracesCommand, GetTraceSummariesCommand, XRayClient, type Segment } from '@aws-sdk/client-xray';
 import { SpanKind, SpanStatusCode, trace, ROOT_CONTEXT } from '@opentelemetry/api';
 import { DaemonProcess, UdpSender, waitUntil } from '../helpers/daemon-process.js';
@@ -192,4 +193,37 @@ test('the OTLP port has the TCP port guard: a cross-site text/plain POST and a r
   const metrics = await (await fetch(`http://127.0.0.1:${daemon.tcpPort}/metrics`)).text();
   assert.match(metrics, /xrayd_http_requests_refused_total\{reason="(origin|sec-fetch-site)"\} [1-9]/);
   assert.match(metrics, /xrayd_http_requests_refused_total\{reason="host"\} [1-9]/);
+});
+
+test('OTLP/JSON answers in JSON (int64 as a string); other paths and methods get 404/405', async () => {
+  const zeroIds = JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans: [{ traceId: '0'.repeat(32), spanId: '0'.repeat(16), name: 'bad' }] }] }] });
+  const res = await post(zeroIds, 'application/json; charset=utf-8');
+  assert.equal(res.status, 200);
+  assert.equal(res.type, 'application/json');
+  const answer = JSON.parse(res.body.toString()) as { partialSuccess: { rejectedSpans: string; errorMessage: string } };
+  assert.equal(answer.partialSuccess.rejectedSpans, '1');
+  assert.match(answer.partialSuccess.errorMessage, /trace id or span id/);
+  assert.equal((await fetch(otlpUrl)).status, 405);
+  const logs = await fetch(otlpUrl.replace('/v1/traces', '/v1/logs'), { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } });
+  assert.equal(logs.status, 404);
+  assert.match(((await logs.json()) as { message: string }).message, /POST \/v1\/traces/);
+});
+
+test('a taken OTLP port does not stop the daemon: it logs what to change and /healthz shows why', async () => {
+  const blocker = http.createServer();
+  blocker.listen(0, '127.0.0.1');
+  await once(blocker, 'listening');
+  const port = (blocker.address() as { port: number }).port;
+  const other = await DaemonProcess.start(['--backend', 'local', '--otlp-bind', `127.0.0.1:${port}`]);
+  try {
+    const line = await other.waitForLog((l) => l.msg.startsWith('OTLP receiver not started'));
+    assert.match(line.msg, /--otlp-bind/);
+    const health = (await other.getJson('/healthz')).body;
+    assert.equal(health.otlp.listening, false);
+    assert.match(health.otlp.error, /EADDRINUSE/);
+    assert.equal(health.ok, true, 'UDP intake and the API still run');
+  } finally {
+    await other.stop();
+    blocker.close();
+  }
 });
