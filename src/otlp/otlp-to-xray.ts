@@ -131,8 +131,11 @@ function makeSegment(span: OtlpSpan, id: string, traceId: string, attributes: At
   const aws = makeAws(cause.rest, resource);
   const sql = makeSql(span.name ?? '', aws.rest);
   // attributes another block consumed come back when explicitly configured for indexing
-  const remaining = new Map(sql.rest);
-  for (const name of opts.indexedAttributes) if (!remaining.has(name) && attributes.has(name)) remaining.set(name, attributes.get(name)!);
+  let remaining = sql.rest;
+  if (opts.indexedAttributes.some((name) => !remaining.has(name) && attributes.has(name))) {
+    remaining = new Map(remaining);
+    for (const name of opts.indexedAttributes) if (!remaining.has(name) && attributes.has(name)) remaining.set(name, attributes.get(name)!);
+  }
   const blocks = makeAttributeBlocks(remaining, isSubsegment ? undefined : resource, opts);
   const isAwsSdk = asString(attributes.get('rpc.system')) === 'aws-api';
   let namespace: string | undefined = isAwsSdk || (attributes.has('aws.service') && !hasPriorName(span, attributes)) ? 'aws' : undefined;
@@ -187,8 +190,9 @@ function makeLinks(span: OtlpSpan): Record<string, unknown>[] | undefined {
   return links.length ? links : undefined;
 }
 
-/** Drops undefined fields so the JSON text carries only what is set. */
+/** A copy without undefined fields, so the document holds only what is set (cheaper than `delete`, which slows objects down). */
 function clean(doc: XraySegmentDocument): XraySegmentDocument {
-  for (const k of Object.keys(doc)) if (doc[k] === undefined) delete doc[k];
-  return doc;
+  const out: Record<string, unknown> = {};
+  for (const k in doc) if (doc[k] !== undefined) out[k] = doc[k];
+  return out as XraySegmentDocument;
 }

@@ -30,15 +30,11 @@ export function fixAnnotationKey(key: string): string {
 }
 
 export function makeAttributeBlocks(attributes: Attributes, resource: Attributes | undefined, opts: AttributeOptions): AttributeBlocks {
-  const rest = new Map(attributes);
-  const user = rest.has('enduser.id') ? asString(rest.get('enduser.id')) : undefined;
-  rest.delete('enduser.id');
+  const user = attributes.has('enduser.id') ? asString(attributes.get('enduser.id')) : undefined;
   const indexed = new Set(opts.indexAllAttributes ? [] : opts.indexedAttributes);
-  const listed = rest.get(ANNOTATIONS_ATTRIBUTE);
-  if (listed && has(listed, 'arrayValue')) {
-    for (const v of listed.arrayValue!.values ?? []) if (has(v, 'stringValue')) indexed.add(v.stringValue!);
-    rest.delete(ANNOTATIONS_ATTRIBUTE);
-  }
+  const listed = attributes.get(ANNOTATIONS_ATTRIBUTE);
+  const listedIsArray = listed !== undefined && has(listed, 'arrayValue');
+  if (listedIsArray) for (const v of listed.arrayValue!.values ?? []) if (has(v, 'stringValue')) indexed.add(v.stringValue!);
   const annotations: Record<string, string | number | boolean> = {};
   const metadata: Record<string, Record<string, unknown>> = {};
   const defaults: Record<string, unknown> = {};
@@ -54,7 +50,8 @@ export function makeAttributeBlocks(attributes: Attributes, resource: Attributes
     const raw = rawValue(value);
     if (raw !== undefined) defaults[name] = raw;
   }
-  for (const [key, value] of rest) {
+  for (const [key, value] of attributes) {
+    if (key === 'enduser.id' || (key === ANNOTATIONS_ATTRIBUTE && listedIsArray)) continue;
     if (opts.indexAllAttributes) {
       annotate(key, value); // non-scalar values are dropped, as the Collector does with index_all
     } else if (indexed.has(key)) {
