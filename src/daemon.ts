@@ -43,6 +43,8 @@ import { MAX_OTLP_BODY_BYTES, OtlpHttpReceiver } from './otlp/otlp-http-receiver
 import { adotExpander } from './otlp/adot-datagram.js';
 import { OTLP_PATH } from './upload/otlp-upload.js';
 import { translateRequest, type TranslateOptions } from './otlp/otlp-to-xray.js';
+import { HealthRegistry } from './health/component-health.js';
+import { createOtlpExport, type OtlpExport } from './export/create-otlp-export.js';
 
 export interface DaemonDeps {
   logger: Logger;
@@ -81,6 +83,10 @@ export class Daemon {
   private readonly flushSpillWarning: () => void;
   readonly telemetry: TelemetryReporter | undefined;
   readonly metrics: DaemonMetrics;
+  /** Background components' problems, for /healthz. */
+  readonly componentHealth = new HealthRegistry();
+  /** The OTLP exporter (`--otlp-endpoint`): a second pipeline fed the same documents. */
+  readonly otlpExport: OtlpExport | undefined;
   private readonly startedAt = Date.now();
   private stopping: Promise<void> | undefined;
 
@@ -120,6 +126,7 @@ export class Daemon {
       onDocument: (body) => {
         this.buffer.push(body.toString('utf8'), body.length);
         this.dispatcher.notify();
+        this.otlpExport?.push(body);
       },
     });
     this.metrics = createDaemonMetrics({
@@ -132,6 +139,7 @@ export class Daemon {
       credentials: backend.credentials,
       http: { connections: () => this.tcp.limits.connections, inFlightBodyBytes: () => this.tcp.limits.inFlightBodyBytes },
     });
+    this.otlpExport = createOtlpExport(config, { logger, env, health: this.componentHealth, registry: this.metrics.registry });
     registerOtlpMetrics(this.metrics.registry, otlpStats);
     if (config.otlpAddress) {
       const otlpLogger = logger.child({ component: 'otlp' });
@@ -152,7 +160,10 @@ export class Daemon {
         address: config.otlpAddress,
         logger: otlpLogger,
         stats: otlpStats,
-        accept: (request) => intake.accept(request),
+        accept: (request) => {
+          this.otlpExport?.pushOtlp(request); // the exporter sends spans on as they came
+          return intake.accept(request);
+        },
         onMalformed: () => counters.rejected(),
         guarded: { ...listenerGuardOptions(config, MAX_OTLP_BODY_BYTES), onRefused: (reason) => this.metrics.refused(reason) },
       });
@@ -206,6 +217,9 @@ export class Daemon {
         ...(this.otlpStartError ? { error: this.otlpStartError } : {}),
         ...this.otlpStats.snapshot(),
       },
+      ...(this.otlpExport ? { otlpExport: this.otlpExport.describe() } : {}),
+      status: this.componentHealth.degraded ? 'degraded' : 'ok',
+      problems: this.componentHealth.list(),
       ...(this.backend.credentials ? { credentials: this.backend.credentials.state() } : {}),
     };
   }
@@ -218,7 +232,7 @@ export class Daemon {
     this.summary.start();
     this.telemetry?.start();
     this.logger.info(
-      { backend: this.config.backend, ...this.backend.describe, bufferLimitBytes: this.buffer.limitBytes, concurrency: this.config.concurrency },
+      { backend: this.config.backend, ...this.backend.describe, ...(this.otlpExport ? { otlpExport: this.otlpExport.url.href } : {}), bufferLimitBytes: this.buffer.limitBytes, concurrency: this.config.concurrency },
       'xrayd started',
     );
   }
@@ -265,7 +279,7 @@ export class Daemon {
     this.logger.info({ heldBytes: this.buffer.usedBytes, deadlineMs: this.config.shutdownTimeoutMs }, 'shutting down: draining buffered segments');
     await Promise.all([this.udp.shutdown(), this.otlp?.shutdown()]);
     this.otlpIntake?.flushWarnings();
-    const { undelivered } = await this.dispatcher.drain(deadline);
+    const [{ undelivered }] = await Promise.all([this.dispatcher.drain(deadline), this.otlpExport?.shutdown(deadline)]);
     if (undelivered > 0) {
       this.counters.spillover(undelivered);
       this.logger.error({ undelivered }, 'shutdown deadline reached before every segment was delivered; these were dropped');

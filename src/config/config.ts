@@ -79,4 +79,12 @@ export interface DaemonConfig {
   otlpIndexedAttributes: string[];
   /** Every scalar OTLP attribute becomes an annotation; undefined = on for the local backend, off for aws. */
   otlpIndexAllAttributes: boolean | undefined;
+  /** OTLP exporter: base URL of an OTLP/HTTP receiver (spans go to `<url>/v1/traces`); undefined = off. */
+  otlpEndpoint: string | undefined;
+  /** Extra HTTP headers on every OTLP export request (e.g. an API key). */
+  otlpHeaders: Record<string, string>;
+  /** Body compression of OTLP export requests. */
+  otlpCompression: OtlpCompression;
 }
+
+export type OtlpCompression = 'gzip' | 'none';

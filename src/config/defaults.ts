@@ -45,6 +45,9 @@ export const DEFAULTS: DaemonConfig = {
   otlpUpload: false,
   otlpIndexedAttributes: [],
   otlpIndexAllAttributes: undefined,
+  otlpEndpoint: undefined,
+  otlpHeaders: {},
+  otlpCompression: 'gzip',
 };
 
 /** Whether OTLP attributes are all indexed as annotations, for this config (on by default in the local backend). */
