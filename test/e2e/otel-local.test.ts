@@ -8,6 +8,7 @@ import { SpanKind, SpanStatusCode, trace, ROOT_CONTEXT } from '@opentelemetry/ap
 import { DaemonProcess, UdpSender, waitUntil } from '../helpers/daemon-process.js';
 import { adotDatagram, JAVA_HEADER, memoryProvider, NODE_HEADER, otlpExporter, tracerProvider, xrayTraceId, type OtlpProtocol } from '../helpers/otel-sdk.js';
 import { decodeTraceResponse, encodeTraceRequest } from '../../src/otlp/proto/otlp-trace-codec.js';
+import { OtlpReceiver } from '../helpers/otlp-receiver.js';
 
 let daemon: DaemonProcess;
 let client: XRayClient;
@@ -225,5 +226,25 @@ test('a taken OTLP port does not stop the daemon: it logs what to change and /he
   } finally {
     await other.stop();
     blocker.close();
+  }
+});
+
+test('with --otlp-endpoint, spans received over OTLP are stored and exported as they came', async () => {
+  const receiver = new OtlpReceiver();
+  await receiver.listen();
+  const exporting = await DaemonProcess.start(['--backend', 'local', '--otlp-endpoint', receiver.url]);
+  try {
+    const provider = tracerProvider('exported-service', otlpExporter('http/json', `http://127.0.0.1:${exporting.otlpPort}/v1/traces`));
+    const span = provider.getTracer('e2e').startSpan('GET /export', { kind: SpanKind.SERVER, attributes: { customer: 'c-7' } });
+    span.end();
+    await provider.shutdown();
+    const id = span.spanContext().spanId;
+    await receiver.waitFor(() => receiver.spans.some((s) => Buffer.from(s.spanId!).toString('hex') === id), 10_000, 'the exported span');
+    const exported = receiver.spans.find((s) => Buffer.from(s.spanId!).toString('hex') === id)!;
+    assert.equal(exported.name, 'GET /export', 'untranslated: the OTel span name, not the segment name');
+    assert.equal(receiver.resourceOf('GET /export')?.['service.name'], 'exported-service');
+  } finally {
+    await exporting.stop();
+    await receiver.close();
   }
 });
