@@ -68,7 +68,7 @@ export function translateRequest(request: OtlpTraceRequest, opts: TranslateOptio
 /** The hex trace id as X-Ray writes it, or a rejection. */
 export function xrayTraceId(traceId: Uint8Array | undefined, xrayIdsAt?: number): string | SpanRejection {
   if (!traceId || traceId.length !== 16 || traceId.every((b) => b === 0)) return 'invalid-id';
-  const hex = Buffer.from(traceId).toString('hex');
+  const hex = toHexString(traceId);
   if (xrayIdsAt !== undefined) {
     const age = xrayIdsAt - Number.parseInt(hex.slice(0, 8), 16);
     if (age > MAX_AGE_SECONDS || age < -MAX_SKEW_SECONDS) return 'non-xray-trace-id';
@@ -77,7 +77,12 @@ export function xrayTraceId(traceId: Uint8Array | undefined, xrayIdsAt?: number)
 }
 
 function spanIdHex(id: Uint8Array | undefined): string | undefined {
-  return id && id.length === 8 && !id.every((b) => b === 0) ? Buffer.from(id).toString('hex') : undefined;
+  return id && id.length === 8 && !id.every((b) => b === 0) ? toHexString(id) : undefined;
+}
+
+/** Hex of decoded bytes without copying them (protobufjs hands out Buffers in Node). */
+function toHexString(bytes: Uint8Array): string {
+  return (Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)).toString('hex');
 }
 
 export function translateSpan(span: OtlpSpan, resource: Attributes, opts: TranslateOptions): XraySegmentDocument[] | SpanRejection {

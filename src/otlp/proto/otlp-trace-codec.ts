@@ -116,7 +116,9 @@ export function toBigInt(value: Int64 | undefined): bigint {
   if (value === undefined) return 0n;
   if (typeof value === 'number') return BigInt(Math.trunc(value));
   if (typeof value === 'string') return BigInt(value);
-  return BigInt(value.toString());
+  // from the two 32-bit halves: Long.toString would build a decimal string for every timestamp
+  const bits = (BigInt(value.high >>> 0) << 32n) | BigInt(value.low >>> 0);
+  return value.unsigned ? bits : BigInt.asIntN(64, bits);
 }
 
 /** A bigint as the Long protobufjs encodes exactly (unsigned, for fixed64 nanosecond times). */

@@ -12,8 +12,12 @@ type Json = Record<string, unknown>;
 /** Removes undefined and empty-string fields, and returns undefined for an empty object (Go's omitempty). */
 export function compact<T extends Json>(o: T): T | undefined {
   const out: Json = {};
-  for (const [k, v] of Object.entries(o)) if (v !== undefined && v !== '' && v !== null) out[k] = v;
-  return Object.keys(out).length ? (out as T) : undefined;
+  let any = false;
+  for (const k in o) {
+    const v = o[k];
+    if (v !== undefined && v !== '' && v !== null) [out[k], any] = [v, true];
+  }
+  return any ? (out as T) : undefined;
 }
 
 const SPAN_AWS_KEYS: Record<string, string> = {
