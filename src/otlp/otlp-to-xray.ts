@@ -43,6 +43,7 @@ export interface Translation {
 }
 
 const MAX_AGE_SECONDS = 28 * 24 * 3600;
+const CALL_AWS_FIELDS = ['operation', 'account_id', 'remote_region', 'request_id', 'queue_url', 'table_name', 'table_names'];
 const MAX_SKEW_SECONDS = 5 * 60;
 const randomId = () => randomBytes(8).toString('hex');
 
@@ -115,8 +116,9 @@ function localRootDependency(span: OtlpSpan, id: string, traceId: string, attrib
   if (attributes.has('aws.local.service')) service.name = asString(attributes.get('aws.local.service'));
   delete service.http;
   if (service.aws) {
-    const { operation, account_id, remote_region, request_id, queue_url, table_name, table_names, ...rest } = service.aws as Record<string, unknown>;
-    void [operation, account_id, remote_region, request_id, queue_url, table_name, table_names];
+    // the call's fields belong to the dependency subsegment; the service keeps where it runs
+    const rest = { ...(service.aws as Record<string, unknown>) };
+    for (const k of CALL_AWS_FIELDS) delete rest[k];
     service.aws = compact(rest);
   }
   const meta = service.metadata as Record<string, Record<string, unknown>> | undefined;
