@@ -36,6 +36,13 @@ import { TelemetryReporter, type TelemetryIdentity, type TelemetrySend } from '.
 import os from 'node:os';
 import { createConsoleRoute } from './console/console-route.js';
 import { builtConsoleFiles } from './console/console-files.js';
+import { otlpIndexAll } from './config/defaults.js';
+import { OtlpStats, registerOtlpMetrics } from './otlp/otlp-stats.js';
+import { OtlpIntake } from './otlp/otlp-intake.js';
+import { MAX_OTLP_BODY_BYTES, OtlpHttpReceiver } from './otlp/otlp-http-receiver.js';
+import { adotExpander } from './otlp/adot-datagram.js';
+import { OTLP_PATH } from './upload/otlp-upload.js';
+import { translateRequest, type TranslateOptions } from './otlp/otlp-to-xray.js';
 import { HealthRegistry } from './health/component-health.js';
 import { createOtlpExport, type OtlpExport } from './export/create-otlp-export.js';
 
@@ -68,6 +75,10 @@ export class Daemon {
   readonly dispatcher: Dispatcher;
   readonly udp: UdpReceiver;
   readonly tcp: TcpServer;
+  /** The OTLP/HTTP receiver; undefined when `Socket.OTLPAddress` is off. */
+  readonly otlp: OtlpHttpReceiver | undefined;
+  private readonly otlpIntake: OtlpIntake | undefined;
+  private otlpStartError: string | undefined;
   private readonly summary: SummaryLog;
   private readonly flushSpillWarning: () => void;
   readonly telemetry: TelemetryReporter | undefined;
@@ -84,6 +95,7 @@ export class Daemon {
     private readonly backend: Backend,
     private readonly logger: Logger,
     env: NodeJS.ProcessEnv,
+    readonly otlpStats: OtlpStats,
   ) {
     const { counters } = this;
     const spillWarning = new EpisodeWarning(logger.child({ component: 'buffer' }), 'segment buffer full: oldest segments dropped (spillover)');
@@ -128,6 +140,34 @@ export class Daemon {
       http: { connections: () => this.tcp.limits.connections, inFlightBodyBytes: () => this.tcp.limits.inFlightBodyBytes },
     });
     this.otlpExport = createOtlpExport(config, { logger, env, health: this.componentHealth, registry: this.metrics.registry });
+    registerOtlpMetrics(this.metrics.registry, otlpStats);
+    if (config.otlpAddress) {
+      const otlpLogger = logger.child({ component: 'otlp' });
+      const mode = config.backend === 'local' ? 'local' : config.otlpUpload ? 'upload' : 'segments';
+      this.otlpIntake = new OtlpIntake(
+        mode,
+        otlpTranslateOptions(config),
+        (text) => {
+          this.buffer.push(text, Buffer.byteLength(text));
+          this.dispatcher.notify();
+        },
+        otlpStats,
+        counters,
+        otlpLogger,
+      );
+      const intake = this.otlpIntake;
+      this.otlp = new OtlpHttpReceiver({
+        address: config.otlpAddress,
+        logger: otlpLogger,
+        stats: otlpStats,
+        accept: (request) => {
+          this.otlpExport?.pushOtlp(request); // the exporter sends spans on as they came
+          return intake.accept(request);
+        },
+        onMalformed: () => counters.rejected(),
+        guarded: { ...listenerGuardOptions(config, MAX_OTLP_BODY_BYTES), onRefused: (reason) => this.metrics.refused(reason) },
+      });
+    }
     this.tcp = new TcpServer(
       config.tcpAddress,
       [createHealthRoute(() => this.health()), createMetricsRoute(this.metrics.registry), ...backend.routes],
@@ -155,8 +195,10 @@ export class Daemon {
   }
 
   static async create(config: DaemonConfig, deps: DaemonDeps): Promise<Daemon> {
-    const backend = config.backend === 'local' ? await createLocalConsoleBackend(config, deps.logger) : await createAwsBackend(config, deps);
-    return new Daemon(config, backend, deps.logger, deps.env);
+    const otlpStats = new OtlpStats();
+    const backend =
+      config.backend === 'local' ? await createLocalConsoleBackend(config, deps.logger, otlpStats) : await createAwsBackend(config, deps);
+    return new Daemon(config, backend, deps.logger, deps.env, otlpStats);
   }
 
   health() {
@@ -169,6 +211,12 @@ export class Daemon {
       inFlightBatches: this.dispatcher.inFlight,
       lastSuccessfulUpload: this.dispatcher.lastSuccessfulUploadAt ? new Date(this.dispatcher.lastSuccessfulUploadAt).toISOString() : null,
       counters: this.counters.snapshot(),
+      otlp: {
+        address: this.config.otlpAddress ? formatHostPort(this.otlp?.boundAddress ?? this.config.otlpAddress) : null,
+        listening: this.otlp?.listening ?? false,
+        ...(this.otlpStartError ? { error: this.otlpStartError } : {}),
+        ...this.otlpStats.snapshot(),
+      },
       ...(this.otlpExport ? { otlpExport: this.otlpExport.describe() } : {}),
       status: this.componentHealth.degraded ? 'degraded' : 'ok',
       problems: this.componentHealth.list(),
@@ -178,6 +226,7 @@ export class Daemon {
 
   async start(): Promise<void> {
     await this.tcp.start();
+    await this.startOtlp();
     this.warnIfExposed();
     await this.udp.start();
     this.summary.start();
@@ -186,6 +235,24 @@ export class Daemon {
       { backend: this.config.backend, ...this.backend.describe, ...(this.otlpExport ? { otlpExport: this.otlpExport.url.href } : {}), bufferLimitBytes: this.buffer.limitBytes, concurrency: this.config.concurrency },
       'xrayd started',
     );
+  }
+
+  /**
+   * A taken OTLP port (often a local OpenTelemetry Collector on 4318) must not stop the daemon's
+   * X-Ray duties: it is logged with what to change and shown in /healthz.
+   */
+  private async startOtlp(): Promise<void> {
+    if (!this.otlp) return;
+    try {
+      await this.otlp.start();
+    } catch (err) {
+      const address = formatHostPort(this.config.otlpAddress!);
+      this.otlpStartError = `cannot listen on ${address}: ${(err as Error).message}`;
+      this.logger.error(
+        { err, address },
+        `OTLP receiver not started (${this.otlpStartError}); set --otlp-bind / Socket.OTLPAddress to a free address, or "" to turn it off`,
+      );
+    }
   }
 
   /**
@@ -210,7 +277,8 @@ export class Daemon {
   private async stop(): Promise<void> {
     const deadline = Date.now() + this.config.shutdownTimeoutMs;
     this.logger.info({ heldBytes: this.buffer.usedBytes, deadlineMs: this.config.shutdownTimeoutMs }, 'shutting down: draining buffered segments');
-    await this.udp.shutdown();
+    await Promise.all([this.udp.shutdown(), this.otlp?.shutdown()]);
+    this.otlpIntake?.flushWarnings();
     const [{ undelivered }] = await Promise.all([this.dispatcher.drain(deadline), this.otlpExport?.shutdown(deadline)]);
     if (undelivered > 0) {
       this.counters.spillover(undelivered);
@@ -227,8 +295,15 @@ export class Daemon {
 }
 
 /** The local backend serves the X-Ray API and, at `/`, the web console built next to it. */
-async function createLocalConsoleBackend(config: DaemonConfig, logger: Logger): Promise<Backend> {
-  const local = await createLocalBackend(config, logger.child({ component: 'local' }));
+/** How OTLP spans become segments for this config. */
+function otlpTranslateOptions(config: DaemonConfig): TranslateOptions {
+  return { indexedAttributes: config.otlpIndexedAttributes, indexAllAttributes: otlpIndexAll(config) };
+}
+
+async function createLocalConsoleBackend(config: DaemonConfig, logger: Logger, otlpStats: OtlpStats): Promise<Backend> {
+  const translate = otlpTranslateOptions(config);
+  const expandAdot = adotExpander((request) => translateRequest(request, translate), otlpStats);
+  const local = await createLocalBackend(config, logger.child({ component: 'local' }), expandAdot);
   const consoleFiles = builtConsoleFiles();
   if (!consoleFiles.available) logger.warn({ consoleDir: consoleFiles.source }, 'web console not built (run npm run build); the X-Ray API is served without it');
   return {
@@ -265,7 +340,12 @@ async function createAwsBackend(config: DaemonConfig, { logger, env }: DaemonDep
     credentials.provider,
   );
   return {
-    sink: new XrayUploader(xray.put, logger.child({ component: 'uploader' }), credentials.invalidate),
+    sink: new XrayUploader(
+      xray.put,
+      logger.child({ component: 'uploader' }),
+      credentials.invalidate,
+      config.otlpUpload ? (body, signal) => xray.post(OTLP_PATH, body, signal, { timestampHeader: false, contentType: 'application/x-protobuf' }) : undefined,
+    ),
     routes: [createSamplingProxyRoute({ client: xray, logger })],
     describe: {
       region,
