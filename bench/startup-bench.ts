@@ -21,7 +21,7 @@ export interface StartupRow {
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const SEA = path.join(REPO_ROOT, 'dist/pkg/xrayd-linux-x64');
 /** A relay daemon that looks nothing up: what starts on a host, minus the network. */
-const ARGS = ['-o', '-n', 'us-east-1', '--endpoint', 'http://127.0.0.1:9', '-b', '127.0.0.1:0', '-t', '127.0.0.1:0', '-l', 'info'];
+const ARGS = ['-o', '-n', 'us-east-1', '--endpoint', 'http://127.0.0.1:9', '-b', '127.0.0.1:0', '-t', '127.0.0.1:0', '--otlp-bind', '127.0.0.1:0', '-l', 'info'];
 
 /** One start: time to "xrayd started", then RSS after idling, then SIGTERM. */
 function startOnce(command: string, args: string[], idleMs: number): Promise<Sample> {

@@ -34,7 +34,7 @@ stop_daemon() { kill "$daemon_pid"; wait "$daemon_pid" || true; daemon_pid=; }
 serves_console() {
   mkdir -p "$tmp/empty"
   cd "$tmp/empty"
-  start_daemon "$1" --backend local -b 127.0.0.1:0 -t 127.0.0.1:0
+  start_daemon "$1" --backend local -b 127.0.0.1:0 -t 127.0.0.1:0 --otlp-bind 127.0.0.1:0
   cd - > /dev/null
   http_get "http://127.0.0.1:$port/" > "$tmp/index.html" || fail "GET / of $1 failed"
   grep -q '<title>xrayd console</title>' "$tmp/index.html" || fail "GET / of $1 is not the console's page"
@@ -65,7 +65,7 @@ if [ "$(id -u)" = 0 ]; then
   grep -qx /etc/amazon/xray/cfg.yaml /var/lib/dpkg/info/xrayd.conffiles || fail "cfg.yaml is not a conffile"
   [ "$(/usr/bin/xrayd --version)" = "$version" ] || fail "/usr/bin/xrayd --version is not $version"
   step "/usr/bin/xrayd starts with the packaged cfg.yaml"
-  start_daemon /usr/bin/xrayd --config /etc/amazon/xray/cfg.yaml --local-mode --region us-east-1 -b 127.0.0.1:0 -t 127.0.0.1:0
+  start_daemon /usr/bin/xrayd --config /etc/amazon/xray/cfg.yaml --local-mode --region us-east-1 -b 127.0.0.1:0 -t 127.0.0.1:0 --otlp-bind 127.0.0.1:0
   http_get "http://127.0.0.1:$port/healthz" > /dev/null || fail "/healthz of the installed daemon does not answer"
   stop_daemon
   if command -v systemd-analyze >/dev/null; then
