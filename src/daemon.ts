@@ -8,7 +8,9 @@ import { Dispatcher } from './pipeline/dispatcher.js';
 import type { SegmentSink } from './pipeline/segment-sink.js';
 import { UdpReceiver } from './ingest/udp-receiver.js';
 import { TcpServer } from './http/tcp-server.js';
-import { createHealthRoute } from './http/health-route.js';
+import { createHealthRoute, createReadyRoute } from './http/health-route.js';
+import { HealthRegistry } from './health/component-health.js';
+import { BackgroundFaults } from './health/background-faults.js';
 import type { Route } from './http/route.js';
 import { XrayUploader } from './upload/xray-uploader.js';
 import { XrayWorkerClient } from './upload/xray-worker-client.js';
@@ -33,9 +35,17 @@ import os from 'node:os';
 import { existsSync } from 'node:fs';
 import { builtConsoleDir, createConsoleRoute } from './console/console-route.js';
 
+/** While credentials fail, they are fetched again this often even with no upload to make. */
+const CREDENTIAL_PROBE_INTERVAL_MS = 30_000;
+
 export interface DaemonDeps {
   logger: Logger;
   env: NodeJS.ProcessEnv;
+}
+
+/** What the backends report their background failures into (/healthz, /readyz, /metrics). */
+interface BackendDeps extends DaemonDeps {
+  faults: BackgroundFaults;
 }
 
 /** What the backend-specific part contributes: where batches go, extra TCP routes, cleanup. */
@@ -74,6 +84,8 @@ export class Daemon {
     private readonly backend: Backend,
     private readonly logger: Logger,
     env: NodeJS.ProcessEnv,
+    /** Background failures by component: /healthz, /readyz and /metrics read them. */
+    readonly faults: BackgroundFaults,
   ) {
     const { counters } = this;
     const spillWarning = new EpisodeWarning(logger.child({ component: 'buffer' }), 'segment buffer full: oldest segments dropped (spillover)');
@@ -94,6 +106,7 @@ export class Daemon {
       retryBaseDelayMs: config.retryBaseDelayMs,
       retryMaxDelayMs: config.retryMaxDelayMs,
       onAttempt: (outcome, durationMs) => this.metrics.upload.observe(durationMs, outcome.status),
+      health: faults.component('upload', 'the backend has been failing for longer than the retry window; segments are being dropped', logger.child({ component: 'dispatcher' })),
     });
     this.udp = new UdpReceiver({
       address: config.udpAddress,
@@ -101,6 +114,7 @@ export class Daemon {
       logger: logger.child({ component: 'udp' }),
       onReceived: () => counters.received(),
       onRejected: () => counters.rejected(),
+      faults: faults.component('udp', 'UDP socket error', logger.child({ component: 'udp' })),
       onDocument: (body) => {
         this.buffer.push(body.toString('utf8'), body.length);
         this.dispatcher.notify();
@@ -114,11 +128,13 @@ export class Daemon {
         batchesInFlight: () => this.dispatcher.inFlight,
       },
       credentials: backend.credentials,
+      faults,
     });
     this.tcp = new TcpServer(
       config.tcpAddress,
-      [createHealthRoute(() => this.health()), createMetricsRoute(this.metrics.registry), ...backend.routes],
+      [createHealthRoute(() => this.health()), createReadyRoute(() => this.health()), createMetricsRoute(this.metrics.registry), ...backend.routes],
       logger.child({ component: 'tcp' }),
+      faults.component('tcp', 'TCP server error (e.g. out of file descriptors); connections may be refused', logger.child({ component: 'tcp' })),
     );
     // env/OS values until EC2 metadata answers (the reporter reads the object at send time)
     const identity: TelemetryIdentity = {
@@ -126,11 +142,18 @@ export class Daemon {
       instanceId: env.AWS_INSTANCE_ID || undefined,
       resourceArn: config.resourceArn,
     };
-    void backend.identity?.then((found) => {
-      identity.hostname = found.hostname ?? identity.hostname;
-      identity.instanceId = found.instanceId ?? identity.instanceId;
-      logger.debug({ hostname: identity.hostname, instanceId: identity.instanceId }, 'telemetry identity');
-    });
+    backend.identity?.then(
+      (found) => {
+        identity.hostname = found.hostname ?? identity.hostname;
+        identity.instanceId = found.instanceId ?? identity.instanceId;
+        logger.debug({ hostname: identity.hostname, instanceId: identity.instanceId }, 'telemetry identity');
+      },
+      (err: unknown) => {
+        // discovery is best effort: telemetry keeps the env/OS values
+        faults.count('discovery');
+        logger.warn({ err }, 'could not discover the instance identity; telemetry uses the hostname');
+      },
+    );
     this.telemetry = backend.telemetrySend
       ? new TelemetryReporter(counters, backend.telemetrySend, identity, config.telemetryIntervalMs, logger.child({ component: 'telemetry' }))
       : undefined;
@@ -138,13 +161,24 @@ export class Daemon {
   }
 
   static async create(config: DaemonConfig, deps: DaemonDeps): Promise<Daemon> {
-    const backend = config.backend === 'local' ? await createLocalConsoleBackend(config, deps.logger) : await createAwsBackend(config, deps);
-    return new Daemon(config, backend, deps.logger, deps.env);
+    const faults = new BackgroundFaults(new HealthRegistry(), deps.logger);
+    const backendDeps = { ...deps, faults };
+    const backend = config.backend === 'local' ? await createLocalConsoleBackend(config, backendDeps) : await createAwsBackend(config, backendDeps);
+    return new Daemon(config, backend, deps.logger, deps.env, faults);
   }
 
+  /**
+   * /healthz and /readyz: `ok` is liveness (UDP bound, not shutting down; false answers 503);
+   * `status` is `degraded` while any background component reports a problem (listed in
+   * `problems`), which /readyz turns into 503 while /healthz stays 200.
+   */
   health() {
+    const ok = this.udp.bound && !this.stopping;
+    const problems = this.faults.health.list();
     return {
-      ok: this.udp.bound && !this.stopping,
+      ok,
+      status: !ok ? 'unavailable' : problems.length > 0 ? 'degraded' : 'ok',
+      problems,
       uptimeSeconds: Math.round((Date.now() - this.startedAt) / 1000),
       backend: this.config.backend,
       ...this.backend.describe,
@@ -193,8 +227,8 @@ export class Daemon {
 }
 
 /** The local backend serves the X-Ray API and, at `/`, the web console built next to it. */
-async function createLocalConsoleBackend(config: DaemonConfig, logger: Logger): Promise<Backend> {
-  const local = await createLocalBackend(config, logger.child({ component: 'local' }));
+async function createLocalConsoleBackend(config: DaemonConfig, { logger, faults }: BackendDeps): Promise<Backend> {
+  const local = await createLocalBackend(config, logger.child({ component: 'local' }), faults);
   const consoleDir = builtConsoleDir();
   if (!existsSync(consoleDir)) logger.warn({ consoleDir }, 'web console not built (run npm run build); the X-Ray API is served without it');
   return {
@@ -208,14 +242,22 @@ async function createLocalConsoleBackend(config: DaemonConfig, logger: Logger): 
   };
 }
 
-async function createAwsBackend(config: DaemonConfig, { logger, env }: DaemonDeps): Promise<Backend> {
+async function createAwsBackend(config: DaemonConfig, { logger, env, faults }: BackendDeps): Promise<Backend> {
   // one IMDS client for region and identity: an absent IMDS is waited for once
   const imds = new ImdsClient(imdsOptionsFromEnv(env, { localMode: config.localMode }));
   const { region, source } = await resolveRegion(config.region, regionSources(env, { localMode: config.localMode, imds }));
   const endpoint = config.endpoint ?? xrayEndpointFor(region);
   const outbound = { proxyAddress: config.proxyAddress, noVerifySSL: config.noVerifySSL, connections: config.concurrency + 4 };
   const dispatcher: UndiciDispatcher = createDispatcher(outbound, env);
-  const health = new CredentialHealth(logger.child({ component: 'credentials' }), env, config.roleArn);
+  const credentialProblem = faults.health.component('credentials');
+  // CredentialHealth logs its own episodes (with the fix); the registry shows them in /healthz
+  const health = new CredentialHealth(logger.child({ component: 'credentials' }), env, config.roleArn, Date.now, {
+    failed: (reason) => {
+      faults.count('credentials');
+      credentialProblem.fail(reason);
+    },
+    recovered: () => credentialProblem.recover(),
+  });
   const credentials = createCredentialSource({
     region,
     roleArn: config.roleArn,
@@ -223,6 +265,15 @@ async function createAwsBackend(config: DaemonConfig, { logger, env }: DaemonDep
     // AssumeRole through the same proxy/TLS settings as uploads
     sts: { requestHandler: createUndiciRequestHandler(dispatcher, config.requestTimeoutMs) },
   });
+  // /healthz tells the truth before the first upload, and returns to ok by itself once credentials
+  // appear even when no segment arrives: fetch at start, then again while they fail (the source
+  // caches a success, so this costs nothing once they resolve)
+  const probeCredentials = () => {
+    if (health.state().status !== 'resolved') credentials.provider().catch(() => {}); // reported by `health`
+  };
+  probeCredentials();
+  const probe = setInterval(probeCredentials, CREDENTIAL_PROBE_INTERVAL_MS);
+  probe.unref();
   const plan = proxyPlan(config.proxyAddress, env);
   // every X-Ray call (uploads, telemetry, the sampling proxy) is encoded, signed and sent from one
   // worker thread with its own pool: the main thread only receives, batches and serves TCP
@@ -243,6 +294,7 @@ async function createAwsBackend(config: DaemonConfig, { logger, env }: DaemonDep
     identity: discoverIdentity(env, { localMode: config.localMode, imds }),
     credentials: health,
     close: async () => {
+      clearInterval(probe);
       await xray.close();
       await dispatcher.close();
     },

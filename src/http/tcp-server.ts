@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { HostPort } from '../config/config.js';
 import type { Logger } from '../log/logger.js';
 import { sendJson, type Route } from './route.js';
+import type { FaultHandle } from '../health/background-faults.js';
 
 /**
  * The TCP listener: health, metrics, the sampling proxy or the local X-Ray API, the console. Routes
@@ -15,12 +16,17 @@ export class TcpServer {
     private readonly address: HostPort,
     private readonly routes: Route[],
     private readonly logger: Logger,
+    faults?: FaultHandle,
   ) {
     this.server = http.createServer((req, res) => void this.handle(req, res));
     // Slow or stuck clients must not hold sockets forever.
     this.server.headersTimeout = 10_000;
     this.server.requestTimeout = 30_000;
     this.server.keepAliveTimeout = 5_000;
+    // After listen, 'error' comes from accept (EMFILE, ENFILE): the server keeps listening, so it
+    // is reported, never thrown; the next accepted connection closes the episode.
+    this.server.on('error', (err) => (faults ? faults.failed(err) : logger.error({ err }, 'TCP server error')));
+    if (faults) this.server.on('connection', () => faults.failing && faults.recovered());
     this.server.on('clientError', (err, socket) => {
       if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
       logger.debug({ err: err.message }, 'bad HTTP request');

@@ -29,9 +29,17 @@ export class DaemonProcess {
   private readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   private readonly waiters: { predicate: (l: LogLine) => boolean; resolve: (l: LogLine) => void }[] = [];
 
-  /** `nodeArgs` go to node itself, before the script (e.g. `--cpu-prof`, which NODE_OPTIONS refuses). */
-  constructor(args: string[], env: NodeJS.ProcessEnv = {}, nodeArgs: string[] = []) {
-    this.child = spawn(process.execPath, [...LAUNCH_FLAGS, ...nodeArgs, BIN, '-b', '127.0.0.1:0', '-t', '127.0.0.1:0', '-l', 'debug', ...args], {
+  /**
+   * `nodeArgs` go to node itself, before the script (e.g. `--cpu-prof`, which NODE_OPTIONS refuses).
+   * `limits.fileSizeKB` starts it under a soft `ulimit -f` (bash, then exec: the same pid; the soft limit can be raised again).
+   */
+  constructor(args: string[], env: NodeJS.ProcessEnv = {}, nodeArgs: string[] = [], limits: { fileSizeKB?: number } = {}) {
+    const argv = [...LAUNCH_FLAGS, ...nodeArgs, BIN, '-b', '127.0.0.1:0', '-t', '127.0.0.1:0', '-l', 'debug', ...args];
+    const [command, commandArgs] =
+      limits.fileSizeKB === undefined
+        ? [process.execPath, argv]
+        : ['bash', ['-c', `ulimit -S -f ${limits.fileSizeKB} && exec "$@"`, 'bash', process.execPath, ...argv]];
+    this.child = spawn(command, commandArgs, {
       env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
       cwd: REPO_ROOT,
@@ -56,8 +64,8 @@ export class DaemonProcess {
   }
 
   /** Starts a daemon and waits for its "xrayd started" line. */
-  static async start(args: string[], env: NodeJS.ProcessEnv = {}, nodeArgs: string[] = []): Promise<DaemonProcess> {
-    const d = new DaemonProcess(args, env, nodeArgs);
+  static async start(args: string[], env: NodeJS.ProcessEnv = {}, nodeArgs: string[] = [], limits: { fileSizeKB?: number } = {}): Promise<DaemonProcess> {
+    const d = new DaemonProcess(args, env, nodeArgs, limits);
     const started = d.waitForLog((l) => l.msg === 'xrayd started', 15_000);
     const result = await Promise.race([started, d.exited.then((e) => e)]);
     if (!('msg' in result)) throw new Error(`daemon exited early (${JSON.stringify(result)}): ${d.stderr.join('\n')}`);
@@ -77,6 +85,11 @@ export class DaemonProcess {
         },
       });
     });
+  }
+
+  /** Still running (not exited or killed). */
+  get alive(): boolean {
+    return this.child.exitCode === null && this.child.signalCode === null;
   }
 
   get pid(): number | undefined {

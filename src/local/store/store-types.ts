@@ -11,6 +11,7 @@ export interface TraceStoreOptions {
 export interface StoreJournal {
   append(texts: readonly string[]): void;
   /** Called after each batch; may rewrite the log from the live documents. */
+  /** `liveTexts()` snapshots the live set when called (compaction may iterate it later). */
   afterBatch(liveBytes: number, liveTexts: () => Iterable<string>): void;
 }
 

@@ -205,12 +205,19 @@ export class TraceStore {
   }
 
   /**
-   * The live documents as JSON text, oldest trace first (what compaction rewrites). Deeply nested
-   * documents, which JSON.parse accepts but JSON.stringify overflows on, are serialized too.
+   * The live documents as JSON text, oldest trace first (what compaction rewrites). The live set is
+   * captured when this is called (references only, no copies), the text is produced lazily: a
+   * compaction that writes across many event-loop turns still writes exactly the documents live at
+   * its start. Deeply nested documents, which JSON.parse accepts but JSON.stringify overflows on,
+   * are serialized too.
    */
-  *liveTexts(): Generator<string> {
+  liveTexts(): Iterable<string> {
+    const docs: SegmentDocument[] = [];
     for (const entry of this.traces.values()) {
-      for (const s of entry.segments.values()) yield stringifyDeep(s.doc);
+      for (const s of entry.segments.values()) docs.push(s.doc);
     }
+    return (function* () {
+      for (const doc of docs) yield stringifyDeep(doc);
+    })();
   }
 }
