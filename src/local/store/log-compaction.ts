@@ -1,7 +1,7 @@
 /**
  * Rewrites the store log from a snapshot of the live records without stalling intake:
  *
- * 1. The records are encoded and written to `<path>.tmp` in slices of at most ~10 ms of work (or
+ * 1. The records are encoded and written to `<path>.tmp` in slices of about 5 ms of work (or
  *    1 MiB), with the event loop free between slices (the writes and the fsync of the bulk run on
  *    libuv's thread pool). Records appended meanwhile keep going to the old log and are remembered
  *    by the target.
@@ -21,7 +21,7 @@ import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { MAGIC, encodeRecord, writeAll } from './log-record.js';
 
 /** Work done between two turns of the event loop. */
-const SLICE_MS = 10;
+const SLICE_MS = 5;
 const CHUNK_CHARS = 1024 * 1024;
 
 export interface CompactionTarget {

@@ -14,7 +14,7 @@
  * and the next append starts on a fresh line so a partial write costs only its own records. A
  * failed compaction is retried after an exponential backoff, not on every batch.
  */
-import { closeSync, fsyncSync, openSync, fstatSync } from 'node:fs';
+import { close, closeSync, fsyncSync, openSync, fstatSync } from 'node:fs';
 import type { Logger } from '../../log/logger.js';
 import { silentLogger } from '../../log/logger.js';
 import { BackgroundFaults, type FaultHandle } from '../../health/background-faults.js';
@@ -22,6 +22,7 @@ import { HealthRegistry } from '../../health/component-health.js';
 import { MAGIC, encodeRecord, writeAll } from './log-record.js';
 import { compactLog, type CompactionTarget } from './log-compaction.js';
 import type { StoreJournal } from './trace-store.js';
+import type { LiveRecords } from './live-snapshot.js';
 
 /** By default compaction waits until the log holds at least this much. */
 export const DEFAULT_COMPACT_MIN_BYTES = 1024 * 1024;
@@ -101,22 +102,23 @@ export class SegmentLog implements StoreJournal, CompactionTarget {
     return writeAll(fd, text);
   }
 
-  afterBatch(liveBytes: number, liveTexts: () => Iterable<string>): void {
+  afterBatch(liveBytes: number, liveTexts: () => LiveRecords): void {
     if (this.compaction || this.fd === undefined || performance.now() < this.compactNotBefore) return;
     if (this.size > this.compactMinBytes && this.size > 2 * liveBytes) void this.compact(liveTexts());
   }
 
   /**
    * Rewrites the log with the given records (plus whatever is appended meanwhile). `texts` must
-   * already be a snapshot of the live set (iterated lazily, but fixed when it was created). Never
-   * rejects: a failure is reported and backs off the next attempt.
+   * already be a snapshot of the live set (iterated lazily, but fixed when it was created); it is
+   * released when the compaction ends. Never rejects: a failure is reported and backs off the
+   * next attempt.
    */
-  compact(texts: Iterable<string>): Promise<void> {
+  compact(texts: Iterable<string> | LiveRecords): Promise<void> {
     this.compaction ??= this.runCompaction(texts);
     return this.compaction;
   }
 
-  private async runCompaction(texts: Iterable<string>): Promise<void> {
+  private async runCompaction(texts: Iterable<string> | LiveRecords): Promise<void> {
     this.pending = [];
     try {
       if (await compactLog(this, texts)) {
@@ -130,6 +132,7 @@ export class SegmentLog implements StoreJournal, CompactionTarget {
       this.compactNotBefore = performance.now() + delay;
       this.health.compaction.failed(err, { path: this.path, retryInMs: delay });
     } finally {
+      if ('release' in texts) texts.release();
       this.compaction = undefined;
       this.pending = undefined;
     }
@@ -146,13 +149,9 @@ export class SegmentLog implements StoreJournal, CompactionTarget {
     this.fd = fd;
     this.size = size;
     this.torn = false;
-    if (old !== undefined) {
-      try {
-        closeSync(old);
-      } catch {
-        // the old log is already replaced; nothing is lost if its fd cannot be closed
-      }
-    }
+    // closed on the thread pool: the last close of the replaced (unlinked) log frees all its
+    // blocks, which takes tens of ms for a big log; nothing is lost if it fails
+    if (old !== undefined) close(old, () => {});
   }
 
   /** Waits for a running compaction, then flushes to disk and closes; idempotent. */
