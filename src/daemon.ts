@@ -23,7 +23,11 @@ import { regionSources } from './xray/discovery/region-sources.js';
 import { ImdsClient, imdsOptionsFromEnv } from './xray/discovery/imds-client.js';
 import { discoverIdentity, type HostIdentity } from './xray/discovery/identity.js';
 import { CredentialHealth, type CredentialState } from './xray/credential-errors.js';
-import { createSamplingProxyRoute } from './proxy/sampling-proxy.js';
+import { createSamplingProxyRoute, SAMPLING_PROXY_DEFAULTS } from './proxy/sampling-proxy.js';
+import { DEFAULT_MAX_BODY_BYTES } from './local/api/xray-api-route.js';
+import { isLoopbackAddress } from './http/host-names.js';
+import { listenerGuardOptions } from './http/listener-guard-options.js';
+import { formatHostPort } from './config/address.js';
 import { createDaemonMetrics, type DaemonMetrics } from './telemetry/daemon-metrics.js';
 import { createMetricsRoute } from './telemetry/metrics-route.js';
 import { userAgent } from './version.js';
@@ -34,6 +38,7 @@ import { TelemetryReporter, type TelemetryIdentity, type TelemetrySend } from '.
 import os from 'node:os';
 import { existsSync } from 'node:fs';
 import { builtConsoleDir, createConsoleRoute } from './console/console-route.js';
+import { createOtlpExport, type OtlpExport } from './export/create-otlp-export.js';
 
 /** While credentials fail, they are fetched again this often even with no upload to make. */
 const CREDENTIAL_PROBE_INTERVAL_MS = 30_000;
@@ -76,6 +81,10 @@ export class Daemon {
   private readonly flushSpillWarning: () => void;
   readonly telemetry: TelemetryReporter | undefined;
   readonly metrics: DaemonMetrics;
+  /** Background components' problems, for /healthz and /readyz (the registry behind `faults`). */
+  readonly componentHealth: HealthRegistry;
+  /** The OTLP exporter (`--otlp-endpoint`): a second pipeline fed the same documents. */
+  readonly otlpExport: OtlpExport | undefined;
   private readonly startedAt = Date.now();
   private stopping: Promise<void> | undefined;
 
@@ -88,6 +97,7 @@ export class Daemon {
     readonly faults: BackgroundFaults,
   ) {
     const { counters } = this;
+    this.componentHealth = faults.health;
     const spillWarning = new EpisodeWarning(logger.child({ component: 'buffer' }), 'segment buffer full: oldest segments dropped (spillover)');
     this.buffer = new SegmentBuffer(bufferBudgetBytes(config.bufferMemoryMB), (n) => {
       counters.spillover(n);
@@ -118,6 +128,7 @@ export class Daemon {
       onDocument: (body) => {
         this.buffer.push(body.toString('utf8'), body.length);
         this.dispatcher.notify();
+        this.otlpExport?.push(body);
       },
     });
     this.metrics = createDaemonMetrics({
@@ -128,13 +139,19 @@ export class Daemon {
         batchesInFlight: () => this.dispatcher.inFlight,
       },
       credentials: backend.credentials,
+      http: { connections: () => this.tcp.limits.connections, inFlightBodyBytes: () => this.tcp.limits.inFlightBodyBytes },
       faults,
     });
+    this.otlpExport = createOtlpExport(config, { logger, env, health: this.componentHealth, registry: this.metrics.registry });
     this.tcp = new TcpServer(
       config.tcpAddress,
       [createHealthRoute(() => this.health()), createReadyRoute(() => this.health()), createMetricsRoute(this.metrics.registry), ...backend.routes],
       logger.child({ component: 'tcp' }),
-      faults.component('tcp', 'TCP server error (e.g. out of file descriptors); connections may be refused', logger.child({ component: 'tcp' })),
+      {
+        ...listenerGuardOptions(config, config.backend === 'local' ? DEFAULT_MAX_BODY_BYTES : SAMPLING_PROXY_DEFAULTS.maxBodyBytes),
+        onRefused: (reason) => this.metrics.refused(reason),
+        health: this.componentHealth.component('tcp'),
+      },
     );
     // env/OS values until EC2 metadata answers (the reporter reads the object at send time)
     const identity: TelemetryIdentity = {
@@ -174,7 +191,7 @@ export class Daemon {
    */
   health() {
     const ok = this.udp.bound && !this.stopping;
-    const problems = this.faults.health.list();
+    const problems = this.componentHealth.list();
     return {
       ok,
       status: !ok ? 'unavailable' : problems.length > 0 ? 'degraded' : 'ok',
@@ -186,18 +203,33 @@ export class Daemon {
       inFlightBatches: this.dispatcher.inFlight,
       lastSuccessfulUpload: this.dispatcher.lastSuccessfulUploadAt ? new Date(this.dispatcher.lastSuccessfulUploadAt).toISOString() : null,
       counters: this.counters.snapshot(),
+      ...(this.otlpExport ? { otlpExport: this.otlpExport.describe() } : {}),
       ...(this.backend.credentials ? { credentials: this.backend.credentials.state() } : {}),
     };
   }
 
   async start(): Promise<void> {
     await this.tcp.start();
+    this.warnIfExposed();
     await this.udp.start();
     this.summary.start();
     this.telemetry?.start();
     this.logger.info(
-      { backend: this.config.backend, ...this.backend.describe, bufferLimitBytes: this.buffer.limitBytes, concurrency: this.config.concurrency },
+      { backend: this.config.backend, ...this.backend.describe, ...(this.otlpExport ? { otlpExport: this.otlpExport.url.href } : {}), bufferLimitBytes: this.buffer.limitBytes, concurrency: this.config.concurrency },
       'xrayd started',
+    );
+  }
+
+  /**
+   * The local backend serves stored traces (URLs, SQL, user ids) and lets callers write and delete
+   * sampling rules, without authentication: beyond loopback, anyone who can reach the port can.
+   */
+  private warnIfExposed(): void {
+    const bound = this.tcp.boundAddress;
+    if (this.config.backend !== 'local' || !bound || isLoopbackAddress(bound.host)) return;
+    this.logger.warn(
+      { address: formatHostPort(bound), allowedHosts: this.config.allowedHosts },
+      `the local X-Ray API and console listen on ${formatHostPort(bound)}, beyond loopback: anyone who can reach this address can read every stored trace and change sampling rules (no authentication). Bind 127.0.0.1 (-t 127.0.0.1:2000) unless this exposure is intended (e.g. a container whose port is published only to the host)`,
     );
   }
 
@@ -211,7 +243,7 @@ export class Daemon {
     const deadline = Date.now() + this.config.shutdownTimeoutMs;
     this.logger.info({ heldBytes: this.buffer.usedBytes, deadlineMs: this.config.shutdownTimeoutMs }, 'shutting down: draining buffered segments');
     await this.udp.shutdown();
-    const { undelivered } = await this.dispatcher.drain(deadline);
+    const [{ undelivered }] = await Promise.all([this.dispatcher.drain(deadline), this.otlpExport?.shutdown(deadline)]);
     if (undelivered > 0) {
       this.counters.spillover(undelivered);
       this.logger.error({ undelivered }, 'shutdown deadline reached before every segment was delivered; these were dropped');
