@@ -14,36 +14,33 @@ export interface HealthStatus {
   [key: string]: unknown;
 }
 
-function methodGuard(path: string): Route {
+/** A GET/HEAD-only route at `path` (405 otherwise) answering `respond()`'s status and body. */
+function getRoute(path: string, respond: () => { status: number; body: unknown }): Route {
   return (req, res, url) => {
     if (url.pathname !== path) return false;
-    if (req.method === 'GET' || req.method === 'HEAD') return false;
-    sendJson(res, 405, { __type: 'MethodNotAllowed', Message: `use GET ${path}` }, { allow: 'GET, HEAD' });
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      sendJson(res, 405, { __type: 'MethodNotAllowed', Message: `use GET ${path}` }, { allow: 'GET, HEAD' });
+      return true;
+    }
+    const { status, body } = respond();
+    sendJson(res, status, body);
     return true;
   };
 }
 
 /** `GET /healthz` (liveness): 200 with the JSON status, degraded or not; 503 only when not `ok`. */
 export function createHealthRoute(status: () => HealthStatus): Route {
-  const guard = methodGuard('/healthz');
-  return (req, res, url) => {
-    if (url.pathname !== '/healthz') return false;
-    if (guard(req, res, url)) return true;
+  return getRoute('/healthz', () => {
     const s = status();
-    sendJson(res, s.ok ? 200 : 503, s);
-    return true;
-  };
+    return { status: s.ok ? 200 : 503, body: s };
+  });
 }
 
 /** `GET /readyz` (readiness, load-balancer target): 200 when `status` is ok, 503 while degraded. */
 export function createReadyRoute(status: () => HealthStatus): Route {
-  const guard = methodGuard('/readyz');
-  return (req, res, url) => {
-    if (url.pathname !== '/readyz') return false;
-    if (guard(req, res, url)) return true;
+  return getRoute('/readyz', () => {
     const s = status();
     const ready = s.ok && s.status === 'ok';
-    sendJson(res, ready ? 200 : 503, { ready, status: s.status, problems: s.problems });
-    return true;
-  };
+    return { status: ready ? 200 : 503, body: { ready, status: s.status, problems: s.problems } };
+  });
 }

@@ -44,6 +44,21 @@ function problem(h: Health, component: string) {
   return h.body.problems.find((p) => p.component === component);
 }
 
+/**
+ * Waits until /healthz lists `component`'s problem, then checks what a prober sees: /healthz still
+ * 200 and `ok` (liveness), `status: degraded` with the reason, answered within 2 s; /readyz 503.
+ */
+async function expectDegraded(d: DaemonProcess, component: string, reason: RegExp): Promise<void> {
+  await waitUntil(async () => problem(await health(d), component) !== undefined, `${component} problem in /healthz`, 15_000);
+  const h = await health(d);
+  assert.equal(h.status, 200, 'liveness stays 200 while degraded');
+  assert.equal(h.body.ok, true);
+  assert.equal(h.body.status, 'degraded');
+  assert.match(problem(h, component)!.reason, reason);
+  assert.ok(h.ms < 2000, `/healthz answered in ${h.ms} ms`);
+  assert.equal(await readyStatus(d), 503);
+}
+
 /** A segment of about 2 KB, so that the store log grows quickly. */
 function bigSegment() {
   return makeSegment({ metadata: { default: { pad: 'x'.repeat(2000) } } });
@@ -84,14 +99,7 @@ test('compaction into an occupied temp path (EISDIR): the daemon stays up, repor
   try {
     // > 1 MiB of log while at most 20 documents are live: compaction is due
     for (let i = 0; i < 700; i++) await udp.send(HEADER + bigSegment().text);
-    await waitUntil(async () => problem(await health(d), 'store-compaction') !== undefined, 'compaction failure in /healthz', 15_000);
-    const h = await health(d);
-    assert.equal(h.status, 200, 'liveness stays 200 while degraded');
-    assert.equal(h.body.ok, true);
-    assert.equal(h.body.status, 'degraded');
-    assert.match(problem(h, 'store-compaction')!.reason, /EISDIR/);
-    assert.ok(h.ms < 2000, `/healthz answered in ${h.ms} ms`);
-    assert.equal(await readyStatus(d), 503);
+    await expectDegraded(d, 'store-compaction', /EISDIR/);
     assert.ok(statSync(`${storePath}.tmp`).isDirectory(), 'the directory in the way is left alone');
     await acceptsAndServes(d, udp);
     // backoff: more batches do not retry the compaction each time (one error line per episode)
@@ -126,13 +134,7 @@ test('a file-size limit (ulimit -f: EFBIG) fails store writes: the daemon stays 
   const udp = new UdpSender(d.udpPort);
   try {
     for (let i = 0; i < 60; i++) await udp.send(HEADER + bigSegment().text);
-    await waitUntil(async () => problem(await health(d), 'store') !== undefined, 'store write failure in /healthz', 15_000);
-    const h = await health(d);
-    assert.equal(h.status, 200);
-    assert.equal(h.body.status, 'degraded');
-    assert.match(problem(h, 'store')!.reason, /EFBIG/);
-    assert.ok(h.ms < 2000);
-    assert.equal(await readyStatus(d), 503);
+    await expectDegraded(d, 'store', /EFBIG/);
     await acceptsAndServes(d, udp); // kept in memory
     assert.ok(d.alive, 'SIGXFSZ did not kill it');
 
@@ -193,12 +195,8 @@ test('relay without credentials: /healthz degraded with the reason, /readyz 503,
   daemons.push(d);
   const udp = new UdpSender(d.udpPort);
   try {
-    await waitUntil(async () => problem(await health(d), 'credentials') !== undefined, 'credential failure in /healthz');
-    const h = await health(d);
-    assert.equal(h.status, 200, 'liveness stays 200: ECS must not replace a daemon waiting for credentials');
-    assert.equal(h.body.status, 'degraded');
-    assert.match(problem(h, 'credentials')!.reason, /credentials failing/);
-    assert.equal(await readyStatus(d), 503);
+    // liveness stays 200: ECS must not replace a daemon waiting for credentials
+    await expectDegraded(d, 'credentials', /credentials failing/);
 
     const seg = makeSegment({ name: 'waits-for-credentials' });
     await udp.send(HEADER + seg.text);

@@ -17,42 +17,32 @@ let n = 0;
 const freshPath = (): string => join(dir, `store-${++n}.log`);
 
 let serial = 0;
-/** Documents of `traces` new traces, `perTrace` each. */
-function batch(traces: number, perTrace = 2): StoreInput[] {
-  const out: StoreInput[] = [];
-  for (let t = 0; t < traces; t++) {
-    const trace = serial++;
-    for (let i = 0; i < perTrace; i++) {
-      const text = JSON.stringify({
-        name: 'svc',
-        id: (trace * 16 + i).toString(16).padStart(16, '0'),
-        trace_id: `1-6560a000-${trace.toString(16).padStart(24, '0')}`,
-        start_time: 1_700_000_000 + trace,
-        end_time: 1_700_000_001 + trace,
-        metadata: { pad: { p: 'x'.repeat(200) } },
-      });
-      const check = parseSegment(text);
-      assert.ok(check.ok);
-      out.push({ doc: check.doc, text });
-    }
-  }
-  return out;
-}
-
-/** Document `i` of an earlier trace number, with different content. */
-function revisit(trace: number, i: number): StoreInput {
+/** Document `i` of trace number `trace`; `extra` makes a different version of it. */
+function doc(trace: number, i: number, extra: Record<string, unknown>): StoreInput {
   const text = JSON.stringify({
     name: 'svc',
     id: (trace * 16 + i).toString(16).padStart(16, '0'),
     trace_id: `1-6560a000-${trace.toString(16).padStart(24, '0')}`,
     start_time: 1_700_000_000 + trace,
-    end_time: 1_700_000_002 + trace,
-    annotations: { revisited: true },
+    ...extra,
   });
   const check = parseSegment(text);
   assert.ok(check.ok);
   return { doc: check.doc, text };
 }
+
+/** Documents of `traces` new traces, `perTrace` each. */
+function batch(traces: number, perTrace = 2): StoreInput[] {
+  const out: StoreInput[] = [];
+  for (let t = 0; t < traces; t++) {
+    const trace = serial++;
+    for (let i = 0; i < perTrace; i++) out.push(doc(trace, i, { end_time: 1_700_000_001 + trace, metadata: { pad: { p: 'x'.repeat(200) } } }));
+  }
+  return out;
+}
+
+/** Document `i` of an earlier trace number, with different content. */
+const revisit = (trace: number, i: number): StoreInput => doc(trace, i, { end_time: 1_700_000_002 + trace, annotations: { revisited: true } });
 
 function withHealth(path: string, compactMinBytes = 1) {
   const registry = new HealthRegistry();
