@@ -11,7 +11,7 @@ import type { SegmentSink } from '../pipeline/segment-sink.js';
 import { createXrayApiRoute } from './api/xray-api-route.js';
 import { TelemetryLog, putTelemetryRecords } from './api/trace-write-handlers.js';
 import { isObject } from './api/fields.js';
-import { LocalStoreSink } from './local-store-sink.js';
+import { LocalStoreSink, type AdotExpand } from './local-store-sink.js';
 import { SamplingRules } from './sampling/sampling-rules.js';
 import { SamplingTargets } from './sampling/sampling-targets.js';
 import { openTraceStore } from './store/open-trace-store.js';
@@ -35,6 +35,8 @@ export async function createLocalBackend(
   config: Pick<DaemonConfig, 'storePath' | 'storeMaxSegments' | 'storeMaxMB'>,
   logger: Logger,
   faults?: BackgroundFaults,
+  /** Decodes ADOT `T1S`/`T1U` datagram bodies into segment documents (OpenTelemetry intake). */
+  expandAdot?: AdotExpand,
 ): Promise<LocalBackend> {
   const opened = await openTraceStore({ maxSegments: config.storeMaxSegments, maxMB: config.storeMaxMB, path: config.storePath, logger, faults });
   const rules = new SamplingRules();
@@ -42,7 +44,7 @@ export async function createLocalBackend(
   const telemetry = new TelemetryLog();
   const route = createXrayApiRoute({ store: opened.store, rules, targets, telemetry, logger });
   return {
-    sink: new LocalStoreSink(opened.store),
+    sink: new LocalStoreSink(opened.store, expandAdot),
     routes: [route],
     // A getter: the daemon's health answer spreads it, so the store numbers are current.
     get describe() {
