@@ -12,7 +12,7 @@
  * event time (sorted, for newest-first range walks), and by segment name (service).
  */
 import type { SegmentDocument, TraceView } from '../trace-view.js';
-import type { RangeQuery, StoreInput, StoreJournal, StoreStats, TraceStoreOptions } from './store-types.js';
+import type { RangeQuery, StoreInput, StoreJournal, StoreStats, TraceObserver, TraceStoreOptions } from './store-types.js';
 import { Deque } from '../../pipeline/deque.js';
 import { stringifyDeep } from '../reads/stringify-deep.js';
 import { TimeIndex } from './time-index.js';
@@ -25,7 +25,7 @@ const PER_DOCUMENT_BYTES = 500;
 /** Traces spanning more than this (seconds) are indexed aside for event-time queries. */
 const LONG_SPAN_S = 3600;
 
-export type { RangeQuery, StoreInput, StoreJournal, StoreStats, TimeRangeType, TraceStoreOptions } from './store-types.js';
+export type { RangeQuery, StoreInput, StoreJournal, StoreStats, TimeRangeType, TraceObserver, TraceStoreOptions } from './store-types.js';
 
 export class TraceStore {
   private readonly traces = new Map<string, TraceEntry>();
@@ -49,6 +49,9 @@ export class TraceStore {
   private maxSpan = 0;
   private readonly longTraces = new Set<string>();
   private journal: StoreJournal | undefined;
+  private readonly observers: TraceObserver[] = [];
+  /** During a batch with observers: each touched trace's view before the batch. */
+  private touched: Map<string, TraceView | undefined> | undefined;
 
   constructor(private readonly options: TraceStoreOptions) {
     if (!(options.maxSegments >= 1) || !(options.maxBytes >= 1)) throw new RangeError('store limits must be >= 1');
@@ -59,13 +62,20 @@ export class TraceStore {
     this.journal = journal;
   }
 
+  /** Observers learn of every change from now on (attach before replay to see every trace). */
+  addObserver(observer: TraceObserver): void {
+    this.observers.push(observer);
+  }
+
   /** Stores a batch of validated documents, then evicts down to the limits. */
   putMany(inputs: readonly StoreInput[]): void {
     const journaled: string[] = [];
+    if (this.observers.length > 0) this.touched = new Map();
     for (const { doc, text } of inputs) {
       if (this.putOne(doc, Buffer.byteLength(text))) journaled.push(text);
     }
     this.evict();
+    this.notifyTouched();
     if (this.journal && journaled.length > 0) {
       this.journal.append(journaled);
       this.journal.afterBatch(this.byteCount, () => this.liveTexts());
@@ -76,9 +86,20 @@ export class TraceStore {
     this.putMany([{ doc, text }]);
   }
 
+  private notifyTouched(): void {
+    const touched = this.touched;
+    this.touched = undefined;
+    if (!touched) return;
+    for (const [id, before] of touched) {
+      const after = this.traces.get(id)?.toView();
+      for (const o of this.observers) o.traceChanged(before, after);
+    }
+  }
+
   private putOne(doc: SegmentDocument, bytes: number): boolean {
     const traceId = doc.trace_id as string;
     let entry = this.traces.get(traceId);
+    if (this.touched && !this.touched.has(traceId)) this.touched.set(traceId, entry?.toView());
     if (!entry) {
       entry = new TraceEntry(traceId);
       this.traces.set(traceId, entry);
@@ -128,6 +149,12 @@ export class TraceStore {
   private remove(traceId: string): void {
     const entry = this.traces.get(traceId);
     if (!entry) return;
+    if (this.observers.length > 0) {
+      // A trace stored and evicted in the same batch was never seen by the observers as stored.
+      const before = this.touched?.has(traceId) ? this.touched.get(traceId) : entry.toView();
+      this.touched?.delete(traceId);
+      for (const o of this.observers) o.traceChanged(before, undefined);
+    }
     this.traces.delete(traceId);
     this.byEpoch.remove(entry.epoch, traceId);
     this.longTraces.delete(traceId);
@@ -202,6 +229,11 @@ export class TraceStore {
       evictedTraces: this.evictedTraces,
       evictedSegments: this.evictedSegments,
     };
+  }
+
+  /** Every stored trace's view, oldest first (a group's rollups are built from them). */
+  *views(): Generator<TraceView> {
+    for (const entry of this.traces.values()) yield entry.toView();
   }
 
   /**
