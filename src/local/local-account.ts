@@ -16,6 +16,7 @@ import type { TraceStore } from './store/trace-store.js';
 import { Tags } from './tags/tags.js';
 import { MinuteRollups } from './timeseries/minute-rollups.js';
 import type { OtelSpans } from './api/retrieval-handlers.js';
+import { otelSpans } from './retrieval/otel-spans.js';
 
 export interface LocalAccount {
   state: StateStore;
@@ -32,13 +33,14 @@ export interface LocalAccount {
 export interface LocalAccountOptions {
   store: TraceStore;
   rules: SamplingRules;
+  /** ListRetrievedTraces' OTEL format (default: the X-Ray -> OTLP translator). */
+  otelSpans?: OtelSpans;
   /** Already holding replayed state (default: a new, memory-only one). */
   state?: StateStore;
   /** Already observing the store since before it was filled (default: attached now). */
   rollups?: MinuteRollups;
   now?: () => number;
   arnPrefix?: string;
-  otelSpans?: OtelSpans;
 }
 
 export function createLocalAccount(options: LocalAccountOptions): LocalAccount {
@@ -68,6 +70,6 @@ export function createLocalAccount(options: LocalAccountOptions): LocalAccount {
     rollups,
     insights: new Insights(state),
     retrievals: new TraceRetrievals(options.store, { now }),
-    otelSpans: options.otelSpans,
+    otelSpans: options.otelSpans ?? otelSpans,
   };
 }

@@ -264,6 +264,19 @@ describe('trace retrieval', () => {
     assert.deepEqual(listed.Traces?.map((t) => t.Id).sort(), [...ids].sort());
     const first = listed.Traces!.find((t) => t.Id === ids[0])!;
     assert.deepEqual(first.Spans?.map((s) => JSON.parse(s.Document!).name).sort(), ['rt-back', 'rt-front']);
+    const otel = await client.send(new X.ListRetrievedTracesCommand({ RetrievalToken, TraceFormat: 'OTEL' }));
+    assert.equal(otel.TraceFormat, 'OTEL');
+    const otelFirst = otel.Traces!.find((t) => t.Id === ids[0])!;
+    const spans = otelFirst.Spans!.map((s) => ({ id: s.Id, doc: JSON.parse(s.Document!) as Record<string, any> }));
+    // rt-front's segment, its remote call subsegment, and rt-back's segment: OTLP JSON spans of one trace
+    assert.deepEqual(spans.map((s) => s.doc.name).sort(), ['rt-back', 'rt-back', 'rt-front']);
+    for (const s of spans) {
+      assert.equal(s.doc.traceId, ids[0].slice(2).replace('-', ''));
+      assert.equal(s.doc.spanId, s.id);
+      assert.ok(Array.isArray(s.doc.resource.attributes));
+    }
+    const server = spans.find((s) => s.doc.name === 'rt-front')!.doc;
+    assert.equal(server.kind, 2); // SPAN_KIND_SERVER
     const graph = await client.send(new X.GetRetrievedTracesGraphCommand({ RetrievalToken }));
     assert.equal(graph.RetrievalStatus, 'COMPLETE');
     assert.deepEqual(graph.Services?.map((s) => s.Service?.Name).sort(), ['client', 'rt-back', 'rt-front']);

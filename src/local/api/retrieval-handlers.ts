@@ -1,6 +1,6 @@
 /**
  * Trace retrieval of the local X-Ray API: StartTraceRetrieval, ListRetrievedTraces (TraceFormat
- * XRAY: segment documents; OTEL: OTLP JSON spans when a translator is plugged in),
+ * XRAY: segment documents; OTEL: OTLP JSON spans from the X-Ray -> OTLP translator),
  * GetRetrievedTracesGraph and CancelTraceRetrieval (see src/local/retrieval/).
  */
 import type { TraceRetrievals } from '../retrieval/trace-retrievals.js';
