@@ -4,6 +4,10 @@
  * requests are its segments (an inferred node's: the calling subsegments), an edge's are the
  * calling subsegments (client edges: the entry segments). A request belongs to the minute its
  * entity ended in; in-progress entities are not counted until they complete.
+ *
+ * Every change of a trace recomputes what it contributes, so a trace counts with its first
+ * MAX_TRACE_DOCUMENTS documents only (their order is stable: a replacement keeps its place):
+ * one huge trace arriving a batch at a time cannot make ingest quadratic.
  */
 import { CLIENT_SERVICE, type ServiceRef } from '../reads/inferred-service.js';
 import { findCalls } from '../reads/downstream-calls.js';
@@ -32,9 +36,12 @@ function outcomeOf(e: SegmentDocument): Outcome {
   return isFault(e) ? 'fault' : isThrottle(e) ? 'throttle' : isError(e) ? 'error' : 'ok';
 }
 
+export const MAX_TRACE_DOCUMENTS = 500;
+
 export function traceContributions(trace: TraceView): Contribution[] {
   const out: Contribution[] = [];
-  const index = indexTrace(trace);
+  const counted = trace.segments.length > MAX_TRACE_DOCUMENTS ? { id: trace.id, segments: trace.segments.slice(0, MAX_TRACE_DOCUMENTS) } : trace;
+  const index = indexTrace(counted);
   const add = (entity: SegmentDocument, to: ServiceRef, from?: ServiceRef): void => {
     const ms = durationMs(entity);
     const end = endOf(entity);

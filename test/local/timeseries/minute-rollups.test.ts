@@ -71,3 +71,15 @@ describe('per-minute rollups', () => {
     assert.deepEqual(out.at(-1)!.ServiceForecastStatistics, { FaultCountHigh: 5, FaultCountLow: 1 });
   });
 });
+
+describe('rollup cost bound', () => {
+  it('a trace counts with its first 500 documents only', () => {
+    const { store, rollups } = setup(10_000);
+    const tid = traceId(T0);
+    for (let i = 0; i < 600; i += 50) {
+      store.putMany(Array.from({ length: 50 }, () => input(segment({ trace_id: tid, name: 'big', start_time: T0 }))));
+    }
+    const out = timeSeries(rollups.scope(undefined), q('service("big")')) as Record<string, any>[];
+    assert.equal(out[0].ServiceSummaryStatistics.TotalCount, 500);
+  });
+});
