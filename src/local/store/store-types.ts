@@ -23,6 +23,8 @@ export interface StoreStats {
   estimatedMemoryBytes: number;
   evictedTraces: number;
   evictedSegments: number;
+  /** Trace changes an observer (the time-series rollups) failed on; the documents are stored regardless. */
+  observerFailures: number;
 }
 
 export type TimeRangeType = 'TraceId' | 'Event';

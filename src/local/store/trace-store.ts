@@ -41,6 +41,7 @@ export class TraceStore {
   private byteCount = 0;
   private evictedTraces = 0;
   private evictedSegments = 0;
+  private observerFailures = 0;
   /**
    * Longest span (last end - first start) of a trace seen, up to LONG_SPAN_S: bounds how far back
    * an event-time overlap walk must look. Longer traces are kept aside in `longTraces`, so one
@@ -90,9 +91,17 @@ export class TraceStore {
     const touched = this.touched;
     this.touched = undefined;
     if (!touched) return;
-    for (const [id, before] of touched) {
-      const after = this.traces.get(id)?.toView();
-      for (const o of this.observers) o.traceChanged(before, after);
+    for (const [id, before] of touched) this.notify(before, this.traces.get(id)?.toView());
+  }
+
+  /** An observer's failure must not fail the batch: the documents are stored; it is counted (/healthz). */
+  private notify(before: TraceView | undefined, after: TraceView | undefined): void {
+    for (const o of this.observers) {
+      try {
+        o.traceChanged(before, after);
+      } catch {
+        this.observerFailures += 1;
+      }
     }
   }
 
@@ -153,7 +162,7 @@ export class TraceStore {
       // A trace stored and evicted in the same batch was never seen by the observers as stored.
       const before = this.touched?.has(traceId) ? this.touched.get(traceId) : entry.toView();
       this.touched?.delete(traceId);
-      for (const o of this.observers) o.traceChanged(before, undefined);
+      this.notify(before, undefined);
     }
     this.traces.delete(traceId);
     this.byEpoch.remove(entry.epoch, traceId);
@@ -228,6 +237,7 @@ export class TraceStore {
       estimatedMemoryBytes: Math.round(this.estimatedMemory()),
       evictedTraces: this.evictedTraces,
       evictedSegments: this.evictedSegments,
+      observerFailures: this.observerFailures,
     };
   }
 
