@@ -54,6 +54,7 @@ export async function createLocalBackend(
     logger,
     observers: [rollups],
     onStateRecord: (text) => state.load(text),
+    stateTexts: () => state.texts(),
   });
   if (state.unreadable > 0) logger.warn({ unreadable: state.unreadable }, 'store log had unreadable state records; they were skipped');
   if (opened.stateLog) state.attach(opened.stateLog);
