@@ -46,11 +46,16 @@ export class Cell {
 
 export interface Series {
   edge: boolean;
+  /** The sum of a scope's client edges (ENTRY_KEY), read when no entity is selected. */
+  aggregate?: boolean;
   from?: ServiceRef;
   to: ServiceRef;
   /** Minute (epoch seconds / 60) -> statistics. */
   cells: Map<number, Cell>;
 }
+
+/** The series summing every client edge of a scope. */
+export const ENTRY_KEY = '\u0002entry';
 
 export class Scope {
   readonly series = new Map<string, Series>();
@@ -59,20 +64,25 @@ export class Scope {
 
   apply(contributions: Contribution[], sign: 1 | -1): void {
     for (const c of contributions) {
-      let s = this.series.get(c.key);
-      if (!s) {
-        if (sign < 0) continue;
-        this.series.set(c.key, (s = { edge: c.edge, from: c.from, to: c.to, cells: new Map() }));
-      }
-      let cell = s.cells.get(c.minute);
-      if (!cell) {
-        if (sign < 0) continue;
-        s.cells.set(c.minute, (cell = new Cell()));
-      }
-      cell.add(c.outcome, c.ms, sign);
-      if (cell.count <= 0) s.cells.delete(c.minute);
-      if (s.cells.size === 0) this.series.delete(c.key);
+      this.applyTo(c.key, c, sign, false);
+      if (c.entry) this.applyTo(ENTRY_KEY, c, sign, true);
     }
+  }
+
+  private applyTo(key: string, c: Contribution, sign: 1 | -1, aggregate: boolean): void {
+    let s = this.series.get(key);
+    if (!s) {
+      if (sign < 0) return;
+      this.series.set(key, (s = { edge: c.edge, aggregate, from: c.from, to: c.to, cells: new Map() }));
+    }
+    let cell = s.cells.get(c.minute);
+    if (!cell) {
+      if (sign < 0) return;
+      s.cells.set(c.minute, (cell = new Cell()));
+    }
+    cell.add(c.outcome, c.ms, sign);
+    if (cell.count <= 0) s.cells.delete(c.minute);
+    if (s.cells.size === 0) this.series.delete(key);
   }
 }
 

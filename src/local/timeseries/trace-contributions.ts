@@ -21,6 +21,8 @@ export interface Contribution {
   /** Node key, or `from\u0001to` for an edge. */
   key: string;
   edge: boolean;
+  /** A client edge: a request entering the application (also summed into one series per scope). */
+  entry: boolean;
   from?: ServiceRef;
   to: ServiceRef;
   minute: number;
@@ -48,7 +50,7 @@ export function traceContributions(trace: TraceView): Contribution[] {
     if (ms === undefined || end === undefined) return;
     const minute = Math.floor(end / 60);
     const key = from ? edgeKey(from, to) : to.key;
-    out.push({ key, edge: from !== undefined, from, to, minute, outcome: outcomeOf(entity), ms });
+    out.push({ key, edge: from !== undefined, entry: from === CLIENT_SERVICE, from, to, minute, outcome: outcomeOf(entity), ms });
   };
   for (const segment of index.segments) {
     const service = index.serviceOf(segment);
