@@ -21,12 +21,32 @@ export class Cell {
   totalMs = 0;
   /** Response time in whole ms -> count. */
   readonly buckets = new Map<number, number>();
+  /** JSON of the statistics and of the histogram, kept until the cell changes (answers reuse them). */
+  private json: { statistics: string; histogram: string } | undefined;
 
   get count(): number {
     return this.ok + this.throttle + this.error + this.fault;
   }
 
+  /** X-Ray's statistics object and ResponseTimeHistogram, as JSON text. */
+  toJson(): { statistics: string; histogram: string } {
+    if (!this.json) {
+      const errors = this.throttle + this.error;
+      const statistics = {
+        OkCount: this.ok,
+        ErrorStatistics: { ThrottleCount: this.throttle, OtherCount: this.error, TotalCount: errors },
+        FaultStatistics: { OtherCount: this.fault, TotalCount: this.fault },
+        TotalCount: this.count,
+        TotalResponseTime: this.totalMs / 1000,
+      };
+      const histogram = [...this.buckets.keys()].sort((a, b) => a - b).map((ms) => `{"Value":${ms / 1000},"Count":${this.buckets.get(ms)}}`);
+      this.json = { statistics: JSON.stringify(statistics), histogram: `[${histogram.join(',')}]` };
+    }
+    return this.json;
+  }
+
   add(outcome: Outcome, ms: number, sign: 1 | -1): void {
+    this.json = undefined;
     this[outcome] += sign;
     this.totalMs += sign * ms;
     const n = (this.buckets.get(ms) ?? 0) + sign;
@@ -35,6 +55,7 @@ export class Cell {
   }
 
   merge(other: Cell): void {
+    this.json = undefined;
     this.ok += other.ok;
     this.throttle += other.throttle;
     this.error += other.error;

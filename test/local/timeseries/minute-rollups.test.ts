@@ -2,7 +2,10 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { TraceStore } from '../../../src/local/store/trace-store.js';
 import { MinuteRollups } from '../../../src/local/timeseries/minute-rollups.js';
-import { parseSelector, timeSeries } from '../../../src/local/timeseries/time-series-query.js';
+import { parseSelector, timeSeriesJson } from '../../../src/local/timeseries/time-series-query.js';
+import type { Scope } from '../../../src/local/timeseries/minute-rollups.js';
+
+const timeSeries = (scope: Scope | undefined, q: Parameters<typeof timeSeriesJson>[1]): Record<string, any>[] => JSON.parse(timeSeriesJson(scope, q));
 import { compileFilter } from '../../../src/local/filter/index.js';
 import { input, segment, traceId } from '../segment-fixtures.js';
 
