@@ -22,7 +22,7 @@ import { ImdsClient, imdsOptionsFromEnv } from './xray/discovery/imds-client.js'
 import { discoverIdentity, type HostIdentity } from './xray/discovery/identity.js';
 import { CredentialHealth, type CredentialState } from './xray/credential-errors.js';
 import { createSamplingProxyRoute, SAMPLING_PROXY_DEFAULTS } from './proxy/sampling-proxy.js';
-import { DEFAULT_MAX_BODY_BYTES } from './local/api/xray-api-route.js';
+import { DEFAULT_MAX_BODY_BYTES } from './local/api/read-json-body.js';
 import { isLoopbackAddress } from './http/host-names.js';
 import { listenerGuardOptions } from './http/listener-guard-options.js';
 import { formatHostPort } from './config/address.js';
@@ -31,7 +31,6 @@ import { createMetricsRoute } from './telemetry/metrics-route.js';
 import { userAgent } from './version.js';
 import { EpisodeWarning } from './log/episode-warning.js';
 import { SummaryLog } from './telemetry/summary-log.js';
-import { createLocalBackend } from './local/local-backend.js';
 import { TelemetryReporter, type TelemetryIdentity, type TelemetrySend } from './telemetry/telemetry-reporter.js';
 import os from 'node:os';
 import { existsSync } from 'node:fs';
@@ -306,6 +305,9 @@ function otlpTranslateOptions(config: DaemonConfig): TranslateOptions {
 async function createLocalConsoleBackend(config: DaemonConfig, logger: Logger, otlpStats: OtlpStats, health: HealthRegistry): Promise<Backend> {
   const translate = otlpTranslateOptions(config);
   const expandAdot = adotExpander((request) => translateRequest(request, translate), otlpStats);
+  // Loaded on demand: the local backend's ~90 modules would otherwise be read at start together with
+  // everything else (the ESM loader opens them all at once), which a low `ulimit -n` cannot take.
+  const { createLocalBackend } = await import('./local/local-backend.js');
   const local = await createLocalBackend(config, logger.child({ component: 'local' }), expandAdot, health);
   const consoleDir = builtConsoleDir();
   if (!existsSync(consoleDir)) logger.warn({ consoleDir }, 'web console not built (run npm run build); the X-Ray API is served without it');

@@ -12,7 +12,7 @@ import type { SamplingRules } from '../sampling/sampling-rules.js';
 import type { SamplingTargets } from '../sampling/sampling-targets.js';
 import type { TraceStore } from '../store/trace-store.js';
 import type { JsonObject } from './fields.js';
-import { readJsonBody } from './read-json-body.js';
+import { DEFAULT_MAX_BODY_BYTES, readJsonBody } from './read-json-body.js';
 import { RawJson } from './raw-json.js';
 import * as sampling from './sampling-handlers.js';
 import * as reads from './trace-read-handlers.js';
@@ -57,7 +57,7 @@ export interface XrayApiDeps {
 
 type Handler = (body: JsonObject) => object;
 
-export const DEFAULT_MAX_BODY_BYTES = 5 * 1024 * 1024;
+export { DEFAULT_MAX_BODY_BYTES };
 
 export function createXrayApiRoute(deps: XrayApiDeps): Route {
   const logger = (deps.logger ?? silentLogger).child({ component: 'local-api' });
