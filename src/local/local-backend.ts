@@ -6,7 +6,6 @@
  * credentials or outbound calls.
  */
 import { DEFAULTS } from '../config/defaults.js';
-import type { HealthRegistry } from '../health/component-health.js';
 import { InsightDetector } from './insights/insight-detector.js';
 import { type LocalAccount, createLocalAccount } from './local-account.js';
 import { StateStore } from './state/state-store.js';
@@ -14,6 +13,7 @@ import { MinuteRollups } from './timeseries/minute-rollups.js';
 import type { DaemonConfig } from '../config/config.js';
 import type { Route } from '../http/route.js';
 import type { Logger } from '../log/logger.js';
+import type { BackgroundFaults } from '../health/background-faults.js';
 import type { SegmentSink } from '../pipeline/segment-sink.js';
 import { createXrayApiRoute } from './api/xray-api-route.js';
 import { TelemetryLog, putTelemetryRecords } from './api/trace-write-handlers.js';
@@ -43,10 +43,9 @@ export interface LocalBackend {
 export async function createLocalBackend(
   config: Pick<DaemonConfig, 'storePath' | 'storeMaxSegments' | 'storeMaxMB'> & Partial<Pick<DaemonConfig, 'insightsIntervalMs'>>,
   logger: Logger,
+  faults?: BackgroundFaults,
   /** Decodes ADOT `T1S`/`T1U` datagram bodies into segment documents (OpenTelemetry intake). */
   expandAdot?: AdotExpand,
-  /** Where the insight detector reports failures (/healthz). */
-  health?: HealthRegistry,
 ): Promise<LocalBackend> {
   const state = new StateStore();
   const rollups = new MinuteRollups();
@@ -55,6 +54,7 @@ export async function createLocalBackend(
     maxMB: config.storeMaxMB,
     path: config.storePath,
     logger,
+    faults,
     observers: [rollups],
     onStateRecord: (text) => state.load(text),
     stateTexts: () => state.texts(),
@@ -67,7 +67,7 @@ export async function createLocalBackend(
   const account = createLocalAccount({ store: opened.store, rules, state, rollups });
   const detector = new InsightDetector(opened.store, account.groups, account.insights, logger.child({ component: 'insights' }), {
     intervalMs: config.insightsIntervalMs ?? DEFAULTS.insightsIntervalMs,
-    health: health?.component('insights'),
+    fault: faults?.component('insights', 'insight detection failed; retrying on the next tick'),
     rollups,
   });
   detector.start();

@@ -17,7 +17,7 @@
  * are not read, so a quiet group costs next to nothing per tick.
  * A failing tick is caught, logged once per episode and reported to /healthz; the next tick retries.
  */
-import type { ComponentHealth } from '../../health/component-health.js';
+import type { FaultHandle } from '../../health/background-faults.js';
 import { EpisodeWarning } from '../../log/episode-warning.js';
 import type { Logger } from '../../log/logger.js';
 import type { Group, Groups } from '../groups/groups.js';
@@ -37,7 +37,8 @@ export interface DetectorOptions {
   minFaultRatio?: number;
   maxTraces?: number;
   now?: () => number;
-  health?: ComponentHealth;
+  /** Where a failing tick is reported (/healthz, /metrics); without it, a warning per episode. */
+  fault?: FaultHandle;
   /** When given, groups whose rollups rule out an anomaly are not read trace by trace. */
   rollups?: MinuteRollups;
 }
@@ -83,10 +84,10 @@ export class InsightDetector {
   tick(): void {
     try {
       for (const group of this.groups.list()) if (group.InsightsConfiguration.InsightsEnabled) this.check(group);
-      this.options.health?.recover();
+      this.options.fault?.recovered();
     } catch (err) {
-      this.failures.add(1, { error: (err as Error).message });
-      this.options.health?.fail(`insight detection: ${(err as Error).message}`);
+      if (this.options.fault) this.options.fault.failed(err);
+      else this.failures.add(1, { error: (err as Error).message });
     }
   }
 
