@@ -25,6 +25,9 @@ export interface BenchOptions {
   /** Rate used to fill the store up to localTraces (one the daemon keeps up with). */
   localFillRate: number;
   queries: number;
+  /** Local X-Ray API part: segments stored before timing the aggregate reads. */
+  api: boolean;
+  apiSegments: number;
   /** Write a CPU profile of the daemon per rate into this directory. */
   profileDir: string | undefined;
   /** Extra daemon flags (e.g. `-m 50`). */
@@ -48,6 +51,8 @@ const DEFAULTS: BenchOptions = {
   localRate: 40_000,
   localFillRate: 8_000,
   queries: 50,
+  api: true,
+  apiSegments: 1_000_000,
   profileDir: undefined,
   daemonArgs: [],
   nodeArgs: [],
@@ -56,7 +61,7 @@ const DEFAULTS: BenchOptions = {
 
 export const USAGE = `npm run bench -- [--rates=5000,20000,50000,100000] [--seconds=3] [--bytes=600]
   [--generator=native|node] [--senders=N] [--sockets=2] [--skip-bare] [--no-relay] [--no-local] [--local-traces=100000]
-  [--local-rate=40000] [--local-fill-rate=8000] [--queries=50] [--profile=DIR] [--daemon-args="-m 50"] [--node-args="--max-semi-space-size=2"] [--out=FILE]
+  [--local-rate=40000] [--local-fill-rate=8000] [--queries=50] [--no-api] [--api-segments=1000000] [--profile=DIR] [--daemon-args="-m 50"] [--node-args="--max-semi-space-size=2"] [--out=FILE]
   (each also as BENCH_<NAME> in the environment, e.g. BENCH_RATES=5000,20000)`;
 
 export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptions {
@@ -92,6 +97,8 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
       case 'local-rate': o.localRate = num(key, v); break;
       case 'local-fill-rate': o.localFillRate = num(key, v); break;
       case 'queries': o.queries = Math.round(num(key, v)); break;
+      case 'api': o.api = bool(v); break;
+      case 'api-segments': o.apiSegments = Math.round(num(key, v)); break;
       case 'profile': o.profileDir = v; break;
       case 'daemon-args': o.daemonArgs = v.split(/\s+/).filter(Boolean); break;
       case 'node-args': o.nodeArgs = v.split(/\s+/).filter(Boolean); break;

@@ -1,5 +1,6 @@
 import type { RelayRow } from './relay-bench.js';
 import type { LocalResult } from './local-bench.js';
+import type { ApiResult } from './api-bench.js';
 
 /** The targets issue 7 sets for this 2-core machine, checked against the measured rows. */
 export interface TargetCheck {
@@ -48,7 +49,15 @@ export function localTable(l: LocalResult): string {
   return markdown(['local backend', 'what', 'result'], lines);
 }
 
-export function checkTargets(rows: RelayRow[], local: LocalResult | undefined): TargetCheck[] {
+export function apiTable(a: ApiResult): string {
+  const lines: string[][] = [
+    ['store', `${fmt(a.segments)} segments stored through PutTraceSegments in ${fmt(a.fillSeconds, 1)} s`, `RSS ${fmt(a.rssMB, 1)} MB`],
+    ...a.queries.map((q) => [q.what, `${q.runs} runs, ${fmt(q.items)} entries/services`, `p50 ${fmt(q.p50Ms, 1)} ms, p99 ${fmt(q.p99Ms, 1)} ms`]),
+  ];
+  return markdown(['local X-Ray API', 'what', 'result'], lines);
+}
+
+export function checkTargets(rows: RelayRow[], local: LocalResult | undefined, api?: ApiResult): TargetCheck[] {
   const at = (rate: number) => rows.find((r) => r.rate === rate);
   const checks: TargetCheck[] = [];
   const r50 = at(50000);
@@ -69,6 +78,11 @@ export function checkTargets(rows: RelayRow[], local: LocalResult | undefined): 
       const worst = Math.max(...filtered.map((q) => q.p99Ms));
       checks.push({ target: `filtered GetTraceSummaries p99 < 200 ms over ${fmt(local.traces)} traces`, measured: `${fmt(worst, 1)} ms (worst filter)`, met: worst < 200 });
     }
+  }
+  if (api) {
+    const series = api.queries.filter((q) => q.what.startsWith('GetTimeSeriesServiceStatistics'));
+    const worst = Math.max(...series.map((q) => q.p99Ms));
+    checks.push({ target: `GetTimeSeriesServiceStatistics p99 < 50 ms over ${fmt(api.segments)} segments`, measured: `${fmt(worst, 1)} ms (worst selector)`, met: worst < 50 });
   }
   return checks;
 }

@@ -5,11 +5,12 @@ import { BenchChild } from './child.js';
 import { Generators, type LoadSource } from './generators.js';
 import { NativeGenerators } from './native-generators.js';
 import { benchLocal, type LocalResult } from './local-bench.js';
+import { type ApiResult, benchApi } from './api-bench.js';
 import { USAGE, parseOptions } from './options.js';
 import { benchBare, benchDaemonRate, type RelayRow } from './relay-bench.js';
 import { calibrate } from './calibrate.js';
 import { formatSummary, summarizeProfile } from './profile-summary.js';
-import { checkTargets, localTable, relayTable, targetsTable } from './report.js';
+import { apiTable, checkTargets, localTable, relayTable, targetsTable } from './report.js';
 
 /**
  * `npm run bench`: the built daemon (child process) relaying to a local sink (child process) under
@@ -31,6 +32,8 @@ async function main(): Promise<void> {
   const rows: RelayRow[] = [];
   let local: LocalResult | undefined;
   let localNote: string | undefined;
+  let api: ApiResult | undefined;
+  let apiNote: string | undefined;
   try {
     if (opts.relay) {
       const { child: sink, ready } = await BenchChild.start('sink-server');
@@ -65,16 +68,27 @@ async function main(): Promise<void> {
       }
       if (localNote) log(localNote);
     }
+    if (opts.api) {
+      log(`local X-Ray API: ${opts.apiSegments} segments, then time series and grouped service graph queries`);
+      try {
+        api = await benchApi(opts, log);
+      } catch (err) {
+        apiNote = `local API bench failed: ${(err as Error).message}`;
+        log(apiNote);
+      }
+    }
   } finally {
     await gens.stop();
   }
 
-  const checks = checkTargets(rows, local);
+  const checks = checkTargets(rows, local, api);
   const machine = `${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown'}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}, Node ${process.version}; calibration: native SHA-256 ${calibration.sha256MBps.toFixed(0)} MB/s, JS loop ${calibration.jsLoopMops.toFixed(0)} M/s`;
   const out = [`## xrayd benchmark (${new Date().toISOString()})`, '', machine, ''];
   if (rows.length) out.push(`Relay (aws backend at a local sink), ${opts.bytes}-byte datagrams, ${opts.seconds} s per rate, ${gens.count} ${generatorName} generator process(es):`, '', relayTable(rows), '');
   if (local) out.push(localTable(local), '');
   if (localNote) out.push(`Local backend: ${localNote}`, '');
+  if (api) out.push(apiTable(api), '');
+  if (apiNote) out.push(`Local X-Ray API: ${apiNote}`, '');
   out.push(targetsTable(checks), '');
   const profiles = [...rows.map((r) => ({ label: `daemon at ${r.rate}/s`, file: r.profile })), { label: 'local backend ingest', file: local?.profile }];
   for (const { label, file } of profiles) {
@@ -84,7 +98,7 @@ async function main(): Promise<void> {
   process.stdout.write(out.join('\n'));
   const file = path.resolve(opts.out);
   mkdirSync(path.dirname(file), { recursive: true });
-  writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), machine, calibration, generator: generatorName, options: opts, relay: rows, local, localNote, targets: checks }, null, 2));
+  writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), machine, calibration, generator: generatorName, options: opts, relay: rows, local, localNote, api, apiNote, targets: checks }, null, 2));
   log(`wrote ${file} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
 }
 

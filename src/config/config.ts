@@ -71,4 +71,6 @@ export interface DaemonConfig {
   /** Local backend limits: whole oldest traces are evicted past either. */
   storeMaxSegments: number;
   storeMaxMB: number;
+  /** Local backend: how often the insight detector looks at groups with insights enabled; 0 disables it. */
+  insightsIntervalMs: number;
 }

@@ -39,4 +39,5 @@ export const DEFAULTS: DaemonConfig = {
   storePath: undefined,
   storeMaxSegments: 1_000_000,
   storeMaxMB: 512,
+  insightsIntervalMs: 10_000,
 };

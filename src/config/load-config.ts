@@ -129,6 +129,7 @@ const FILE_SCHEMA: Schema = {
   RetryMaxDelayMs: int(1, 3_600_000, (n) => ({ retryMaxDelayMs: n })),
   TelemetryIntervalMs: int(0, 86_400_000, (n) => ({ telemetryIntervalMs: n })),
   SummaryIntervalMs: int(0, 86_400_000, (n) => ({ summaryIntervalMs: n })),
+  InsightsIntervalMs: int(0, 3_600_000, (n) => ({ insightsIntervalMs: n })),
   Store: {
     Path: str((s) => ({ storePath: s })),
     MaxSegments: int(1, 100_000_000, (n) => ({ storeMaxSegments: n })),

@@ -4,10 +4,10 @@
  */
 import type { Logger } from '../../log/logger.js';
 import { silentLogger } from '../../log/logger.js';
-import { StoreLogFormatError } from './log-record.js';
+import { StoreLogFormatError, isStateRecord } from './log-record.js';
 import { type ReplayReport, replaySegmentLog } from './replay-segment-log.js';
 import { SegmentLog } from './segment-log.js';
-import { type StoreInput, TraceStore } from './trace-store.js';
+import { type StoreInput, type TraceObserver, TraceStore } from './trace-store.js';
 import { parseSegment } from './validate-segment.js';
 
 export interface OpenTraceStoreOptions {
@@ -18,10 +18,22 @@ export interface OpenTraceStoreOptions {
   logger?: Logger;
   /** The log is compacted once it exceeds both this size and twice the live documents' size. */
   compactMinBytes?: number;
+  /** Told of every trace change, replay included (the time-series rollups). */
+  observers?: TraceObserver[];
+  /** Receives the state records of the log, in order, during replay. */
+  onStateRecord?: (text: string) => void;
+}
+
+/** Appends state records to the log; compaction rewrites the latest ones from `setSource`. */
+export interface StateLog {
+  append(texts: readonly string[]): void;
+  setSource(source: () => Iterable<string>): void;
 }
 
 export interface OpenedTraceStore {
   store: TraceStore;
+  /** Undefined in memory-only mode. */
+  stateLog?: StateLog;
   /** Waits for a running compaction, closes the log (fsync); idempotent, a no-op in memory-only mode. */
   close(): Promise<void>;
 }
@@ -32,12 +44,19 @@ const REPLAY_BATCH = 500;
 export async function openTraceStore(options: OpenTraceStoreOptions): Promise<OpenedTraceStore> {
   const logger = (options.logger ?? silentLogger).child({ component: 'local-store' });
   const store = new TraceStore({ maxSegments: options.maxSegments, maxBytes: Math.floor(options.maxMB * 1024 * 1024) });
+  for (const o of options.observers ?? []) store.addObserver(o);
   const path = options.path;
   if (!path) return { store, close: async () => {} };
 
   let batch: StoreInput[] = [];
   let invalid = 0;
   const onRecord = (text: string): void => {
+    if (isStateRecord(text)) {
+      store.putMany(batch); // state records apply in log order, after the documents before them
+      batch = [];
+      options.onStateRecord?.(text);
+      return;
+    }
     const check = parseSegment(text);
     if (!check.ok) {
       invalid += 1;
@@ -70,6 +89,7 @@ export async function openTraceStore(options: OpenTraceStoreOptions): Promise<Op
   let closing: Promise<void> | undefined;
   return {
     store,
+    stateLog: { append: (texts) => log.append(texts), setSource: (source) => log.setStateSource(source) },
     close: () => (closing ??= log.close()),
   };
 }

@@ -44,6 +44,8 @@ export class SegmentLog implements StoreJournal {
   /** A write failed part-way: the file may end in a partial line. */
   private torn = false;
   private readonly writeFailures: EpisodeWarning;
+  /** The latest state records (store-log kind "state"), written first by every compaction. */
+  private stateSource: () => Iterable<string> = () => [];
   compactions = 0;
   /** Batches that could not be written. */
   failedWrites = 0;
@@ -57,6 +59,11 @@ export class SegmentLog implements StoreJournal {
     this.size = fstatSync(this.fd).size;
     if (this.size === 0) this.size = writeAll(this.fd, MAGIC);
     this.writeFailures = new EpisodeWarning(logger, 'could not write to the store log; these batches are kept in memory only');
+  }
+
+  /** Where compaction reads the live state records from (the log keeps their latest versions). */
+  setStateSource(source: () => Iterable<string>): void {
+    this.stateSource = source;
   }
 
   /** Current log size in bytes. */
@@ -103,7 +110,7 @@ export class SegmentLog implements StoreJournal {
     // The live set and the start of `pending` must be the same instant: iterating the store lazily
     // across the awaits below would mix in documents added (and miss ones evicted) meanwhile, and a
     // replay could then keep stale traces. References only: the texts are not copied.
-    const snapshot = [...texts];
+    const snapshot = [...this.stateSource(), ...texts];
     this.pending = [];
     const handle = await open(tmp, 'w');
     let size = 0;
