@@ -62,8 +62,15 @@ export interface SummaryListing {
   truncated: boolean;
 }
 
-/** GetTraceSummaries, following NextToken (bounded). */
-export async function getTraceSummaries(request: GetTraceSummariesRequest, signal?: AbortSignal): Promise<SummaryListing> {
+/**
+ * GetTraceSummaries, following NextToken (bounded). `onFirstPage` gets the first page as soon as it
+ * arrives when more follow, so a list over a large store shows something while the rest loads.
+ */
+export async function getTraceSummaries(
+  request: GetTraceSummariesRequest,
+  signal?: AbortSignal,
+  onFirstPage?: (listing: SummaryListing) => void,
+): Promise<SummaryListing> {
   const summaries: TraceSummary[] = [];
   let token: string | undefined;
   for (let page = 0; page < MAX_PAGES; page++) {
@@ -76,6 +83,7 @@ export async function getTraceSummaries(request: GetTraceSummariesRequest, signa
     token = result.NextToken ?? undefined;
     if (token === undefined || token === '') return { summaries, truncated: false };
     if (summaries.length >= MAX_TRACES) break;
+    if (page === 0) onFirstPage?.({ summaries: [...summaries], truncated: true });
   }
   return { summaries, truncated: true };
 }

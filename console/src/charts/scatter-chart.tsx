@@ -99,7 +99,7 @@ export function ScatterChart({ summaries, onOpen, onWindow }: Props) {
           ))}
           {xTicks.map((t) => (
             <text key={`x${t}`} class="axis-label" x={x(t)} y={HEIGHT - 6} text-anchor="middle">
-              {formatClock(t)}
+              {tickClock(t, step)}
             </text>
           ))}
           <rect
@@ -145,4 +145,10 @@ export function ScatterChart({ summaries, onOpen, onWindow }: Props) {
       </div>
     </figure>
   );
+}
+
+/** Tick labels as round as their spacing: `14:05` for minute steps, `14:05:30` for seconds. */
+function tickClock(epochSeconds: number, step: number): string {
+  const full = formatClock(epochSeconds);
+  return step >= 60 ? full.slice(0, 5) : full.slice(0, 8);
 }

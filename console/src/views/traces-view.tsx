@@ -50,12 +50,15 @@ export function TracesView(props: TracesViewProps) {
     return () => window.removeEventListener('keydown', onKey);
   }, [active]);
 
+  // The first page, shown while the following pages load (a large store takes a while to list).
+  const [firstPage, setFirstPage] = useState<SummaryListing | undefined>(undefined);
   const load = useCallback(
-    (signal: AbortSignal): Promise<SummaryListing> =>
-      getTraceSummaries(
-        { ...requestWindow(range, brushed), ...scopedFilter(filter, groupFilter) },
-        signal,
-      ),
+    (signal: AbortSignal): Promise<SummaryListing> => {
+      setFirstPage(undefined);
+      return getTraceSummaries({ ...requestWindow(range, brushed), ...scopedFilter(filter, groupFilter) }, signal, (page) => {
+        if (!signal.aborted) setFirstPage(page);
+      });
+    },
     [filter, range, brushed?.from, brushed?.to, groupFilter],
   );
   const [rejected, setRejected] = useState(false);
@@ -64,7 +67,8 @@ export function TracesView(props: TracesViewProps) {
   const key = `${range}\n${filter}\n${brushed?.from}-${brushed?.to}\n${groupFilter ?? ''}`;
   const poll = usePoll(load, key, { live: props.live && !rejected && brushed === undefined, intervalMs: props.pollMs, active });
   useEffect(() => setRejected(poll.error instanceof ApiError && poll.error.status === 400), [poll.error]);
-  const summaries = poll.data?.summaries;
+  const listing = poll.data ?? (poll.error === undefined ? firstPage : undefined);
+  const summaries = listing?.summaries;
   const rangeLabel = brushed !== undefined ? 'selected window' : (TIME_RANGES.find((r) => r.key === range)?.label.toLowerCase() ?? '');
 
   const apply = (q: string) => {
@@ -129,7 +133,7 @@ export function TracesView(props: TracesViewProps) {
         {summaries !== undefined && (
           <span>
             <strong>{summaries.length}</strong> {summaries.length === 1 ? 'trace' : 'traces'}
-            {poll.data?.truncated === true ? ' (the newest ones; narrow the filter to see others)' : ''} · {rangeLabel}
+            {poll.data === undefined && listing !== undefined ? ' so far, loading more' : poll.data?.truncated === true ? ' (the newest ones; narrow the filter to see others)' : ''} · {rangeLabel}
           </span>
         )}
         <span class="spacer" />
