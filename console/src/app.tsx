@@ -8,6 +8,12 @@ import { ServiceMapView } from './views/service-map-view.js';
 import { CompareView } from './views/compare-view.js';
 import { FileView, type OpenedFile } from './views/file-view.js';
 import { TraceDetail } from './views/trace-view.js';
+import { ServicesView } from './views/services-view.js';
+import { SamplingView } from './views/sampling-view.js';
+import { InsightsView } from './views/insights-view.js';
+import { GroupPicker } from './components/group-picker.js';
+import { getGroups } from './api/xray-client.js';
+import { usePoll } from './hooks/use-poll.js';
 
 const POLL_MS = 5000;
 
@@ -64,6 +70,10 @@ export function App() {
   const { view, filter, range } = location;
   // An opened file lives in memory only: a reload forgets it, by design.
   const [file, setFile] = useState<OpenedFile | undefined>(undefined);
+  const groups = usePoll(getGroups, 'groups', { live: false, intervalMs: 60_000, active: true });
+  const group = location.group;
+  const groupFilter = group === undefined ? undefined : groups.data?.find((g) => g.GroupName === group)?.FilterExpression;
+  const openTraces = (q: string, window?: { from: number; to: number }) => navigate({ view: { name: 'traces' }, filter: q, window });
   const fileTrace = view.name === 'file' && view.id !== undefined ? file?.traces.find((t) => t.Id === view.id) : undefined;
 
   useEffect(() => {
@@ -89,9 +99,17 @@ export function App() {
         <nav class="tabs" aria-label="Views">
           {tab('traces', 'Traces', view.name === 'traces' || view.name === 'trace' || view.name === 'compare')}
           {tab('map', 'Service map', view.name === 'map')}
+          {tab('services', 'Services', view.name === 'services')}
+          {tab('sampling', 'Sampling', view.name === 'sampling')}
+          {tab('insights', 'Insights', view.name === 'insights')}
           {tab('file', 'Open file', view.name === 'file')}
         </nav>
         <div class="topbar-end">
+          <GroupPicker
+            groups={groups.data ?? []}
+            value={group}
+            onChange={(name) => navigate({ group: name }, true)}
+          />
           <label class="range">
             <span class="visually-hidden">Time range</span>
             <select
@@ -127,8 +145,13 @@ export function App() {
           filter={filter}
           range={range}
           window={location.window}
+          groupFilter={groupFilter}
           live={live}
           pollMs={POLL_MS}
+          onGroupSaved={(name) => {
+            groups.refresh();
+            navigate({ group: name, filter: '' });
+          }}
           onFilter={(q) => navigate({ filter: q }, true)}
           onOpen={(id) => go({ name: 'trace', id })}
           onWindow={(w) => navigate({ window: w })}
@@ -180,6 +203,36 @@ export function App() {
             pollMs={POLL_MS}
             onOpenTraces={(q) => navigate({ view: { name: 'traces' }, filter: q })}
             onBack={() => go({ name: 'traces' })}
+            window={location.window}
+            group={group}
+            onOpenHealth={(name) => go({ name: 'services', service: name })}
+          />
+        )}
+        {view.name === 'services' && (
+          <ServicesView
+            service={view.service}
+            range={range}
+            window={location.window}
+            group={group}
+            groupFilter={groupFilter}
+            live={live}
+            pollMs={POLL_MS}
+            onService={(name) => go(name === undefined ? { name: 'services' } : { name: 'services', service: name })}
+            onOpenTraces={openTraces}
+          />
+        )}
+        {view.name === 'sampling' && <SamplingView live={live} pollMs={POLL_MS} />}
+        {view.name === 'insights' && (
+          <InsightsView
+            id={view.id}
+            range={range}
+            window={location.window}
+            group={group}
+            live={live}
+            pollMs={POLL_MS}
+            onInsight={(id) => go(id === undefined ? { name: 'insights' } : { name: 'insights', id })}
+            onOpenTraces={openTraces}
+            onOpenHealth={(name) => go({ name: 'services', service: name })}
           />
         )}
       </main>

@@ -1,10 +1,21 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { BatchGetTracesCommand, GetTraceSummariesCommand, PutTraceSegmentsCommand, type XRayClient } from '@aws-sdk/client-xray';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import {
+  BatchGetTracesCommand,
+  CreateGroupCommand,
+  GetGroupsCommand,
+  GetSamplingRulesCommand,
+  GetTimeSeriesServiceStatisticsCommand,
+  GetTraceSummariesCommand,
+  PutTraceSegmentsCommand,
+  type XRayClient,
+} from '@aws-sdk/client-xray';
 import type { Browser, Page } from 'playwright-core';
 import { DaemonProcess, waitUntil } from '../helpers/daemon-process.js';
-import { clientFor } from '../helpers/local-xray.js';
+import { clientFor, sendRequests, type RequestSpec } from '../helpers/local-xray.js';
 import { analysisFixtures, type AnalysisFixtures } from './console-analysis-fixtures.js';
 import { CHROMIUM, launchChromium, shoot, waitForCount, waitForValue } from './console-browser.js';
 
@@ -22,8 +33,12 @@ describe('console analysis views against the daemon', { skip: skipBrowser }, () 
   const listedIds = () => rows().evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-id') ?? '').sort());
   const window15m = () => ({ StartTime: new Date(Date.now() - 15 * 60_000), EndTime: new Date(Date.now() + 60_000) });
 
+  const dir = mkdtempSync(path.join(tmpdir(), 'xrayd-console-'));
+
   before(async () => {
-    daemon = await DaemonProcess.start(['--backend', 'local']);
+    // Insights are looked for every 200 ms (instead of every minute) so a fault burst opens one quickly.
+    writeFileSync(path.join(dir, 'xrayd.yaml'), 'Version: 2\nInsightsIntervalMs: 200\n');
+    daemon = await DaemonProcess.start(['--backend', 'local', '-c', path.join(dir, 'xrayd.yaml')]);
     await waitUntil(() => daemon.tcpPort !== 0, 'the TCP port');
     base = `http://127.0.0.1:${daemon.tcpPort}`;
     client = clientFor(daemon);
@@ -40,6 +55,7 @@ describe('console analysis views against the daemon', { skip: skipBrowser }, () 
   after(async () => {
     await browser?.close();
     await daemon?.stop();
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('plots every listed trace with a shape per outcome, and a click opens the trace', async () => {
@@ -187,6 +203,109 @@ describe('console analysis views against the daemon', { skip: skipBrowser }, () 
     await page.goto(`${base}/#/file`);
     await page.setInputFiles('input[name=trace-file]', { name: 'spans.json', mimeType: 'application/json', buffer: Buffer.from('{"resourceSpans":[]}') });
     assert.match(await page.locator('.file-view .error-note').innerText(), /OTLP/);
+  });
+
+  it('service health: the totals on the page equal what GetTimeSeriesServiceStatistics returns', async () => {
+    const outcomes: RequestSpec['outcome'][] = ['ok', 'ok', 'ok', 'ok', 'ok', 'error', 'error', 'throttle', 'fault', 'fault'];
+    await sendRequests(client, outcomes.map((outcome, i) => ({ service: 'orders', outcome, ms: 20 + i * 10, endS: Date.now() / 1000 - 5 - i })));
+    const start = Math.floor((Date.now() / 1000 - 15 * 60) / 60) * 60;
+    const series = async () =>
+      (await client.send(new GetTimeSeriesServiceStatisticsCommand({ StartTime: new Date(start * 1000), EndTime: new Date(Date.now() + 60_000), EntitySelectorExpression: 'service("orders")', Period: 60 }))).TimeSeriesServiceStatistics ?? [];
+    let api = { requests: 0, errors: 0, throttles: 0, faults: 0 };
+    await waitUntil(async () => {
+      const points = await series();
+      const sum = (read: (p: (typeof points)[number]) => number | undefined) => points.reduce((n, p) => n + (read(p) ?? 0), 0);
+      api = {
+        requests: sum((p) => p.ServiceSummaryStatistics?.TotalCount),
+        errors: sum((p) => p.ServiceSummaryStatistics?.ErrorStatistics?.OtherCount),
+        throttles: sum((p) => p.ServiceSummaryStatistics?.ErrorStatistics?.ThrottleCount),
+        faults: sum((p) => p.ServiceSummaryStatistics?.FaultStatistics?.TotalCount),
+      };
+      return api.requests === 10;
+    }, 'the time series of orders');
+    assert.deepEqual(api, { requests: 10, errors: 2, throttles: 1, faults: 2 });
+    // Reached from the map's node, as a user would
+    await page.goto(`${base}/#/map`);
+    await page.locator('g.node[data-name="orders"]').click();
+    await page.locator('.node-panel .health-link').click();
+    await page.waitForURL(/#\/services\/orders/);
+    const total = (key: string) => page.locator(`[data-total="${key}"] .big`).innerText();
+    await waitForValue(() => total('requests'), String(api.requests), 'the requests total');
+    assert.deepEqual([await total('errors'), await total('throttles'), await total('faults')], [String(api.errors), String(api.throttles), String(api.faults)]);
+    assert.equal(await page.locator('.req-bar').first().getAttribute('role'), 'button');
+    await shoot(page, 'console-service-health');
+    // A bar opens that minute's traces of the service
+    await page.locator('.req-bar[tabindex="0"]').last().focus();
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/#\/traces\?q=service.*from=/);
+    await rows().first().waitFor();
+    assert.equal(await page.inputValue('input[name=filter]'), 'service("orders")');
+    await page.goto(`${base}/#/services`);
+    await page.locator('tr.service-line[data-service="orders"]').waitFor();
+    await shoot(page, 'console-services');
+  });
+
+  it('a sampling rule created in the UI is returned by GetSamplingRules; edit and delete too', async () => {
+    await page.goto(`${base}/#/sampling`);
+    await page.locator('tr.rule-row[data-rule="Default"]').waitFor();
+    await page.locator('button', { hasText: 'New rule' }).click();
+    await page.fill('.rule-form input[name=RuleName]', 'slow-checkout');
+    await page.fill('.rule-form input[name=Priority]', '');
+    await page.locator('.rule-form button[type=submit]').click();
+    // The API's own validation message
+    assert.match(await page.locator('.sampling-view .error-note').innerText(), /Priority/);
+    await page.fill('.rule-form input[name=Priority]', '10');
+    await page.fill('.rule-form input[name=FixedRate]', '0.5');
+    await page.fill('.rule-form input[name=URLPath]', '/api/checkout*');
+    await page.locator('.rule-form button[type=submit]').click();
+    await page.locator('tr.rule-row[data-rule="slow-checkout"]').waitFor();
+    const rule = async () => (await client.send(new GetSamplingRulesCommand({}))).SamplingRuleRecords?.find((r) => r.SamplingRule?.RuleName === 'slow-checkout')?.SamplingRule;
+    const created = await rule();
+    assert.deepEqual([created?.Priority, created?.FixedRate, created?.URLPath, created?.ReservoirSize], [10, 0.5, '/api/checkout*', 1]);
+    await shoot(page, 'console-sampling');
+    await page.locator('button[aria-label="Edit slow-checkout"]').click();
+    await page.fill('.rule-form input[name=FixedRate]', '0.25');
+    await page.locator('.rule-form button[type=submit]').click();
+    await waitForValue(async () => (await rule())?.FixedRate, 0.25, 'the updated rate');
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.locator('button[aria-label="Delete slow-checkout"]').click();
+    await waitForCount(page.locator('tr.rule-row[data-rule="slow-checkout"]'), 0, 'deleted rule rows');
+    assert.equal(await rule(), undefined);
+  });
+
+  it('saves the current filter as a group, which then scopes the list', async () => {
+    await page.goto(`${base}/#/traces?q=${encodeURIComponent('service("orders")')}`);
+    await waitForCount(rows(), 10, 'orders traces');
+    await page.locator('button', { hasText: 'Save as group' }).click();
+    await page.fill('input[name=group-name]', 'orders-only');
+    await page.locator('.save-group button[type=submit]').click();
+    await page.waitForURL(/group=orders-only/);
+    const groups = await client.send(new GetGroupsCommand({}));
+    assert.equal(groups.Groups?.find((g) => g.GroupName === 'orders-only')?.FilterExpression, 'service("orders")');
+    assert.equal(await page.inputValue('select[name=group]'), 'orders-only');
+    await waitForCount(rows(), 10, 'traces in the group');
+    await page.selectOption('select[name=group]', '');
+    await waitForCount(rows(), 17, 'all traces');
+  });
+
+  it('insights: the list shows state and impact; the detail shows the root cause on the map and the impacted traces', async () => {
+    await client.send(new CreateGroupCommand({ GroupName: 'shop', FilterExpression: 'service("in-web")', InsightsConfiguration: { InsightsEnabled: true } }));
+    await sendRequests(client, Array.from({ length: 12 }, () => ({ service: 'in-web', outcome: 'fault' as const, ms: 30, calls: 'in-db' })));
+    await daemon.waitForLog((l) => l.msg === 'insight opened', 15_000);
+    await page.goto(`${base}/#/insights`);
+    const line = page.locator('tr.insight-line').first();
+    await line.waitFor();
+    assert.match(await line.innerText(), /Active[\s\S]*in-db[\s\S]*shop[\s\S]*faulted/);
+    await shoot(page, 'console-insights');
+    await line.locator('a').click();
+    await page.waitForURL(/#\/insights\/.+/);
+    assert.equal(await page.locator('[data-total="root-cause"] .big').innerText(), 'in-db');
+    await page.locator('g.node[data-name="in-db"]').waitFor();
+    assert.match(await page.locator('.node-panel').innerText(), /in-db/);
+    await shoot(page, 'console-insight');
+    await page.locator('button', { hasText: 'Impacted traces' }).click();
+    await page.waitForURL(/#\/traces\?q=/);
+    await waitForCount(rows(), 12, 'impacted traces');
   });
 
   it('raised no script errors', () => {

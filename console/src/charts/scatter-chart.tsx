@@ -83,7 +83,7 @@ export function ScatterChart({ summaries, onOpen, onWindow }: Props) {
           ref={svg}
           width={width}
           height={HEIGHT}
-          tabIndex={0}
+          tabindex={0}
           role="group"
           aria-label="Scatter plot of the listed traces. Left and right arrows walk the points, Enter opens one; Shift with the arrows marks a time range, Enter narrows the window to it; or drag across the plot."
           onKeyDown={onKey}

@@ -10,6 +10,7 @@ import { TracesTable } from './traces-table.js';
 import { ScatterChart } from '../charts/scatter-chart.js';
 import { HistogramChart } from '../charts/histogram-chart.js';
 import { usePreference } from '../hooks/use-preference.js';
+import { SaveGroup } from '../components/save-group.js';
 
 const EXAMPLES = ['fault', 'error OR throttle', 'responsetime > 1', 'http.status = 404', 'http.url CONTAINS "/api"'];
 
@@ -26,6 +27,8 @@ export interface TracesViewProps {
   onFilter: (filter: string) => void;
   onOpen: (id: string) => void;
   onWindow: (window: { from: number; to: number } | undefined) => void;
+  /** A group was created from the current filter (CreateGroup). */
+  onGroupSaved: (name: string) => void;
 }
 
 /** The trace list: filter box, status line and the table; stays mounted (hidden) behind a trace. */
@@ -147,6 +150,7 @@ export function TracesView(props: TracesViewProps) {
           </span>
         )}
         {poll.updatedAt !== undefined && poll.error === undefined && <span class="muted">updated {formatClock(poll.updatedAt / 1000)}</span>}
+        {filter !== '' && !rejected && <SaveGroup filter={filter} onSaved={props.onGroupSaved} />}
         <button type="button" class="button ghost small" aria-pressed={charts} onClick={() => setCharts(!charts)}>
           {charts ? 'Hide charts' : 'Show charts'}
         </button>
