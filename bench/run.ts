@@ -11,7 +11,8 @@ import { USAGE, parseOptions } from './options.js';
 import { benchBare, benchDaemonRate, type RelayRow } from './relay-bench.js';
 import { calibrate } from './calibrate.js';
 import { formatSummary, summarizeProfile } from './profile-summary.js';
-import { apiTable, checkTargets, consoleTable, relayTable, localTable, targetsTable } from './report.js';
+import { apiTable, checkTargets, consoleTable, localTable, otlpTable, relayTable, targetsTable } from './report.js';
+import { benchOtlp, type OtlpRow } from './otlp-bench.js';
 
 /**
  * `npm run bench`: the built daemon (child process) relaying to a local sink (child process) under
@@ -37,6 +38,8 @@ async function main(): Promise<void> {
   let apiNote: string | undefined;
   let consoleResult: ConsoleResult | undefined;
   let consoleNote: string | undefined;
+  let otlpRows: OtlpRow[] = [];
+  let otlpNote: string | undefined;
   try {
     if (opts.relay) {
       const { child: sink, ready } = await BenchChild.start('sink-server');
@@ -91,6 +94,19 @@ async function main(): Promise<void> {
       }
       if (consoleNote) log(consoleNote);
     }
+    if (opts.otlp) {
+      log(`OpenTelemetry intake: ${opts.otlpSpans} spans over OTLP/HTTP per backend`);
+      const { child: sink, ready } = await BenchChild.start('sink-server');
+      try {
+        otlpRows = await benchOtlp(opts, ready.port as number);
+        for (const r of otlpRows) log(`  ${r.backend}: ${r.delivered} of ${r.sent} spans, ${Math.round(r.spansPerSecond)}/s, ${r.cpuMicrosPerSpan.toFixed(1)} µs CPU/span`);
+      } catch (err) {
+        otlpNote = `OTLP intake bench failed: ${(err as Error).message}`;
+        log(otlpNote);
+      } finally {
+        await sink.stop();
+      }
+    }
   } finally {
     await gens.stop();
   }
@@ -105,6 +121,8 @@ async function main(): Promise<void> {
   if (apiNote) out.push(`Local X-Ray API: ${apiNote}`, '');
   if (consoleResult) out.push(consoleTable(consoleResult), '');
   if (consoleNote) out.push(`Web console: ${consoleNote}`, '');
+  if (otlpRows.length) out.push('OpenTelemetry intake (OTLP/HTTP from a generator process, 4 requests in flight) next to the UDP path:', '', otlpTable(otlpRows, rows, local), '');
+  if (otlpNote) out.push(`OpenTelemetry intake: ${otlpNote}`, '');
   out.push(targetsTable(checks), '');
   const profiles = [...rows.map((r) => ({ label: `daemon at ${r.rate}/s`, file: r.profile })), { label: 'local backend ingest', file: local?.profile }];
   for (const { label, file } of profiles) {
@@ -114,7 +132,7 @@ async function main(): Promise<void> {
   process.stdout.write(out.join('\n'));
   const file = path.resolve(opts.out);
   mkdirSync(path.dirname(file), { recursive: true });
-  writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), machine, calibration, generator: generatorName, options: opts, relay: rows, local, localNote, api, apiNote, console: consoleResult, consoleNote, targets: checks }, null, 2));
+  writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), machine, calibration, generator: generatorName, options: opts, relay: rows, local, localNote, api, apiNote, otlp: otlpRows, otlpNote, console: consoleResult, consoleNote, targets: checks }, null, 2));
   log(`wrote ${file} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
 }
 

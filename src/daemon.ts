@@ -22,7 +22,7 @@ import { ImdsClient, imdsOptionsFromEnv } from './xray/discovery/imds-client.js'
 import { discoverIdentity, type HostIdentity } from './xray/discovery/identity.js';
 import { CredentialHealth, type CredentialState } from './xray/credential-errors.js';
 import { createSamplingProxyRoute, SAMPLING_PROXY_DEFAULTS } from './proxy/sampling-proxy.js';
-import { DEFAULT_MAX_BODY_BYTES } from './local/api/xray-api-route.js';
+import { DEFAULT_MAX_BODY_BYTES } from './local/api/read-json-body.js';
 import { isLoopbackAddress } from './http/host-names.js';
 import { listenerGuardOptions } from './http/listener-guard-options.js';
 import { formatHostPort } from './config/address.js';
@@ -31,11 +31,19 @@ import { createMetricsRoute } from './telemetry/metrics-route.js';
 import { userAgent } from './version.js';
 import { EpisodeWarning } from './log/episode-warning.js';
 import { SummaryLog } from './telemetry/summary-log.js';
-import { createLocalBackend } from './local/local-backend.js';
 import { TelemetryReporter, type TelemetryIdentity, type TelemetrySend } from './telemetry/telemetry-reporter.js';
 import os from 'node:os';
 import { existsSync } from 'node:fs';
 import { builtConsoleDir, createConsoleRoute } from './console/console-route.js';
+import { otlpIndexAll } from './config/defaults.js';
+import { OtlpStats, registerOtlpMetrics } from './otlp/otlp-stats.js';
+import { OtlpIntake } from './otlp/otlp-intake.js';
+import { MAX_OTLP_BODY_BYTES, OtlpHttpReceiver } from './otlp/otlp-http-receiver.js';
+import { adotExpander } from './otlp/adot-datagram.js';
+import { OTLP_PATH } from './upload/otlp-upload.js';
+import { translateRequest, type TranslateOptions } from './otlp/otlp-to-xray.js';
+import { HealthRegistry } from './health/component-health.js';
+import { createOtlpExport, type OtlpExport } from './export/create-otlp-export.js';
 
 export interface DaemonDeps {
   logger: Logger;
@@ -66,10 +74,18 @@ export class Daemon {
   readonly dispatcher: Dispatcher;
   readonly udp: UdpReceiver;
   readonly tcp: TcpServer;
+  /** The OTLP/HTTP receiver; undefined when `Socket.OTLPAddress` is off. */
+  readonly otlp: OtlpHttpReceiver | undefined;
+  private readonly otlpIntake: OtlpIntake | undefined;
+  private otlpStartError: string | undefined;
   private readonly summary: SummaryLog;
   private readonly flushSpillWarning: () => void;
   readonly telemetry: TelemetryReporter | undefined;
   readonly metrics: DaemonMetrics;
+  /** Background components' problems, for /healthz (created before the backend, which reports into it). */
+  readonly componentHealth: HealthRegistry;
+  /** The OTLP exporter (`--otlp-endpoint`): a second pipeline fed the same documents. */
+  readonly otlpExport: OtlpExport | undefined;
   private readonly startedAt = Date.now();
   private stopping: Promise<void> | undefined;
 
@@ -78,7 +94,10 @@ export class Daemon {
     private readonly backend: Backend,
     private readonly logger: Logger,
     env: NodeJS.ProcessEnv,
+    readonly otlpStats: OtlpStats,
+    componentHealth: HealthRegistry,
   ) {
+    this.componentHealth = componentHealth;
     const { counters } = this;
     const spillWarning = new EpisodeWarning(logger.child({ component: 'buffer' }), 'segment buffer full: oldest segments dropped (spillover)');
     this.buffer = new SegmentBuffer(bufferBudgetBytes(config.bufferMemoryMB), (n) => {
@@ -108,6 +127,7 @@ export class Daemon {
       onDocument: (body) => {
         this.buffer.push(body.toString('utf8'), body.length);
         this.dispatcher.notify();
+        this.otlpExport?.push(body);
       },
     });
     this.metrics = createDaemonMetrics({
@@ -120,6 +140,35 @@ export class Daemon {
       credentials: backend.credentials,
       http: { connections: () => this.tcp.limits.connections, inFlightBodyBytes: () => this.tcp.limits.inFlightBodyBytes },
     });
+    this.otlpExport = createOtlpExport(config, { logger, env, health: this.componentHealth, registry: this.metrics.registry });
+    registerOtlpMetrics(this.metrics.registry, otlpStats);
+    if (config.otlpAddress) {
+      const otlpLogger = logger.child({ component: 'otlp' });
+      const mode = config.backend === 'local' ? 'local' : config.otlpUpload ? 'upload' : 'segments';
+      this.otlpIntake = new OtlpIntake(
+        mode,
+        otlpTranslateOptions(config),
+        (text) => {
+          this.buffer.push(text, Buffer.byteLength(text));
+          this.dispatcher.notify();
+        },
+        otlpStats,
+        counters,
+        otlpLogger,
+      );
+      const intake = this.otlpIntake;
+      this.otlp = new OtlpHttpReceiver({
+        address: config.otlpAddress,
+        logger: otlpLogger,
+        stats: otlpStats,
+        accept: (request) => {
+          this.otlpExport?.pushOtlp(request); // the exporter sends spans on as they came
+          return intake.accept(request);
+        },
+        onMalformed: () => counters.rejected(),
+        guarded: { ...listenerGuardOptions(config, MAX_OTLP_BODY_BYTES), onRefused: (reason) => this.metrics.refused(reason) },
+      });
+    }
     this.tcp = new TcpServer(
       config.tcpAddress,
       [createHealthRoute(() => this.health()), createMetricsRoute(this.metrics.registry), ...backend.routes],
@@ -147,8 +196,11 @@ export class Daemon {
   }
 
   static async create(config: DaemonConfig, deps: DaemonDeps): Promise<Daemon> {
-    const backend = config.backend === 'local' ? await createLocalConsoleBackend(config, deps.logger) : await createAwsBackend(config, deps);
-    return new Daemon(config, backend, deps.logger, deps.env);
+    const otlpStats = new OtlpStats();
+    const componentHealth = new HealthRegistry();
+    const backend =
+      config.backend === 'local' ? await createLocalConsoleBackend(config, deps.logger, otlpStats, componentHealth) : await createAwsBackend(config, deps);
+    return new Daemon(config, backend, deps.logger, deps.env, otlpStats, componentHealth);
   }
 
   health() {
@@ -161,20 +213,48 @@ export class Daemon {
       inFlightBatches: this.dispatcher.inFlight,
       lastSuccessfulUpload: this.dispatcher.lastSuccessfulUploadAt ? new Date(this.dispatcher.lastSuccessfulUploadAt).toISOString() : null,
       counters: this.counters.snapshot(),
+      otlp: {
+        address: this.config.otlpAddress ? formatHostPort(this.otlp?.boundAddress ?? this.config.otlpAddress) : null,
+        listening: this.otlp?.listening ?? false,
+        ...(this.otlpStartError ? { error: this.otlpStartError } : {}),
+        ...this.otlpStats.snapshot(),
+      },
+      ...(this.otlpExport ? { otlpExport: this.otlpExport.describe() } : {}),
+      status: this.componentHealth.degraded ? 'degraded' : 'ok',
+      problems: this.componentHealth.list(),
       ...(this.backend.credentials ? { credentials: this.backend.credentials.state() } : {}),
     };
   }
 
   async start(): Promise<void> {
     await this.tcp.start();
+    await this.startOtlp();
     this.warnIfExposed();
     await this.udp.start();
     this.summary.start();
     this.telemetry?.start();
     this.logger.info(
-      { backend: this.config.backend, ...this.backend.describe, bufferLimitBytes: this.buffer.limitBytes, concurrency: this.config.concurrency },
+      { backend: this.config.backend, ...this.backend.describe, ...(this.otlpExport ? { otlpExport: this.otlpExport.url.href } : {}), bufferLimitBytes: this.buffer.limitBytes, concurrency: this.config.concurrency },
       'xrayd started',
     );
+  }
+
+  /**
+   * A taken OTLP port (often a local OpenTelemetry Collector on 4318) must not stop the daemon's
+   * X-Ray duties: it is logged with what to change and shown in /healthz.
+   */
+  private async startOtlp(): Promise<void> {
+    if (!this.otlp) return;
+    try {
+      await this.otlp.start();
+    } catch (err) {
+      const address = formatHostPort(this.config.otlpAddress!);
+      this.otlpStartError = `cannot listen on ${address}: ${(err as Error).message}`;
+      this.logger.error(
+        { err, address },
+        `OTLP receiver not started (${this.otlpStartError}); set --otlp-bind / Socket.OTLPAddress to a free address, or "" to turn it off`,
+      );
+    }
   }
 
   /**
@@ -199,8 +279,9 @@ export class Daemon {
   private async stop(): Promise<void> {
     const deadline = Date.now() + this.config.shutdownTimeoutMs;
     this.logger.info({ heldBytes: this.buffer.usedBytes, deadlineMs: this.config.shutdownTimeoutMs }, 'shutting down: draining buffered segments');
-    await this.udp.shutdown();
-    const { undelivered } = await this.dispatcher.drain(deadline);
+    await Promise.all([this.udp.shutdown(), this.otlp?.shutdown()]);
+    this.otlpIntake?.flushWarnings();
+    const [{ undelivered }] = await Promise.all([this.dispatcher.drain(deadline), this.otlpExport?.shutdown(deadline)]);
     if (undelivered > 0) {
       this.counters.spillover(undelivered);
       this.logger.error({ undelivered }, 'shutdown deadline reached before every segment was delivered; these were dropped');
@@ -216,8 +297,18 @@ export class Daemon {
 }
 
 /** The local backend serves the X-Ray API and, at `/`, the web console built next to it. */
-async function createLocalConsoleBackend(config: DaemonConfig, logger: Logger): Promise<Backend> {
-  const local = await createLocalBackend(config, logger.child({ component: 'local' }));
+/** How OTLP spans become segments for this config. */
+function otlpTranslateOptions(config: DaemonConfig): TranslateOptions {
+  return { indexedAttributes: config.otlpIndexedAttributes, indexAllAttributes: otlpIndexAll(config) };
+}
+
+async function createLocalConsoleBackend(config: DaemonConfig, logger: Logger, otlpStats: OtlpStats, health: HealthRegistry): Promise<Backend> {
+  const translate = otlpTranslateOptions(config);
+  const expandAdot = adotExpander((request) => translateRequest(request, translate), otlpStats);
+  // Loaded on demand: the local backend's ~90 modules would otherwise be read at start together with
+  // everything else (the ESM loader opens them all at once), which a low `ulimit -n` cannot take.
+  const { createLocalBackend } = await import('./local/local-backend.js');
+  const local = await createLocalBackend(config, logger.child({ component: 'local' }), expandAdot, health);
   const consoleDir = builtConsoleDir();
   if (!existsSync(consoleDir)) logger.warn({ consoleDir }, 'web console not built (run npm run build); the X-Ray API is served without it');
   return {
@@ -254,7 +345,12 @@ async function createAwsBackend(config: DaemonConfig, { logger, env }: DaemonDep
     credentials.provider,
   );
   return {
-    sink: new XrayUploader(xray.put, logger.child({ component: 'uploader' }), credentials.invalidate),
+    sink: new XrayUploader(
+      xray.put,
+      logger.child({ component: 'uploader' }),
+      credentials.invalidate,
+      config.otlpUpload ? (body, signal) => xray.post(OTLP_PATH, body, signal, { timestampHeader: false, contentType: 'application/x-protobuf' }) : undefined,
+    ),
     routes: [createSamplingProxyRoute({ client: xray, logger })],
     describe: {
       region,

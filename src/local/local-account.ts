@@ -55,7 +55,7 @@ export function createLocalAccount(options: LocalAccountOptions): LocalAccount {
   const tags = new Tags(state, (arn) => groups.byArn(arn) !== undefined || options.rules.hasArn(arn));
   const scoped = rollups;
   const rebuild = (group: Group): void => {
-    const matches = groups.matcher(group);
+    const matches = groups.ingestMatcher(group);
     if (matches) scoped.setGroup(group.GroupName, matches, options.store.views());
     else scoped.dropGroup(group.GroupName);
   };

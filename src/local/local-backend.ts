@@ -18,7 +18,7 @@ import type { SegmentSink } from '../pipeline/segment-sink.js';
 import { createXrayApiRoute } from './api/xray-api-route.js';
 import { TelemetryLog, putTelemetryRecords } from './api/trace-write-handlers.js';
 import { isObject } from './api/fields.js';
-import { LocalStoreSink } from './local-store-sink.js';
+import { LocalStoreSink, type AdotExpand } from './local-store-sink.js';
 import { SamplingRules } from './sampling/sampling-rules.js';
 import { SamplingTargets } from './sampling/sampling-targets.js';
 import { openTraceStore } from './store/open-trace-store.js';
@@ -43,6 +43,9 @@ export interface LocalBackend {
 export async function createLocalBackend(
   config: Pick<DaemonConfig, 'storePath' | 'storeMaxSegments' | 'storeMaxMB'> & Partial<Pick<DaemonConfig, 'insightsIntervalMs'>>,
   logger: Logger,
+  /** Decodes ADOT `T1S`/`T1U` datagram bodies into segment documents (OpenTelemetry intake). */
+  expandAdot?: AdotExpand,
+  /** Where the insight detector reports failures (/healthz). */
   health?: HealthRegistry,
 ): Promise<LocalBackend> {
   const state = new StateStore();
@@ -54,6 +57,7 @@ export async function createLocalBackend(
     logger,
     observers: [rollups],
     onStateRecord: (text) => state.load(text),
+    stateTexts: () => state.texts(),
   });
   if (state.unreadable > 0) logger.warn({ unreadable: state.unreadable }, 'store log had unreadable state records; they were skipped');
   if (opened.stateLog) state.attach(opened.stateLog);
@@ -68,7 +72,7 @@ export async function createLocalBackend(
   detector.start();
   const route = createXrayApiRoute({ store: opened.store, rules, targets, telemetry, logger, account });
   return {
-    sink: new LocalStoreSink(opened.store),
+    sink: new LocalStoreSink(opened.store, expandAdot),
     routes: [route],
     // A getter: the daemon's health answer spreads it, so the store numbers are current.
     get describe() {

@@ -18,6 +18,23 @@ const PLATFORM_BY_ORIGIN: Record<string, string> = {
   'AWS::AppRunner::Service': 'aws_app_runner',
 };
 
+/** Host fields of the `aws` block: [block, field, resource attribute] (awsxrayreceiver's aws.go, plus the ECS ARNs). */
+const HOST_FIELDS: [string, string, string][] = [
+  ['ec2', 'availability_zone', 'cloud.availability_zone'],
+  ['ec2', 'instance_id', 'host.id'],
+  ['ec2', 'instance_size', 'host.type'],
+  ['ec2', 'ami_id', 'host.image.id'],
+  ['ecs', 'container', 'container.name'],
+  ['ecs', 'container_id', 'container.id'],
+  ['ecs', 'availability_zone', 'cloud.availability_zone'],
+  ['ecs', 'task_arn', 'aws.ecs.task.arn'],
+  ['ecs', 'container_arn', 'aws.ecs.container.arn'],
+  ['ecs', 'cluster_arn', 'aws.ecs.cluster.arn'],
+  ['eks', 'cluster_name', 'k8s.cluster.name'],
+  ['eks', 'pod', 'k8s.pod.name'],
+  ['eks', 'container_id', 'container.id'],
+];
+
 /** `X-Ray for Node.js` -> `nodejs`: the telemetry.sdk.language values of the SDKs AWS ships. */
 function sdkLanguage(sdk: string): string | undefined {
   const i = sdk.indexOf('for ');
@@ -38,22 +55,7 @@ export function resourceAttributes(doc: Record<string, unknown>): OtlpKeyValue[]
   attrs.putString(XRAY_ATTR.resourceArn, doc.resource_arn);
   if (!isObject(aws)) return attrs.list;
   attrs.putString('cloud.account.id', aws.account_id);
-  const ec2 = aws.ec2;
-  attrs.putString('cloud.availability_zone', field(ec2, 'availability_zone'));
-  attrs.putString('host.id', field(ec2, 'instance_id'));
-  attrs.putString('host.type', field(ec2, 'instance_size'));
-  attrs.putString('host.image.id', field(ec2, 'ami_id'));
-  const ecs = aws.ecs;
-  attrs.putString('container.name', field(ecs, 'container'));
-  attrs.putString('container.id', field(ecs, 'container_id'));
-  attrs.putString('cloud.availability_zone', field(ecs, 'availability_zone'));
-  attrs.putString('aws.ecs.task.arn', field(ecs, 'task_arn'));
-  attrs.putString('aws.ecs.container.arn', field(ecs, 'container_arn'));
-  attrs.putString('aws.ecs.cluster.arn', field(ecs, 'cluster_arn'));
-  const eks = aws.eks;
-  attrs.putString('k8s.cluster.name', field(eks, 'cluster_name'));
-  attrs.putString('k8s.pod.name', field(eks, 'pod'));
-  attrs.putString('container.id', field(eks, 'container_id'));
+  for (const [block, key, name] of HOST_FIELDS) attrs.putString(name, field(aws[block], key));
   const beanstalk = aws.elastic_beanstalk;
   attrs.putString('service.namespace', field(beanstalk, 'environment_name'));
   const deployment = field(beanstalk, 'deployment_id');

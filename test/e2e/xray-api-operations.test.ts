@@ -4,6 +4,7 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import http from 'node:http';
 import * as X from '@aws-sdk/client-xray';
 import { DaemonProcess } from '../helpers/daemon-process.js';
 import { clientFor, rejects, sendRequests } from '../helpers/local-xray.js';
@@ -309,5 +310,36 @@ describe('insights', () => {
     await rejects(client.send(new X.GetInsightCommand({ InsightId: 'not-a-uuid' })), 'InvalidRequestException', 400);
     await rejects(client.send(new X.GetInsightEventsCommand({ InsightId: unknown })), 'InvalidRequestException');
     await rejects(client.send(new X.GetInsightImpactGraphCommand({ InsightId: unknown, ...lastHour() })), 'InvalidRequestException');
+  });
+});
+
+describe('request guard', () => {
+  const raw = (path: string, headers: Record<string, string>, body: string) =>
+    new Promise<{ status: number; type: string | undefined }>((resolve, reject) => {
+      const req = http.request({ host: '127.0.0.1', port: daemon.tcpPort, path, method: 'POST', headers: { 'content-type': 'application/json', ...headers } }, (res) => {
+        res.resume();
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, type: res.headers['x-amzn-errortype'] as string | undefined }));
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
+
+  test('the new write operations are behind the Host/Origin guard of the TCP port', async () => {
+    const writes: [string, object][] = [
+      ['/CreateGroup', { GroupName: 'guarded' }],
+      ['/TagResource', { ResourceARN: 'arn:aws:xray:local:000000000000:group/Default', Tags: [{ Key: 'a', Value: 'b' }] }],
+      ['/PutEncryptionConfig', { Type: 'KMS', KeyId: 'alias/evil' }],
+      ['/PutResourcePolicy', { PolicyName: 'evil', PolicyDocument: '{}' }],
+      ['/UpdateTraceSegmentDestination', { Destination: 'CloudWatchLogs' }],
+    ];
+    for (const [path, body] of writes) {
+      const cross = await raw(path, { origin: 'https://evil.example' }, JSON.stringify(body));
+      assert.equal(cross.status, 403, `${path} from another origin`);
+      const rebound = await raw(path, { host: `evil.example:${daemon.tcpPort}` }, JSON.stringify(body));
+      assert.equal(rebound.status, 403, `${path} with a rebinding Host`);
+    }
+    assert.deepEqual((await client.send(new X.GetGroupsCommand({}))).Groups?.map((g) => g.GroupName).includes('guarded'), false);
+    assert.equal((await client.send(new X.GetEncryptionConfigCommand({}))).EncryptionConfig?.Type, 'NONE');
+    assert.deepEqual((await client.send(new X.ListTagsForResourceCommand({ ResourceARN: 'arn:aws:xray:local:000000000000:group/Default' }))).Tags, []);
   });
 });

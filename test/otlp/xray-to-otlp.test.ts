@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { readCorpusSegment } from '../helpers/corpus.js';
+import { attributes } from '../helpers/otlp-receiver.js';
 import { documentToOtlp, segmentsToOtlp, translateSegments, MAX_SUBSEGMENT_DEPTH } from '../../src/otlp/xray-to-otlp.js';
 import { otlpRequestToJson } from '../../src/otlp/otlp-json.js';
 import {
@@ -10,27 +11,11 @@ import {
   SpanKind,
   StatusCode,
   toBigInt,
-  type OtlpAnyValue,
-  type OtlpKeyValue,
   type OtlpSpan,
   type OtlpTraceRequest,
 } from '../../src/otlp/proto/otlp-trace-codec.js';
 
-/** An attribute list as a plain object (values unwrapped), for readable assertions. */
-function attrs(list: OtlpKeyValue[] | undefined): Record<string, unknown> {
-  return Object.fromEntries((list ?? []).map((kv) => [kv.key, plain(kv.value)]));
-}
-/** Decoded messages carry proto3 defaults on their prototype: only own fields were on the wire. */
-function plain(v: OtlpAnyValue | undefined): unknown {
-  if (!v) return undefined;
-  const has = (k: keyof OtlpAnyValue) => Object.hasOwn(v, k);
-  if (has('stringValue')) return v.stringValue;
-  if (has('boolValue')) return v.boolValue;
-  if (has('intValue')) return Number(toBigInt(v.intValue));
-  if (has('doubleValue')) return v.doubleValue;
-  if (has('arrayValue')) return (v.arrayValue!.values ?? []).map(plain);
-  return v;
-}
+const attrs = attributes;
 const hex = (b: Uint8Array | undefined) => (b ? Buffer.from(b).toString('hex') : undefined);
 
 /** Translates, then encodes and decodes with the protobuf codec: assertions see what a receiver sees. */

@@ -1,7 +1,8 @@
 /** GetTimeSeriesServiceStatistics of the local X-Ray API (see src/local/timeseries/). */
 import type { Groups } from '../groups/groups.js';
 import type { MinuteRollups } from '../timeseries/minute-rollups.js';
-import { parseSelector, timeSeries } from '../timeseries/time-series-query.js';
+import { parseSelector, timeSeriesJson } from '../timeseries/time-series-query.js';
+import { RawJson } from './raw-json.js';
 import { type JsonObject, optBoolean, optNumber, optString } from './fields.js';
 import { resolveGroup } from './group-handlers.js';
 import { decodeToken } from './next-token.js';
@@ -24,8 +25,6 @@ export function getTimeSeriesServiceStatistics(ctx: TimeSeriesContext, body: Jso
   if (forecast && selector.kind === 'entry') throw invalidRequest('ForecastStatistics needs an EntitySelectorExpression naming a service or an edge');
   decodeToken('timeseries', body.NextToken);
   const scope = ctx.rollups.scope(group && ctx.groups.matcher(group) ? group.GroupName : undefined);
-  return {
-    TimeSeriesServiceStatistics: timeSeries(scope, { ...window, periodS, selector, forecast }),
-    ContainsOldGroupVersions: false,
-  };
+  const list = timeSeriesJson(scope, { ...window, periodS, selector, forecast });
+  return new RawJson(`{"TimeSeriesServiceStatistics":${list},"ContainsOldGroupVersions":false}`);
 }

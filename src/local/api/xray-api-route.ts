@@ -12,7 +12,8 @@ import type { SamplingRules } from '../sampling/sampling-rules.js';
 import type { SamplingTargets } from '../sampling/sampling-targets.js';
 import type { TraceStore } from '../store/trace-store.js';
 import type { JsonObject } from './fields.js';
-import { readJsonBody } from './read-json-body.js';
+import { DEFAULT_MAX_BODY_BYTES, readJsonBody } from './read-json-body.js';
+import { RawJson } from './raw-json.js';
 import * as sampling from './sampling-handlers.js';
 import * as reads from './trace-read-handlers.js';
 import { DEFAULT_READ_LIMITS, type ReadContext, type ReadLimits } from './trace-read-handlers.js';
@@ -56,7 +57,7 @@ export interface XrayApiDeps {
 
 type Handler = (body: JsonObject) => object;
 
-export const DEFAULT_MAX_BODY_BYTES = 5 * 1024 * 1024;
+export { DEFAULT_MAX_BODY_BYTES };
 
 export function createXrayApiRoute(deps: XrayApiDeps): Route {
   const logger = (deps.logger ?? silentLogger).child({ component: 'local-api' });
@@ -128,7 +129,11 @@ export function createXrayApiRoute(deps: XrayApiDeps): Route {
   const handle = async (req: IncomingMessage, res: ServerResponse, op: string, handler: Handler): Promise<void> => {
     try {
       const body = await readJsonBody(req, bodyLimits);
-      sendJson(res, 200, handler(body));
+      const out = handler(body);
+      if (out instanceof RawJson) {
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(out.text) });
+        res.end(out.text);
+      } else sendJson(res, 200, out);
     } catch (err) {
       fail(res, err, op);
     }

@@ -87,6 +87,11 @@ export class Groups {
     return this.matchers.get(group.GroupName);
   }
 
+  /** The same, for evaluations at ingest: the traces' derived facts are not cached. */
+  ingestMatcher(group: Group): ((t: TraceView) => boolean) | undefined {
+    return group.FilterExpression ? safeCompile(group.FilterExpression, false) : undefined;
+  }
+
   create(name: string, filter: string | undefined, insights: Partial<InsightsConfiguration> | undefined): Group {
     if (!NAME_PATTERN.test(name)) throw invalidRequest('GroupName must be 1-32 characters: letters, digits, ".", "_" or "-"');
     if (name === DEFAULT_GROUP) throw invalidRequest('GroupName "Default" is reserved');
@@ -143,9 +148,9 @@ function checkInsights(current: InsightsConfiguration, change: Partial<InsightsC
 }
 
 /** A stored filter compiled again at start; one our parser now refuses matches nothing. */
-function safeCompile(expression: string): (t: TraceView) => boolean {
+function safeCompile(expression: string, remember = true): (t: TraceView) => boolean {
   try {
-    return compileFilter(expression);
+    return compileFilter(expression, remember);
   } catch {
     return () => false;
   }

@@ -25,10 +25,9 @@ export class StateStore {
   /** Replayed records that could not be read (counted, skipped). */
   unreadable = 0;
 
-  /** Journals changes from now on; compaction reads the live records back from here. */
+  /** Journals changes from now on (compaction reads the live records from `texts()`). */
   attach(log: StateLog): void {
     this.log = log;
-    log.setSource(() => this.texts());
   }
 
   /** One replayed state record (bad ones are counted and skipped). */

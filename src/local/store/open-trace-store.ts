@@ -22,12 +22,13 @@ export interface OpenTraceStoreOptions {
   observers?: TraceObserver[];
   /** Receives the state records of the log, in order, during replay. */
   onStateRecord?: (text: string) => void;
+  /** The live state records, which every compaction (the one right after replay too) writes first. */
+  stateTexts?: () => Iterable<string>;
 }
 
-/** Appends state records to the log; compaction rewrites the latest ones from `setSource`. */
+/** Appends state records to the log. */
 export interface StateLog {
   append(texts: readonly string[]): void;
-  setSource(source: () => Iterable<string>): void;
 }
 
 export interface OpenedTraceStore {
@@ -74,6 +75,7 @@ export async function openTraceStore(options: OpenTraceStoreOptions): Promise<Op
     report = await replaySegmentLog(path, onRecord);
     store.putMany(batch);
     log = new SegmentLog(path, options.compactMinBytes, logger);
+    if (options.stateTexts) log.setStateSource(options.stateTexts);
   } catch (err) {
     if (err instanceof StoreLogFormatError) throw err;
     throw new Error(`cannot use the store log ${path}: ${(err as Error).message}`, { cause: err });
@@ -89,7 +91,7 @@ export async function openTraceStore(options: OpenTraceStoreOptions): Promise<Op
   let closing: Promise<void> | undefined;
   return {
     store,
-    stateLog: { append: (texts) => log.append(texts), setSource: (source) => log.setStateSource(source) },
+    stateLog: { append: (texts) => log.append(texts) },
     close: () => (closing ??= log.close()),
   };
 }

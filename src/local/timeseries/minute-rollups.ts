@@ -21,12 +21,32 @@ export class Cell {
   totalMs = 0;
   /** Response time in whole ms -> count. */
   readonly buckets = new Map<number, number>();
+  /** JSON of the statistics and of the histogram, kept until the cell changes (answers reuse them). */
+  private json: { statistics: string; histogram: string } | undefined;
 
   get count(): number {
     return this.ok + this.throttle + this.error + this.fault;
   }
 
+  /** X-Ray's statistics object and ResponseTimeHistogram, as JSON text. */
+  toJson(): { statistics: string; histogram: string } {
+    if (!this.json) {
+      const errors = this.throttle + this.error;
+      const statistics = {
+        OkCount: this.ok,
+        ErrorStatistics: { ThrottleCount: this.throttle, OtherCount: this.error, TotalCount: errors },
+        FaultStatistics: { OtherCount: this.fault, TotalCount: this.fault },
+        TotalCount: this.count,
+        TotalResponseTime: this.totalMs / 1000,
+      };
+      const histogram = [...this.buckets.keys()].sort((a, b) => a - b).map((ms) => `{"Value":${ms / 1000},"Count":${this.buckets.get(ms)}}`);
+      this.json = { statistics: JSON.stringify(statistics), histogram: `[${histogram.join(',')}]` };
+    }
+    return this.json;
+  }
+
   add(outcome: Outcome, ms: number, sign: 1 | -1): void {
+    this.json = undefined;
     this[outcome] += sign;
     this.totalMs += sign * ms;
     const n = (this.buckets.get(ms) ?? 0) + sign;
@@ -35,6 +55,7 @@ export class Cell {
   }
 
   merge(other: Cell): void {
+    this.json = undefined;
     this.ok += other.ok;
     this.throttle += other.throttle;
     this.error += other.error;
@@ -46,11 +67,16 @@ export class Cell {
 
 export interface Series {
   edge: boolean;
+  /** The sum of a scope's client edges (ENTRY_KEY), read when no entity is selected. */
+  aggregate?: boolean;
   from?: ServiceRef;
   to: ServiceRef;
   /** Minute (epoch seconds / 60) -> statistics. */
   cells: Map<number, Cell>;
 }
+
+/** The series summing every client edge of a scope. */
+export const ENTRY_KEY = '\u0002entry';
 
 export class Scope {
   readonly series = new Map<string, Series>();
@@ -59,20 +85,25 @@ export class Scope {
 
   apply(contributions: Contribution[], sign: 1 | -1): void {
     for (const c of contributions) {
-      let s = this.series.get(c.key);
-      if (!s) {
-        if (sign < 0) continue;
-        this.series.set(c.key, (s = { edge: c.edge, from: c.from, to: c.to, cells: new Map() }));
-      }
-      let cell = s.cells.get(c.minute);
-      if (!cell) {
-        if (sign < 0) continue;
-        s.cells.set(c.minute, (cell = new Cell()));
-      }
-      cell.add(c.outcome, c.ms, sign);
-      if (cell.count <= 0) s.cells.delete(c.minute);
-      if (s.cells.size === 0) this.series.delete(c.key);
+      this.applyTo(c.key, c, sign, false);
+      if (c.entry) this.applyTo(ENTRY_KEY, c, sign, true);
     }
+  }
+
+  private applyTo(key: string, c: Contribution, sign: 1 | -1, aggregate: boolean): void {
+    let s = this.series.get(key);
+    if (!s) {
+      if (sign < 0) return;
+      this.series.set(key, (s = { edge: c.edge, aggregate, from: c.from, to: c.to, cells: new Map() }));
+    }
+    let cell = s.cells.get(c.minute);
+    if (!cell) {
+      if (sign < 0) return;
+      s.cells.set(c.minute, (cell = new Cell()));
+    }
+    cell.add(c.outcome, c.ms, sign);
+    if (cell.count <= 0) s.cells.delete(c.minute);
+    if (s.cells.size === 0) this.series.delete(key);
   }
 }
 

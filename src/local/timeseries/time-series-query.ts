@@ -16,8 +16,8 @@ import { invalidRequest } from '../api/xray-api-error.js';
 import type { FilterNode, NodeSelector } from '../filter/ast.js';
 import { FilterSyntaxError, FilterUnsupportedError } from '../filter/index.js';
 import { parseFilter } from '../filter/parser.js';
-import { CLIENT_SERVICE, type ServiceRef } from '../reads/inferred-service.js';
-import { Cell, type Scope, type Series } from './minute-rollups.js';
+import type { ServiceRef } from '../reads/inferred-service.js';
+import { Cell, ENTRY_KEY, type Scope, type Series } from './minute-rollups.js';
 
 export type Selector = { kind: 'service'; node: NodeSelector } | { kind: 'edge'; from: NodeSelector; to: NodeSelector } | { kind: 'entry' };
 
@@ -46,24 +46,16 @@ function matches(ref: ServiceRef | undefined, sel: NodeSelector): boolean {
 }
 
 function selected(scope: Scope, sel: Selector): Series[] {
+  if (sel.kind === 'entry') {
+    const entry = scope.series.get(ENTRY_KEY);
+    return entry ? [entry] : [];
+  }
   const out: Series[] = [];
   for (const s of scope.series.values()) {
-    if (sel.kind === 'entry' ? s.edge && s.from?.key === CLIENT_SERVICE.key
-      : sel.kind === 'service' ? !s.edge && matches(s.to, sel.node)
-      : s.edge && matches(s.from, sel.from) && matches(s.to, sel.to)) out.push(s);
+    if (s.aggregate) continue;
+    if (sel.kind === 'service' ? !s.edge && matches(s.to, sel.node) : s.edge && matches(s.from, sel.from) && matches(s.to, sel.to)) out.push(s);
   }
   return out;
-}
-
-function statistics(c: Cell): object {
-  const errors = c.throttle + c.error;
-  return {
-    OkCount: c.ok,
-    ErrorStatistics: { ThrottleCount: c.throttle, OtherCount: c.error, TotalCount: errors },
-    FaultStatistics: { OtherCount: c.fault, TotalCount: c.fault },
-    TotalCount: c.count,
-    TotalResponseTime: c.totalMs / 1000,
-  };
 }
 
 function forecast(history: number[]): { FaultCountHigh: number; FaultCountLow: number } {
@@ -81,38 +73,41 @@ export interface TimeSeriesRequest {
   forecast: boolean;
 }
 
-export function timeSeries(scope: Scope | undefined, q: TimeSeriesRequest): object[] {
+/**
+ * The `TimeSeriesServiceStatistics` list as JSON text: a minute cell keeps its JSON until it
+ * changes, so answering a window of past minutes allocates little beyond the answer itself (on a
+ * large heap, allocation is what makes a request slow).
+ */
+export function timeSeriesJson(scope: Scope | undefined, q: TimeSeriesRequest): string {
   const first = Math.floor(q.startTime / q.periodS) * q.periodS;
   const periods = Math.ceil((q.endTime - first) / q.periodS);
   if (periods > MAX_PERIODS) throw invalidRequest(`The time range holds ${periods} periods of ${q.periodS} s; at most ${MAX_PERIODS} (use a longer Period)`);
   const history = q.forecast ? FORECAST_HISTORY : 0;
   const from = first - history * q.periodS;
-  const cells: Cell[] = Array.from({ length: periods + history }, () => new Cell());
+  // The minute cells of each period; one alone is answered as it is (no copy).
+  const found: Cell[][] = Array.from({ length: periods + history }, () => []);
   const perMinute = q.periodS / 60;
+  const firstMinute = from / 60;
+  const lastMinute = firstMinute + found.length * perMinute;
   for (const s of scope ? selected(scope, q.selector) : []) {
-    const firstMinute = from / 60;
-    const lastMinute = firstMinute + cells.length * perMinute;
     if (s.cells.size < lastMinute - firstMinute) {
-      for (const [minute, cell] of s.cells) if (minute >= firstMinute && minute < lastMinute) cells[Math.floor((minute - firstMinute) / perMinute)].merge(cell);
+      for (const [minute, cell] of s.cells) if (minute >= firstMinute && minute < lastMinute) found[Math.floor((minute - firstMinute) / perMinute)].push(cell);
     } else {
       for (let m = firstMinute; m < lastMinute; m++) {
         const cell = s.cells.get(m);
-        if (cell) cells[Math.floor((m - firstMinute) / perMinute)].merge(cell);
+        if (cell) found[Math.floor((m - firstMinute) / perMinute)].push(cell);
       }
     }
   }
-  const out: object[] = [];
+  const faults = found.map((list) => list.reduce((n, c) => n + c.fault, 0));
+  const out: string[] = [];
   const key = q.selector.kind === 'service' ? 'ServiceSummaryStatistics' : 'EdgeSummaryStatistics';
-  for (let i = history; i < cells.length; i++) {
-    const c = cells[i];
-    if (c.count === 0) continue;
-    const entry: Record<string, unknown> = {
-      Timestamp: from + i * q.periodS,
-      [key]: statistics(c),
-      ResponseTimeHistogram: [...c.buckets].sort((a, b) => a[0] - b[0]).map(([ms, n]) => ({ Value: ms / 1000, Count: n })),
-    };
-    if (q.forecast) entry.ServiceForecastStatistics = forecast(cells.slice(i - history, i).map((h) => h.fault));
-    out.push(entry);
+  for (let i = history; i < found.length; i++) {
+    if (found[i].length === 0) continue;
+    const c = found[i].length === 1 ? found[i][0] : found[i].reduce((sum, cell) => (sum.merge(cell), sum), new Cell());
+    const { statistics, histogram } = c.toJson();
+    const forecastJson = q.forecast ? `,"ServiceForecastStatistics":${JSON.stringify(forecast(faults.slice(i - history, i)))}` : '';
+    out.push(`{"Timestamp":${from + i * q.periodS},"${key}":${statistics},"ResponseTimeHistogram":${histogram}${forecastJson}}`);
   }
-  return out;
+  return `[${out.join(',')}]`;
 }

@@ -2,7 +2,10 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { TraceStore } from '../../../src/local/store/trace-store.js';
 import { MinuteRollups } from '../../../src/local/timeseries/minute-rollups.js';
-import { parseSelector, timeSeries } from '../../../src/local/timeseries/time-series-query.js';
+import { parseSelector, timeSeriesJson } from '../../../src/local/timeseries/time-series-query.js';
+import type { Scope } from '../../../src/local/timeseries/minute-rollups.js';
+
+const timeSeries = (scope: Scope | undefined, q: Parameters<typeof timeSeriesJson>[1]): Record<string, any>[] => JSON.parse(timeSeriesJson(scope, q));
 import { compileFilter } from '../../../src/local/filter/index.js';
 import { input, segment, traceId } from '../segment-fixtures.js';
 
@@ -81,5 +84,20 @@ describe('rollup cost bound', () => {
     }
     const out = timeSeries(rollups.scope(undefined), q('service("big")')) as Record<string, any>[];
     assert.equal(out[0].ServiceSummaryStatistics.TotalCount, 500);
+  });
+});
+
+describe('trace contributions', () => {
+  it('a lone segment (fast path) contributes exactly what the general walk finds', async () => {
+    const { traceContributions } = await import('../../../src/local/timeseries/trace-contributions.js');
+    for (const extra of [{}, { fault: true }, { error: true, throttle: true }, { parent_id: 'abcdef0123456789', origin: 'AWS::EC2::Instance' }]) {
+      const doc = segment({ trace_id: traceId(T0), name: 'lone', start_time: T0, end_time: T0 + 0.123, ...extra });
+      const fast = traceContributions({ id: doc.trace_id!, segments: [doc] });
+      // A local (non-call) subsegment changes nothing, but takes the general walk.
+      const general = traceContributions({ id: doc.trace_id!, segments: [{ ...doc, subsegments: [{ id: '0000000000000abc', name: 'work', start_time: T0, end_time: T0 + 0.1 }] }] });
+      const shape = (list: typeof fast) => list.map((c) => [c.key, c.edge, c.entry, c.minute, c.outcome, c.ms]);
+      assert.deepEqual(shape(fast), shape(general));
+      assert.equal(fast.length, 2);
+    }
   });
 });
