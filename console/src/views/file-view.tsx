@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import type { Trace } from '../../../src/console/model/xray-types.js';
 import { formatDateTime, formatDuration } from '../../../src/console/model/format.js';
-import { MAX_TRACE_FILE_BYTES, readTraceFile } from '../../../src/console/model/trace-file.js';
+import { MAX_TRACE_FILE_BYTES } from '../../../src/console/model/trace-file-limits.js';
 import { buildWaterfall } from '../../../src/console/model/segment-tree.js';
 
 export interface OpenedFile {
@@ -30,6 +30,8 @@ export function FileView({ file, onFile, onOpen }: Props) {
       setProblem(`${picked.name} is ${(picked.size / 2 ** 20).toFixed(0)} MiB; files up to ${MAX_TRACE_FILE_BYTES / 2 ** 20} MiB can be opened.`);
       return;
     }
+    // Loaded on first use: the OTLP translation it carries is most of the console's code.
+    const { readTraceFile } = await import('../../../src/console/model/trace-file.js');
     const result = readTraceFile(await picked.text());
     if (result.kind !== 'traces') {
       setProblem(`${picked.name}: ${result.message}`);
@@ -57,8 +59,9 @@ export function FileView({ file, onFile, onOpen }: Props) {
       >
         <p class="empty-title">Drop a trace file here</p>
         <p class="file-note">
-          The output of <code>aws xray batch-get-traces --trace-ids …</code> (<code>{'{"Traces": [...]}'}</code>). It is read in this browser
-          tab only: nothing is uploaded or stored.
+          The output of <code>aws xray batch-get-traces --trace-ids …</code> (<code>{'{"Traces": [...]}'}</code>) or an OTLP JSON file
+          (<code>{'{"resourceSpans": [...]}'}</code>, translated as the daemon translates OTLP). It is read in this browser tab only:
+          nothing is uploaded or stored.
         </p>
         <label class="button">
           Choose a file…

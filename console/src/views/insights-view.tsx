@@ -1,4 +1,4 @@
-import { useCallback } from 'preact/hooks';
+import { useCallback, useMemo } from 'preact/hooks';
 import type { InsightSummary } from '../../../src/console/model/xray-admin-types.js';
 import { getGroups, getInsight, getInsightSummaries } from '../api/xray-client.js';
 import { ErrorNote } from '../components/marks.js';
@@ -116,7 +116,12 @@ function InsightDetail({ id, live, pollMs, onInsight, onOpenTraces, onOpenHealth
   const poll = usePoll(load, id, { live, intervalMs: pollMs * 2, active: true });
   const insight = poll.data?.Insight;
   const root = insight === undefined ? undefined : rootName(insight);
-  const window = insight?.StartTime === undefined ? undefined : { from: insight.StartTime, to: insight.EndTime ?? Math.ceil(Date.now() / 1000) };
+  // Stable between renders (an active insight runs "until now", taken when the insight was read), so
+  // the map below is not asked again on every render.
+  const window = useMemo(
+    () => (insight?.StartTime === undefined ? undefined : { from: insight.StartTime, to: insight.EndTime ?? Math.ceil((poll.updatedAt ?? Date.now()) / 1000) }),
+    [insight?.StartTime, insight?.EndTime, poll.updatedAt],
+  );
   return (
     <section class="insights-view" aria-label="Insight">
       <div class="view-head">

@@ -1,15 +1,15 @@
 import type { Trace } from './xray-types.js';
+import { otlpFileToTraces } from './otlp-file.js';
 
-/** What an opened file held: traces to view, or why there are none. */
-export type TraceFile = { kind: 'traces'; traces: Trace[]; skipped: number } | { kind: 'unsupported' | 'invalid'; message: string };
+/** What an opened file held: traces to view (and how many traces or spans were skipped), or why there are none. */
+export type TraceFile = { kind: 'traces'; traces: Trace[]; skipped: number } | { kind: 'invalid'; message: string };
 
-/** Files larger than this are refused before reading: the browser would hold them twice (text and parsed). */
-export const MAX_TRACE_FILE_BYTES = 64 * 1024 * 1024;
+export { MAX_TRACE_FILE_BYTES } from './trace-file-limits.js';
 
 /**
  * Reads the output of `aws xray batch-get-traces` (`{"Traces": [...]}`, or a bare array of such
- * traces). OTLP JSON (`{"resourceSpans": [...]}`) is recognised and named, but this build has no
- * OTLP to X-Ray translation in the browser. Traces without an id or segment list are skipped and
+ * traces), or OTLP JSON (`{"resourceSpans": [...]}`), translated as the daemon translates OTLP
+ * intake (see otlp-file.ts). Traces without an id or segment list are skipped and
  * counted; segment documents stay strings, read later as the waterfall reads the API's.
  */
 export function readTraceFile(text: string): TraceFile {
@@ -20,11 +20,15 @@ export function readTraceFile(text: string): TraceFile {
     return { kind: 'invalid', message: `The file is not JSON: ${(err as Error).message}` };
   }
   const record = typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : undefined;
-  if (record !== undefined && Array.isArray(record.resourceSpans)) {
-    return {
-      kind: 'unsupported',
-      message: 'This is an OTLP JSON file (resourceSpans). Opening OTLP files needs the OTLP → X-Ray translation, which this build does not have yet; send the spans to the daemon\'s OTLP endpoint instead, or open the output of `aws xray batch-get-traces`.',
-    };
+  if (record !== undefined && (Array.isArray(record.resourceSpans) || Array.isArray(record.resource_spans))) {
+    let otlp: ReturnType<typeof otlpFileToTraces>;
+    try {
+      otlp = otlpFileToTraces(record);
+    } catch (err) {
+      return { kind: 'invalid', message: `This OTLP JSON file cannot be read: ${(err as Error).message}` };
+    }
+    if (otlp.traces.length === 0) return { kind: 'invalid', message: `The OTLP file holds no span with valid ids (${otlp.rejectedSpans} refused).` };
+    return { kind: 'traces', traces: otlp.traces, skipped: otlp.rejectedSpans };
   }
   const list = Array.isArray(parsed) ? parsed : record !== undefined && Array.isArray(record.Traces) ? record.Traces : undefined;
   if (list === undefined) {

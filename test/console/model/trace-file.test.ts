@@ -23,15 +23,49 @@ describe('opening a trace file', () => {
     assert.equal(file.traces[0].Segments?.length, 1);
   });
 
+  it('reads an OTLP JSON file through the daemon\'s OTLP to X-Ray translation', () => {
+    const at = 1_700_000_000n * 1_000_000_000n;
+    const file = readTraceFile(JSON.stringify(otlpFile(at)));
+    assert.equal(file.kind, 'traces');
+    if (file.kind !== 'traces') return;
+    assert.equal(file.traces.length, 1);
+    assert.equal(file.traces[0].Id, '1-6553f100-0123456789abcdef01234567');
+    const rows = buildWaterfall(file.traces[0]).rows;
+    assert.deepEqual(rows.map((r) => [r.name, r.depth]), [['checkout', 0], ['GET inventory', 1]]);
+    assert.equal(rows[0].end! - rows[0].start, 0.25);
+    assert.equal(rows[0].doc.fault, true);
+  });
+
   it('names what is wrong with other files', () => {
     const notJson = readTraceFile('{"Traces": [');
     assert.equal(notJson.kind, 'invalid');
     assert.match(notJson.kind === 'invalid' ? notJson.message : '', /not JSON/);
     const otlp = readTraceFile(JSON.stringify({ resourceSpans: [] }));
-    assert.equal(otlp.kind, 'unsupported');
-    assert.match(otlp.kind === 'unsupported' ? otlp.message : '', /OTLP/);
+    assert.match(otlp.kind === 'invalid' ? otlp.message : '', /OTLP file holds no span/);
+    const badId = readTraceFile(JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans: [{ traceId: 'xyz' }] }] }] }));
+    assert.match(badId.kind === 'invalid' ? badId.message : '', /traceId: expected hex/);
     const other = readTraceFile(JSON.stringify({ Services: [] }));
     assert.match(other.kind === 'invalid' ? other.message : '', /batch-get-traces/);
     assert.match(readTraceFile('{"Traces": [{"Id": 1}]}').kind === 'invalid' ? 'ok' : '', /ok/);
   });
 });
+
+/** An OTLP/JSON export as the Collector's file exporter writes it: a server span and its client child. */
+function otlpFile(at: bigint) {
+  const ns = (offsetMs: number) => String(at + BigInt(offsetMs) * 1_000_000n);
+  return {
+    resource_spans: [
+      {
+        resource: { attributes: [{ key: 'service.name', value: { stringValue: 'checkout' } }] },
+        scopeSpans: [
+          {
+            spans: [
+              { traceId: '6553f1000123456789abcdef01234567', spanId: '00000000000000a1', name: 'POST /checkout', kind: 'SPAN_KIND_SERVER', startTimeUnixNano: ns(0), endTimeUnixNano: ns(250), status: { code: 'STATUS_CODE_ERROR' }, attributes: [{ key: 'http.response.status_code', value: { intValue: '500' } }] },
+              { traceId: '6553f1000123456789abcdef01234567', spanId: '00000000000000a2', parentSpanId: '00000000000000a1', name: 'GET inventory', kind: 'SPAN_KIND_CLIENT', startTimeUnixNano: ns(10), endTimeUnixNano: ns(200) },
+            ],
+          },
+        ],
+      },
+    ],
+  };
+}
