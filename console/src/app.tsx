@@ -73,6 +73,8 @@ export function App() {
   const groups = usePoll(getGroups, 'groups', { live: false, intervalMs: 60_000, active: true });
   const group = location.group;
   const groupFilter = group === undefined ? undefined : groups.data?.find((g) => g.GroupName === group)?.FilterExpression;
+  // What the health and insights views share: the window, the group, live refresh.
+  const scope = { range, window: location.window, group, live, pollMs: POLL_MS };
   const openTraces = (q: string, window?: { from: number; to: number }) => navigate({ view: { name: 'traces' }, filter: q, window });
   const fileTrace = view.name === 'file' && view.id !== undefined ? file?.traces.find((t) => t.Id === view.id) : undefined;
 
@@ -210,13 +212,9 @@ export function App() {
         )}
         {view.name === 'services' && (
           <ServicesView
+            {...scope}
             service={view.service}
-            range={range}
-            window={location.window}
-            group={group}
             groupFilter={groupFilter}
-            live={live}
-            pollMs={POLL_MS}
             onService={(name) => go(name === undefined ? { name: 'services' } : { name: 'services', service: name })}
             onOpenTraces={openTraces}
           />
@@ -224,12 +222,8 @@ export function App() {
         {view.name === 'sampling' && <SamplingView live={live} pollMs={POLL_MS} />}
         {view.name === 'insights' && (
           <InsightsView
+            {...scope}
             id={view.id}
-            range={range}
-            window={location.window}
-            group={group}
-            live={live}
-            pollMs={POLL_MS}
             onInsight={(id) => go(id === undefined ? { name: 'insights' } : { name: 'insights', id })}
             onOpenTraces={openTraces}
             onOpenHealth={(name) => go({ name: 'services', service: name })}

@@ -66,20 +66,7 @@ function ServiceList({ range, window, group, live, pollMs, onService }: Services
       {poll.error !== undefined && <ErrorNote error={poll.error} />}
       <div class="table-scroll">
         <table class="health-table" aria-label="Services by requests">
-          <thead>
-            <tr>
-              <th>Service</th>
-              <th>Type</th>
-              <th class="num">Requests</th>
-              <th class="num">Errors</th>
-              <th class="num">Throttles</th>
-              <th class="num">Faults</th>
-              <th class="num">Average</th>
-              <th class="num">p50</th>
-              <th class="num">p90</th>
-              <th class="num">p99</th>
-            </tr>
-          </thead>
+          <HealthHead first={['Service', 'Type']} />
           <tbody>
             {(poll.data ?? []).map((s) => (
               <tr key={`${s.name}\n${s.type}`} class="service-line" data-service={s.name}>
@@ -103,6 +90,25 @@ function ServiceList({ range, window, group, live, pollMs, onService }: Services
         {poll.data !== undefined && poll.data.length === 0 && <p class="hint muted">No service reported requests in this window.</p>}
       </div>
     </section>
+  );
+}
+
+const HEALTH_COLUMNS = ['Requests', 'Errors', 'Throttles', 'Faults', 'Average', 'p50', 'p90', 'p99'];
+
+function HealthHead({ first }: { first: string[] }) {
+  return (
+    <thead>
+      <tr>
+        {first.map((label) => (
+          <th key={label}>{label}</th>
+        ))}
+        {HEALTH_COLUMNS.map((label) => (
+          <th key={label} class="num">
+            {label}
+          </th>
+        ))}
+      </tr>
+    </thead>
   );
 }
 
@@ -193,19 +199,7 @@ function ServiceHealth({ service, range, window, group, groupFilter, live, pollM
       {poll.data !== undefined && (
         <div class="table-scroll">
           <table class="health-table" aria-label={`${service} per operation`}>
-            <thead>
-              <tr>
-                <th>Operation</th>
-                <th class="num">Requests</th>
-                <th class="num">Errors</th>
-                <th class="num">Throttles</th>
-                <th class="num">Faults</th>
-                <th class="num">Average</th>
-                <th class="num">p50</th>
-                <th class="num">p90</th>
-                <th class="num">p99</th>
-              </tr>
-            </thead>
+            <HealthHead first={['Operation']} />
             <tbody>
               {poll.data.operations.map((o) => (
                 <tr key={`${o.method} ${o.path}`} class="operation-line">
