@@ -68,6 +68,7 @@ export async function createLocalBackend(
   const detector = new InsightDetector(opened.store, account.groups, account.insights, logger.child({ component: 'insights' }), {
     intervalMs: config.insightsIntervalMs ?? DEFAULTS.insightsIntervalMs,
     health: health?.component('insights'),
+    rollups,
   });
   detector.start();
   const route = createXrayApiRoute({ store: opened.store, rules, targets, telemetry, logger, account });

@@ -12,6 +12,9 @@
  * requests in the window), the root-cause service's requests, and the anomalous services, most
  * faults first. X-Ray's own detector forecasts from history and differs; NotificationsEnabled has
  * no local effect (nothing is sent to EventBridge).
+ * The per-minute rollups come first: when no service of the group has `minFaults` faults in the
+ * minutes the window touches (a superset of the window), nothing can be anomalous and the traces
+ * are not read, so a quiet group costs next to nothing per tick.
  * A failing tick is caught, logged once per episode and reported to /healthz; the next tick retries.
  */
 import type { ComponentHealth } from '../../health/component-health.js';
@@ -23,8 +26,9 @@ import { rootCauses } from '../reads/root-causes.js';
 import { buildServiceGraph } from '../reads/service-graph.js';
 import { indexTrace } from '../reads/trace-index.js';
 import type { TraceStore } from '../store/trace-store.js';
+import type { MinuteRollups } from '../timeseries/minute-rollups.js';
 import type { TraceView } from '../trace-view.js';
-import type { Insights, RequestImpactStatistics } from './insights.js';
+import type { Insight, Insights, RequestImpactStatistics } from './insights.js';
 
 export interface DetectorOptions {
   intervalMs: number;
@@ -34,6 +38,8 @@ export interface DetectorOptions {
   maxTraces?: number;
   now?: () => number;
   health?: ComponentHealth;
+  /** When given, groups whose rollups rule out an anomaly are not read trace by trace. */
+  rollups?: MinuteRollups;
 }
 
 function impact(n: ServiceNode | undefined): RequestImpactStatistics {
@@ -84,9 +90,30 @@ export class InsightDetector {
     }
   }
 
+  /** False when no service of the group can have enough faults in the window (from the rollups). */
+  private mayBeAnomalous(group: Group, fromS: number): boolean {
+    const rollups = this.options.rollups;
+    if (!rollups) return true;
+    const scope = rollups.scope(this.groups.matcher(group) ? group.GroupName : undefined);
+    const first = Math.floor(fromS / 60);
+    const minFaults = this.options.minFaults ?? 10;
+    for (const s of scope?.series.values() ?? []) {
+      if (s.edge) continue;
+      let faults = 0;
+      for (const [minute, cell] of s.cells) if (minute >= first) faults += cell.fault;
+      if (faults >= minFaults) return true;
+    }
+    return false;
+  }
+
   private check(group: Group): void {
     const nowS = this.now() / 1000;
     const window = { startTime: nowS - (this.options.windowS ?? 60), endTime: nowS };
+    if (!this.mayBeAnomalous(group, window.startTime)) {
+      const active = this.insights.active(group.GroupARN);
+      if (active) this.close(active, group, [], { FaultCount: 0, OkCount: 0, TotalCount: 0 });
+      return;
+    }
     const matches = this.groups.matcher(group);
     const traces: TraceView[] = [];
     for (const { trace } of this.store.range({ ...window, by: 'Event' })) {
@@ -113,12 +140,7 @@ export class InsightDetector {
     const active = this.insights.active(group.GroupARN);
     const at = this.now() / 1000;
     if (anomalous.length === 0) {
-      if (active) {
-        const root = nodes.find((n) => n.Name === active.RootCauseServiceId.Name && n.Type === active.RootCauseServiceId.Type);
-        const seen = { ClientRequestImpactStatistics: clientImpact, RootCauseServiceRequestImpactStatistics: impact(root), TopAnomalousServices: [] };
-        this.insights.close(active, `Fault rate of ${active.RootCauseServiceId.Name} recovered`, seen, at);
-        this.logger.info({ insightId: active.InsightId, group: group.GroupName }, 'insight closed');
-      }
+      if (active) this.close(active, group, nodes, clientImpact);
       return;
     }
     const rootName = this.rootCause(traces, window) ?? anomalous[0].Name;
@@ -136,6 +158,13 @@ export class InsightDetector {
       const opened = this.insights.open(group, seen, at);
       this.logger.info({ insightId: opened.InsightId, group: group.GroupName, rootCause: root.Name }, 'insight opened');
     }
+  }
+
+  private close(active: Insight, group: Group, nodes: ServiceNode[], clientImpact: RequestImpactStatistics): void {
+    const root = nodes.find((n) => n.Name === active.RootCauseServiceId.Name && n.Type === active.RootCauseServiceId.Type);
+    const seen = { ClientRequestImpactStatistics: clientImpact, RootCauseServiceRequestImpactStatistics: impact(root), TopAnomalousServices: [] };
+    this.insights.close(active, `Fault rate of ${active.RootCauseServiceId.Name} recovered`, seen, this.now() / 1000);
+    this.logger.info({ insightId: active.InsightId, group: group.GroupName }, 'insight closed');
   }
 
   /** The deepest service of the most common fault root-cause path among the window's traces. */
