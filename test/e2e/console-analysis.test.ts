@@ -79,6 +79,13 @@ describe('console analysis views against the daemon', { skip: skipBrowser }, () 
     await page.locator('.trace-id', { hasText: fx.cartB }).waitFor();
     await page.keyboard.press('Escape');
     await waitForCount(rows(), 7, 'trace rows');
+    // From the keyboard: the first → lands on the oldest point, Enter opens it
+    await page.locator('.scatter-chart svg[role=group]').focus();
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('Enter');
+    await page.locator('.trace-id', { hasText: fx.checkoutId }).waitFor();
+    await page.keyboard.press('Escape');
+    await waitForCount(rows(), 7, 'trace rows');
   });
 
   it('brushing a time range on the scatter plot narrows the window and the list', async () => {
@@ -179,6 +186,9 @@ describe('console analysis views against the daemon', { skip: skipBrowser }, () 
     assert.deepEqual(names.slice(0, 2), ['cart', 'recommendations']);
     assert.equal((await page.locator('.compare-row').first().locator('td.delta').innerText()).trim(), '+600 ms');
     await shoot(page, 'console-compare-delta');
+    // The deep link reopens the same comparison in the same order
+    await page.reload();
+    await waitForValue(() => page.locator('.compare-row').evaluateAll((trs) => trs.slice(0, 2).map((tr) => tr.getAttribute('data-name'))), ['cart', 'recommendations'], 'the first rows after a reload');
   });
 
   it('renders a dropped batch-get-traces file without storing it', async () => {
