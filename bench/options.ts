@@ -28,6 +28,10 @@ export interface BenchOptions {
   /** Local X-Ray API part: segments stored before timing the aggregate reads. */
   api: boolean;
   apiSegments: number;
+  /** Web console part (headless Chromium): nodes of the big trace, traces stored for the list. */
+  console: boolean;
+  consoleNodes: number;
+  consoleTraces: number;
   /** OpenTelemetry intake part: OTLP/HTTP spans offered per backend, in requests of this many spans. */
   otlp: boolean;
   otlpSpans: number;
@@ -57,6 +61,9 @@ const DEFAULTS: BenchOptions = {
   queries: 50,
   api: true,
   apiSegments: 1_000_000,
+  console: true,
+  consoleNodes: 10_000,
+  consoleTraces: 100_000,
   otlp: true,
   otlpSpans: 100_000,
   otlpSpansPerRequest: 100,
@@ -69,6 +76,7 @@ const DEFAULTS: BenchOptions = {
 export const USAGE = `npm run bench -- [--rates=5000,20000,50000,100000] [--seconds=3] [--bytes=600]
   [--generator=native|node] [--senders=N] [--sockets=2] [--skip-bare] [--no-relay] [--no-local] [--local-traces=100000]
   [--local-rate=40000] [--local-fill-rate=8000] [--queries=50] [--no-api] [--api-segments=1000000] [--no-otlp] [--otlp-spans=100000]
+  [--no-console] [--console-nodes=10000] [--console-traces=100000]
   [--otlp-spans-per-request=100] [--profile=DIR] [--daemon-args="-m 50"] [--node-args="--max-semi-space-size=2"] [--out=FILE]
   (each also as BENCH_<NAME> in the environment, e.g. BENCH_RATES=5000,20000)`;
 
@@ -110,6 +118,9 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
       case 'queries': o.queries = Math.round(num(key, v)); break;
       case 'api': o.api = bool(v); break;
       case 'api-segments': o.apiSegments = Math.round(num(key, v)); break;
+      case 'console': o.console = bool(v); break;
+      case 'console-nodes': o.consoleNodes = Math.round(num(key, v)); break;
+      case 'console-traces': o.consoleTraces = Math.round(num(key, v)); break;
       case 'profile': o.profileDir = v; break;
       case 'daemon-args': o.daemonArgs = v.split(/\s+/).filter(Boolean); break;
       case 'node-args': o.nodeArgs = v.split(/\s+/).filter(Boolean); break;

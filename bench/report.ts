@@ -1,6 +1,7 @@
 import type { RelayRow } from './relay-bench.js';
 import type { LocalResult } from './local-bench.js';
 import type { ApiResult } from './api-bench.js';
+import type { ConsoleResult } from './console-bench.js';
 import type { OtlpRow } from './otlp-bench.js';
 
 /** The targets issue 7 sets for this 2-core machine, checked against the measured rows. */
@@ -58,7 +59,18 @@ export function apiTable(a: ApiResult): string {
   return markdown(['local X-Ray API', 'what', 'result'], lines);
 }
 
-export function checkTargets(rows: RelayRow[], local: LocalResult | undefined, api?: ApiResult): TargetCheck[] {
+export function consoleTable(c: ConsoleResult): string {
+  const runs = (ms: number[]) => ms.map((m) => `${fmt(m)} ms`).join(', ');
+  const lines: string[][] = [
+    ['trace view', `${fmt(c.nodes)} rows (segments and subsegments): time to first render, ${c.traceFirstRenderMs.length} fresh pages`, runs(c.traceFirstRenderMs)],
+    ['trace view', 'scrolling the whole waterfall, 600 px per frame', `${fmt(c.scrollFrameMs, 1)} ms per frame`],
+    ['trace list', `${fmt(c.storedTraces)} traces stored (last hour): time to first render (the first page)`, runs(c.listFirstRenderMs)],
+    ['trace list', `until all ${fmt(c.listedTraces)} traces the console lists are shown (20 pages)`, runs(c.listCompleteMs)],
+  ];
+  return markdown(['web console (Chromium)', 'what', 'result'], lines);
+}
+
+export function checkTargets(rows: RelayRow[], local: LocalResult | undefined, api?: ApiResult, consoleResult?: ConsoleResult): TargetCheck[] {
   const at = (rate: number) => rows.find((r) => r.rate === rate);
   const checks: TargetCheck[] = [];
   const r50 = at(50000);
@@ -84,6 +96,12 @@ export function checkTargets(rows: RelayRow[], local: LocalResult | undefined, a
     const series = api.queries.filter((q) => q.what.startsWith('GetTimeSeriesServiceStatistics'));
     const worst = Math.max(...series.map((q) => q.p99Ms));
     checks.push({ target: `GetTimeSeriesServiceStatistics p99 < 50 ms over ${fmt(api.segments)} segments`, measured: `${fmt(worst, 1)} ms (worst selector)`, met: worst < 50 });
+  }
+  if (consoleResult) {
+    const trace = Math.max(...consoleResult.traceFirstRenderMs);
+    const list = Math.max(...consoleResult.listFirstRenderMs);
+    checks.push({ target: `console: ${fmt(consoleResult.nodes)}-node trace first render < 1 s`, measured: `${fmt(trace)} ms (slowest of ${consoleResult.traceFirstRenderMs.length})`, met: trace < 1000 });
+    checks.push({ target: `console: list first render < 1 s with ${fmt(consoleResult.storedTraces)} traces stored`, measured: `${fmt(list)} ms (slowest of ${consoleResult.listFirstRenderMs.length})`, met: list < 1000 });
   }
   return checks;
 }

@@ -6,11 +6,12 @@ import { Generators, type LoadSource } from './generators.js';
 import { NativeGenerators } from './native-generators.js';
 import { benchLocal, type LocalResult } from './local-bench.js';
 import { type ApiResult, benchApi } from './api-bench.js';
+import { type ConsoleResult, benchConsole } from './console-bench.js';
 import { USAGE, parseOptions } from './options.js';
 import { benchBare, benchDaemonRate, type RelayRow } from './relay-bench.js';
 import { calibrate } from './calibrate.js';
 import { formatSummary, summarizeProfile } from './profile-summary.js';
-import { apiTable, checkTargets, localTable, otlpTable, relayTable, targetsTable } from './report.js';
+import { apiTable, checkTargets, consoleTable, localTable, otlpTable, relayTable, targetsTable } from './report.js';
 import { benchOtlp, type OtlpRow } from './otlp-bench.js';
 
 /**
@@ -35,6 +36,8 @@ async function main(): Promise<void> {
   let localNote: string | undefined;
   let api: ApiResult | undefined;
   let apiNote: string | undefined;
+  let consoleResult: ConsoleResult | undefined;
+  let consoleNote: string | undefined;
   let otlpRows: OtlpRow[] = [];
   let otlpNote: string | undefined;
   try {
@@ -80,6 +83,17 @@ async function main(): Promise<void> {
         log(apiNote);
       }
     }
+    if (opts.console) {
+      log(`web console: a ${opts.consoleNodes}-node trace and the list over ${opts.consoleTraces} traces, in headless Chromium`);
+      try {
+        const result = await benchConsole(opts, gens, log);
+        if ('unavailable' in result) consoleNote = result.unavailable;
+        else consoleResult = result;
+      } catch (err) {
+        consoleNote = `console bench failed: ${(err as Error).message}`;
+      }
+      if (consoleNote) log(consoleNote);
+    }
     if (opts.otlp) {
       log(`OpenTelemetry intake: ${opts.otlpSpans} spans over OTLP/HTTP per backend`);
       const { child: sink, ready } = await BenchChild.start('sink-server');
@@ -97,7 +111,7 @@ async function main(): Promise<void> {
     await gens.stop();
   }
 
-  const checks = checkTargets(rows, local, api);
+  const checks = checkTargets(rows, local, api, consoleResult);
   const machine = `${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown'}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}, Node ${process.version}; calibration: native SHA-256 ${calibration.sha256MBps.toFixed(0)} MB/s, JS loop ${calibration.jsLoopMops.toFixed(0)} M/s`;
   const out = [`## xrayd benchmark (${new Date().toISOString()})`, '', machine, ''];
   if (rows.length) out.push(`Relay (aws backend at a local sink), ${opts.bytes}-byte datagrams, ${opts.seconds} s per rate, ${gens.count} ${generatorName} generator process(es):`, '', relayTable(rows), '');
@@ -105,6 +119,8 @@ async function main(): Promise<void> {
   if (localNote) out.push(`Local backend: ${localNote}`, '');
   if (api) out.push(apiTable(api), '');
   if (apiNote) out.push(`Local X-Ray API: ${apiNote}`, '');
+  if (consoleResult) out.push(consoleTable(consoleResult), '');
+  if (consoleNote) out.push(`Web console: ${consoleNote}`, '');
   if (otlpRows.length) out.push('OpenTelemetry intake (OTLP/HTTP from a generator process, 4 requests in flight) next to the UDP path:', '', otlpTable(otlpRows, rows, local), '');
   if (otlpNote) out.push(`OpenTelemetry intake: ${otlpNote}`, '');
   out.push(targetsTable(checks), '');
@@ -116,7 +132,7 @@ async function main(): Promise<void> {
   process.stdout.write(out.join('\n'));
   const file = path.resolve(opts.out);
   mkdirSync(path.dirname(file), { recursive: true });
-  writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), machine, calibration, generator: generatorName, options: opts, relay: rows, local, localNote, api, apiNote, otlp: otlpRows, otlpNote, targets: checks }, null, 2));
+  writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), machine, calibration, generator: generatorName, options: opts, relay: rows, local, localNote, api, apiNote, otlp: otlpRows, otlpNote, console: consoleResult, consoleNote, targets: checks }, null, 2));
   log(`wrote ${file} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
 }
 
