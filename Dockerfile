@@ -16,6 +16,6 @@ COPY --from=build /app/bin ./bin
 USER node
 EXPOSE 2000/udp 2000/tcp
 # As the reference image does: listen on all interfaces inside the container.
-ENTRYPOINT ["node", "--max-semi-space-size=2", "/app/bin/xrayd", "-b", "0.0.0.0:2000", "-t", "0.0.0.0:2000"]
+ENTRYPOINT ["node", "/app/bin/xrayd", "-b", "0.0.0.0:2000", "-t", "0.0.0.0:2000"]
 HEALTHCHECK --interval=30s --timeout=3s --start-period=5s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:2000/healthz').then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]

@@ -11,7 +11,10 @@ import { TcpServer } from './http/tcp-server.js';
 import { createHealthRoute } from './http/health-route.js';
 import type { Route } from './http/route.js';
 import { XrayUploader } from './upload/xray-uploader.js';
-import { XrayWorkerClient } from './upload/xray-worker-client.js';
+import { putInThread } from './upload/xray-uploader.js';
+import { XrayClient } from './xray/xray-client.js';
+import { XraySigner } from './xray/signer.js';
+import { HealthRegistry } from './health/component-health.js';
 import { createCredentialSource } from './xray/credentials.js';
 import { xrayEndpointFor } from './xray/endpoint.js';
 import { resolveRegion } from './xray/region.js';
@@ -27,11 +30,9 @@ import { createMetricsRoute } from './telemetry/metrics-route.js';
 import { userAgent } from './version.js';
 import { EpisodeWarning } from './log/episode-warning.js';
 import { SummaryLog } from './telemetry/summary-log.js';
-import { createLocalBackend } from './local/local-backend.js';
 import { TelemetryReporter, type TelemetryIdentity, type TelemetrySend } from './telemetry/telemetry-reporter.js';
 import os from 'node:os';
 import { existsSync } from 'node:fs';
-import { builtConsoleDir, createConsoleRoute } from './console/console-route.js';
 
 export interface DaemonDeps {
   logger: Logger;
@@ -58,6 +59,8 @@ interface Backend {
  */
 export class Daemon {
   readonly counters = new Counters();
+  /** Background components' problems (the upload path's hung attempts, an outage past the retry window). */
+  readonly componentHealth = new HealthRegistry();
   readonly buffer: SegmentBuffer;
   readonly dispatcher: Dispatcher;
   readonly udp: UdpReceiver;
@@ -93,6 +96,9 @@ export class Daemon {
       retryWindowMs: config.retryWindowMs,
       retryBaseDelayMs: config.retryBaseDelayMs,
       retryMaxDelayMs: config.retryMaxDelayMs,
+      // two tries (a credential refresh retries once), each under the request timeout, plus time to fetch credentials
+      attemptDeadlineMs: 2 * config.requestTimeoutMs + 10_000,
+      health: this.componentHealth.component('upload'),
       onAttempt: (outcome, durationMs) => this.metrics.upload.observe(durationMs, outcome.status),
     });
     this.udp = new UdpReceiver({
@@ -101,8 +107,9 @@ export class Daemon {
       logger: logger.child({ component: 'udp' }),
       onReceived: () => counters.received(),
       onRejected: () => counters.rejected(),
+      // the document stays the datagram's bytes: it is escaped into the request body once, never decoded
       onDocument: (body) => {
-        this.buffer.push(body.toString('utf8'), body.length);
+        this.buffer.push(body, body.length);
         this.dispatcher.notify();
       },
     });
@@ -152,6 +159,7 @@ export class Daemon {
       inFlightBatches: this.dispatcher.inFlight,
       lastSuccessfulUpload: this.dispatcher.lastSuccessfulUploadAt ? new Date(this.dispatcher.lastSuccessfulUploadAt).toISOString() : null,
       counters: this.counters.snapshot(),
+      ...(this.componentHealth.degraded ? { status: 'degraded', problems: this.componentHealth.list() } : {}),
       ...(this.backend.credentials ? { credentials: this.backend.credentials.state() } : {}),
     };
   }
@@ -174,10 +182,9 @@ export class Daemon {
   }
 
   private async stop(): Promise<void> {
-    const deadline = Date.now() + this.config.shutdownTimeoutMs;
     this.logger.info({ heldBytes: this.buffer.usedBytes, deadlineMs: this.config.shutdownTimeoutMs }, 'shutting down: draining buffered segments');
     await this.udp.shutdown();
-    const { undelivered } = await this.dispatcher.drain(deadline);
+    const { undelivered } = await this.dispatcher.drain(this.config.shutdownTimeoutMs);
     if (undelivered > 0) {
       this.counters.spillover(undelivered);
       this.logger.error({ undelivered }, 'shutdown deadline reached before every segment was delivered; these were dropped');
@@ -194,6 +201,8 @@ export class Daemon {
 
 /** The local backend serves the X-Ray API and, at `/`, the web console built next to it. */
 async function createLocalConsoleBackend(config: DaemonConfig, logger: Logger): Promise<Backend> {
+  // loaded only in this mode: the relay never pays for the store, the filter language or the console
+  const [{ createLocalBackend }, { builtConsoleDir, createConsoleRoute }] = await Promise.all([import('./local/local-backend.js'), import('./console/console-route.js')]);
   const local = await createLocalBackend(config, logger.child({ component: 'local' }));
   const consoleDir = builtConsoleDir();
   if (!existsSync(consoleDir)) logger.warn({ consoleDir }, 'web console not built (run npm run build); the X-Ray API is served without it');
@@ -224,14 +233,13 @@ async function createAwsBackend(config: DaemonConfig, { logger, env }: DaemonDep
     sts: { requestHandler: createUndiciRequestHandler(dispatcher, config.requestTimeoutMs) },
   });
   const plan = proxyPlan(config.proxyAddress, env);
-  // every X-Ray call (uploads, telemetry, the sampling proxy) is encoded, signed and sent from one
-  // worker thread with its own pool: the main thread only receives, batches and serves TCP
-  const xray = new XrayWorkerClient(
-    { endpoint, region, userAgent: userAgent(env), requestTimeoutMs: config.requestTimeoutMs, outbound, env },
-    credentials.provider,
-  );
+  // every X-Ray call (uploads, telemetry, the sampling proxy) is signed and sent from this thread,
+  // over one keep-alive pool: see docs/architecture.md for why there is no upload worker any more
+  const xray = new XrayClient({ endpoint, signer: new XraySigner(region, credentials.provider), dispatcher, requestTimeoutMs: config.requestTimeoutMs, userAgent: userAgent(env) });
+  // fetch credentials now, not with the first batch (logs the outcome once; failures are retried later)
+  credentials.provider().catch(() => {});
   return {
-    sink: new XrayUploader(xray.put, logger.child({ component: 'uploader' }), credentials.invalidate),
+    sink: new XrayUploader(putInThread(xray), logger.child({ component: 'uploader' }), credentials.invalidate),
     routes: [createSamplingProxyRoute({ client: xray, logger })],
     describe: {
       region,
@@ -242,9 +250,6 @@ async function createAwsBackend(config: DaemonConfig, { logger, env }: DaemonDep
     telemetrySend: async (body) => (await xray.post('/TelemetryRecords', body)).statusCode === 200,
     identity: discoverIdentity(env, { localMode: config.localMode, imds }),
     credentials: health,
-    close: async () => {
-      await xray.close();
-      await dispatcher.close();
-    },
+    close: () => dispatcher.close(),
   };
 }

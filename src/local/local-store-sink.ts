@@ -3,15 +3,16 @@
  * invalid ones come back as unprocessed (the dispatcher counts them as rejected), like X-Ray's
  * `UnprocessedTraceSegments`.
  */
-import type { SegmentSink, SendOutcome, UnprocessedSegment } from '../pipeline/segment-sink.js';
+import { documentText, type SegmentDocument, type SegmentSink, type SendOutcome, type UnprocessedSegment } from '../pipeline/segment-sink.js';
 import type { StoreInput, TraceStore } from './store/trace-store.js';
 import { parseSegment } from './store/validate-segment.js';
 
 /** Parses and validates a batch; valid documents are stored, the rest listed. */
-export function storeDocuments(store: TraceStore, documents: readonly string[]): UnprocessedSegment[] {
+export function storeDocuments(store: TraceStore, documents: readonly SegmentDocument[]): UnprocessedSegment[] {
   const valid: StoreInput[] = [];
   const unprocessed: UnprocessedSegment[] = [];
-  for (const text of documents) {
+  for (const doc of documents) {
+    const text = documentText(doc);
     const check = parseSegment(text);
     if (check.ok) valid.push({ doc: check.doc, text });
     else unprocessed.push({ ...(check.id !== undefined ? { Id: check.id } : {}), ErrorCode: check.errorCode, Message: check.message });
@@ -23,7 +24,7 @@ export function storeDocuments(store: TraceStore, documents: readonly string[]):
 export class LocalStoreSink implements SegmentSink {
   constructor(private readonly store: TraceStore) {}
 
-  async send(documents: readonly string[]): Promise<SendOutcome> {
+  async send(documents: readonly SegmentDocument[]): Promise<SendOutcome> {
     try {
       return { status: 'success', unprocessed: storeDocuments(this.store, documents) };
     } catch (err) {

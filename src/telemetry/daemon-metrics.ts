@@ -37,10 +37,10 @@ export function createDaemonMetrics(deps: {
   counters: Counters;
   stats?: PipelineStats;
   credentials?: { state(): CredentialState };
-  /** Process metrics (CPU, memory, event loop lag, GC); on by default. */
+  /** Process metrics (CPU, memory, event loop lag, GC); on by default, started by the first scrape. */
   processMetrics?: boolean;
 }): DaemonMetrics {
-  const registry = new Registry();
+  const registry = new LazyDefaultsRegistry(deps.processMetrics !== false);
   const registers = [registry];
   const snap = () => deps.counters.snapshot();
 
@@ -102,8 +102,6 @@ export function createDaemonMetrics(deps: {
     registers,
   });
 
-  if (deps.processMetrics !== false) collectDefaultMetrics({ register: registry });
-
   return {
     registry,
     upload: {
@@ -112,4 +110,23 @@ export function createDaemonMetrics(deps: {
       },
     },
   };
+}
+
+/**
+ * prom-client's default collectors cost even when nobody looks: the event-loop monitor wakes the
+ * process ~100 times a second and the GC observer runs on every collection. They start with the
+ * first scrape instead, so a daemon nobody scrapes stays asleep between its own timers.
+ */
+class LazyDefaultsRegistry extends Registry {
+  constructor(private pendingDefaults: boolean) {
+    super();
+  }
+
+  override async metrics(): Promise<string> {
+    if (this.pendingDefaults) {
+      this.pendingDefaults = false;
+      collectDefaultMetrics({ register: this });
+    }
+    return super.metrics();
+  }
 }

@@ -1,29 +1,25 @@
 import type { Logger } from '../log/logger.js';
-import type { SegmentSink, SendOutcome, UnprocessedSegment } from '../pipeline/segment-sink.js';
+import type { SegmentDocument, SegmentSink, SendOutcome, UnprocessedSegment } from '../pipeline/segment-sink.js';
 import { classifyFailure, describeError } from '../xray/errors.js';
 import { xrayErrorType, type XrayClient, type XrayResponse } from '../xray/xray-client.js';
 import { parseRetryAfter } from './backoff.js';
+import { traceSegmentsBody } from './trace-segments-body.js';
 
 /** 403 error types that mean "your credentials are stale", worth one refresh and retry. */
 const CREDENTIAL_ERRORS = new Set(['InvalidSignatureException', 'ExpiredTokenException', 'ExpiredToken', 'UnrecognizedClientException', 'SignatureDoesNotMatch']);
 
-/**
- * PutTraceSegments: one attempt per `send`, its result as a value. The documents are embedded as
- * JSON strings without being parsed (they were never parsed on the relay path).
- */
-/** Sends one PutTraceSegments call for these documents (in this thread, or through the upload worker). */
-export type PutTraceSegments = (documents: readonly string[], signal?: AbortSignal) => Promise<XrayResponse>;
+/** Sends one PutTraceSegments call for these documents. */
+export type PutTraceSegments = (documents: readonly SegmentDocument[], signal?: AbortSignal) => Promise<XrayResponse>;
 
-/** The request body: one native stringify of the array gives the same bytes as quoting each document and joining. */
-export function traceSegmentsBody(documents: readonly string[]): string {
-  return `{"TraceSegmentDocuments":${JSON.stringify(documents)}}`;
-}
-
-/** PutTraceSegments in this thread through `client`. */
-export function putInThread(client: XrayClient): PutTraceSegments {
+/** PutTraceSegments through `client`: the body is built once as bytes and sent as is. */
+export function putInThread(client: Pick<XrayClient, 'post'>): PutTraceSegments {
   return (documents, signal) => client.post('/TraceSegments', traceSegmentsBody(documents), signal);
 }
 
+/**
+ * One attempt per `send`, its result as a value. The documents are embedded as JSON strings
+ * without being parsed (they were never parsed on the relay path).
+ */
 export class XrayUploader implements SegmentSink {
   constructor(
     private readonly put: PutTraceSegments,
@@ -31,7 +27,7 @@ export class XrayUploader implements SegmentSink {
     private readonly invalidateCredentials: () => void = () => {},
   ) {}
 
-  async send(documents: readonly string[], signal?: AbortSignal): Promise<SendOutcome> {
+  async send(documents: readonly SegmentDocument[], signal?: AbortSignal): Promise<SendOutcome> {
     let outcome = await this.attempt(documents, signal);
     if (outcome.credentialError) {
       this.logger.warn({ reason: (outcome.result as { message: string }).message }, 'X-Ray rejected our credentials; refreshing them and retrying once');
@@ -43,7 +39,7 @@ export class XrayUploader implements SegmentSink {
     return outcome.result;
   }
 
-  private async attempt(documents: readonly string[], signal?: AbortSignal): Promise<{ result: SendOutcome; credentialError?: boolean }> {
+  private async attempt(documents: readonly SegmentDocument[], signal?: AbortSignal): Promise<{ result: SendOutcome; credentialError?: boolean }> {
     let res;
     try {
       res = await this.put(documents, signal);

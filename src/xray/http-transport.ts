@@ -1,4 +1,4 @@
-import { request, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import { RequestTimeoutError, ResponseTooLargeError } from './errors.js';
 
 export interface XrayResponse {
@@ -11,8 +11,9 @@ export interface XrayResponse {
 const MAX_RESPONSE_BYTES = 1024 * 1024;
 
 /**
- * Sends one already-signed POST over an undici dispatcher, under one overall timeout. Resolves
- * with any status; rejects when no response arrived.
+ * Sends one already-signed POST over an undici dispatcher (its keep-alive pool) under one overall
+ * timeout. The body goes to the socket as given (a Buffer is written as is, never copied).
+ * Resolves with any status; rejects when no response arrived.
  */
 export class UndiciTransport {
   constructor(
@@ -20,14 +21,15 @@ export class UndiciTransport {
     private readonly requestTimeoutMs: number,
   ) {}
 
-  async post(url: URL, headers: Record<string, string>, body: string, signal?: AbortSignal): Promise<XrayResponse> {
+  async post(url: URL, headers: Record<string, string>, body: Buffer | string, signal?: AbortSignal): Promise<XrayResponse> {
     const timeout = new AbortController();
     const timer = setTimeout(() => timeout.abort(new RequestTimeoutError(this.requestTimeoutMs)), this.requestTimeoutMs);
     const onAbort = () => timeout.abort(signal?.reason);
+    if (signal?.aborted) onAbort();
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
-      const res = await request(url, { method: 'POST', dispatcher: this.dispatcher, headers, body, signal: timeout.signal });
-      const text = await readCapped(res.body);
+      const res = await this.dispatcher.request({ origin: url.origin, path: url.pathname + url.search, method: 'POST', headers, body, signal: timeout.signal });
+      const text = await readCapped(res);
       return { statusCode: res.statusCode, headers: res.headers, body: text };
     } catch (err) {
       // undici rejects with the abort reason or wraps it: surface our typed timeout either way
@@ -40,11 +42,15 @@ export class UndiciTransport {
   }
 }
 
-async function readCapped(body: Dispatcher.ResponseData['body']): Promise<string> {
+async function readCapped(res: Dispatcher.ResponseData): Promise<string> {
+  const { body } = res;
+  const declared = Number(res.headers['content-length']);
+  // the usual answer: a small body of known length, read in one call
+  if (Number.isFinite(declared) && declared <= MAX_RESPONSE_BYTES) return body.text();
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of body) {
-    size += chunk.length;
+    size += (chunk as Buffer).length;
     if (size > MAX_RESPONSE_BYTES) {
       body.destroy();
       throw new ResponseTooLargeError(MAX_RESPONSE_BYTES);

@@ -19,6 +19,8 @@ export interface XrayClientOptions {
  */
 export class XrayClient {
   private readonly transport: UndiciTransport;
+  /** One URL per operation (a handful), parsed once. */
+  private readonly urls = new Map<string, URL>();
 
   constructor(private readonly opts: XrayClientOptions) {
     this.transport = new UndiciTransport(opts.dispatcher, opts.requestTimeoutMs);
@@ -34,8 +36,8 @@ export class XrayClient {
    * Rejects with CredentialsUnavailableError (nothing was sent), RequestTimeoutError,
    * ResponseTooLargeError or undici's network errors.
    */
-  async post(path: string, body: string, signal?: AbortSignal, opts: { timestampHeader?: boolean } = {}): Promise<XrayResponse> {
-    const url = new URL(this.opts.endpoint + path);
+  async post(path: string, body: Buffer | string, signal?: AbortSignal, opts: { timestampHeader?: boolean } = {}): Promise<XrayResponse> {
+    const url = this.urls.get(path) ?? this.urls.set(path, new URL(this.opts.endpoint + path)).get(path)!;
     const extra: Record<string, string> =
       opts.timestampHeader === false ? {} : { 'x-amzn-xray-timestamp': (Date.now() / 1000).toFixed(3) };
     const signed = await this.opts.signer.sign(url, body, extra);
