@@ -18,8 +18,9 @@ import { HealthRegistry } from './health/component-health.js';
 import { createCredentialSource } from './xray/credentials.js';
 import { xrayEndpointFor } from './xray/endpoint.js';
 import { resolveRegion } from './xray/region.js';
-import { createDispatcher, describeProxyPlan, proxyPlan } from './xray/http-dispatcher.js';
-import { createUndiciRequestHandler } from './xray/undici-request-handler.js';
+import { describeProxyPlan, proxyPlan } from './xray/proxy-plan.js';
+import { UndiciTransport } from './xray/http-transport.js';
+import { NodeHttpTransport } from './xray/node-http-transport.js';
 import { regionSources } from './xray/discovery/region-sources.js';
 import { ImdsClient, imdsOptionsFromEnv } from './xray/discovery/imds-client.js';
 import { discoverIdentity, type HostIdentity } from './xray/discovery/identity.js';
@@ -223,19 +224,26 @@ async function createAwsBackend(config: DaemonConfig, { logger, env }: DaemonDep
   const { region, source } = await resolveRegion(config.region, regionSources(env, { localMode: config.localMode, imds }));
   const endpoint = config.endpoint ?? xrayEndpointFor(region);
   const outbound = { proxyAddress: config.proxyAddress, noVerifySSL: config.noVerifySSL, connections: config.concurrency + 4 };
-  const dispatcher: UndiciDispatcher = createDispatcher(outbound, env);
+  const plan = proxyPlan(config.proxyAddress, env); // throws ProxyConfigError for an unusable proxy URL
+  // undici (its proxy agent) only when a proxy is set or STS must be reached for -r; else node:http
+  const needsUndici = Boolean(plan.httpProxy || plan.httpsProxy || config.roleArn);
+  const undici = needsUndici ? await import('./xray/http-dispatcher.js') : undefined;
+  const dispatcher: UndiciDispatcher | undefined = undici?.createDispatcher(outbound, env);
   const health = new CredentialHealth(logger.child({ component: 'credentials' }), env, config.roleArn);
   const credentials = createCredentialSource({
     region,
     roleArn: config.roleArn,
     health,
     // AssumeRole through the same proxy/TLS settings as uploads
-    sts: { requestHandler: createUndiciRequestHandler(dispatcher, config.requestTimeoutMs) },
+    sts: config.roleArn && dispatcher ? { requestHandler: (await import('./xray/undici-request-handler.js')).createUndiciRequestHandler(dispatcher, config.requestTimeoutMs) } : undefined,
   });
-  const plan = proxyPlan(config.proxyAddress, env);
+  const transport =
+    plan.httpProxy || plan.httpsProxy
+      ? new UndiciTransport(dispatcher!, config.requestTimeoutMs)
+      : new NodeHttpTransport({ connections: outbound.connections, noVerifySSL: config.noVerifySSL, requestTimeoutMs: config.requestTimeoutMs });
   // every X-Ray call (uploads, telemetry, the sampling proxy) is signed and sent from this thread,
   // over one keep-alive pool: see docs/architecture.md for why there is no upload worker any more
-  const xray = new XrayClient({ endpoint, signer: new XraySigner(region, credentials.provider), dispatcher, requestTimeoutMs: config.requestTimeoutMs, userAgent: userAgent(env) });
+  const xray = new XrayClient({ endpoint, signer: new XraySigner(region, credentials.provider), transport, requestTimeoutMs: config.requestTimeoutMs, userAgent: userAgent(env) });
   // fetch credentials now, not with the first batch (logs the outcome once; failures are retried later)
   credentials.provider().catch(() => {});
   return {
@@ -250,6 +258,9 @@ async function createAwsBackend(config: DaemonConfig, { logger, env }: DaemonDep
     telemetrySend: async (body) => (await xray.post('/TelemetryRecords', body)).statusCode === 200,
     identity: discoverIdentity(env, { localMode: config.localMode, imds }),
     credentials: health,
-    close: () => dispatcher.close(),
+    close: async () => {
+      await xray.close(); // closes the dispatcher too when uploads go through it
+      if (!(transport instanceof UndiciTransport)) await dispatcher?.close();
+    },
   };
 }

@@ -7,6 +7,13 @@ export interface XrayResponse {
   body: string;
 }
 
+/** How a signed X-Ray call reaches the wire: node:http (no proxy) or an undici dispatcher (proxies). */
+export interface HttpTransport {
+  /** Resolves with any status; rejects when no response arrived (network error, timeout, abort). */
+  post(url: URL, headers: Record<string, string>, body: Buffer | string, signal?: AbortSignal): Promise<XrayResponse>;
+  close(): Promise<void>;
+}
+
 /** Responses larger than this are cut off: X-Ray's answers to us are small. */
 const MAX_RESPONSE_BYTES = 1024 * 1024;
 
@@ -15,7 +22,7 @@ const MAX_RESPONSE_BYTES = 1024 * 1024;
  * timeout. The body goes to the socket as given (a Buffer is written as is, never copied).
  * Resolves with any status; rejects when no response arrived.
  */
-export class UndiciTransport {
+export class UndiciTransport implements HttpTransport {
   constructor(
     private readonly dispatcher: Dispatcher,
     private readonly requestTimeoutMs: number,
@@ -39,6 +46,10 @@ export class UndiciTransport {
       clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
     }
+  }
+
+  close(): Promise<void> {
+    return this.dispatcher.close();
   }
 }
 

@@ -1,6 +1,6 @@
 import type { Dispatcher } from 'undici';
 import type { XraySigner } from './signer.js';
-import { UndiciTransport, type XrayResponse } from './http-transport.js';
+import { UndiciTransport, type HttpTransport, type XrayResponse } from './http-transport.js';
 
 export type { XrayResponse };
 
@@ -8,7 +8,9 @@ export interface XrayClientOptions {
   /** e.g. `https://xray.us-east-1.amazonaws.com` (no trailing slash). */
   endpoint: string;
   signer: XraySigner;
-  dispatcher: Dispatcher;
+  /** How requests are sent: a transport, or an undici dispatcher to send through. */
+  transport?: HttpTransport;
+  dispatcher?: Dispatcher;
   requestTimeoutMs: number;
   userAgent: string;
 }
@@ -18,12 +20,19 @@ export interface XrayClientOptions {
  * status means); rejects only when no response arrived (network error, our timeout, abort).
  */
 export class XrayClient {
-  private readonly transport: UndiciTransport;
+  private readonly transport: HttpTransport;
   /** One URL per operation (a handful), parsed once. */
   private readonly urls = new Map<string, URL>();
 
   constructor(private readonly opts: XrayClientOptions) {
-    this.transport = new UndiciTransport(opts.dispatcher, opts.requestTimeoutMs);
+    const transport = opts.transport ?? (opts.dispatcher ? new UndiciTransport(opts.dispatcher, opts.requestTimeoutMs) : undefined);
+    if (!transport) throw new Error('XrayClient needs a transport or a dispatcher');
+    this.transport = transport;
+  }
+
+  /** Closes the transport's connections. */
+  close(): Promise<void> {
+    return this.transport.close();
   }
 
   get endpoint(): string {
