@@ -18,6 +18,8 @@ export interface RelayRow {
   received: number | undefined;
   delivered: number;
   duplicates: number;
+  /** PutTraceSegments calls the sink answered (delivered / requests = documents per batch). */
+  requests: number;
   lossPct: number;
   cpuMicrosPerSegment: number;
   cpuPct: number;
@@ -114,6 +116,7 @@ export async function benchTargetRate(target: RelayTarget, rate: number, round: 
       received: await daemon.received(),
       delivered: report.distinct,
       duplicates: report.duplicates,
+      requests: report.requests,
       lossPct: offered.sent ? (100 * (offered.sent - report.distinct)) / offered.sent : 0,
       cpuMicrosPerSegment: report.distinct ? (cpu1 - cpu0) / report.distinct : NaN,
       cpuPct: (100 * (cpu1 - cpu0)) / 1000 / offered.elapsedMs,

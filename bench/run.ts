@@ -51,7 +51,7 @@ async function main(): Promise<void> {
             for (const target of order) {
               const row = await benchTargetRate(target, rate, round, i === 0, ctx);
               rows.push(row);
-              log(`round ${round + 1}/${opts.repeat} ${target.name} at ${rate}/s: sent ${row.offered.sent} (${Math.round(row.offered.achievedRate)}/s), delivered ${row.delivered}, loss ${row.lossPct.toFixed(2)} %, ${row.cpuMicrosPerSegment.toFixed(1)} µs CPU/seg, peak RSS ${row.peakRssMB.toFixed(1)} MB${row.idle ? `, idle ${row.idle.rssMB.toFixed(1)} MB ${row.idle.wakeupsPerSecond.toFixed(1)} wake-ups/s` : ''}, start ${row.startMs.toFixed(0)} ms`);
+              log(`round ${round + 1}/${opts.repeat} ${target.name} at ${rate}/s: sent ${row.offered.sent} (${Math.round(row.offered.achievedRate)}/s), delivered ${row.delivered} in ${row.requests} requests, loss ${row.lossPct.toFixed(2)} %, ${row.cpuMicrosPerSegment.toFixed(1)} µs CPU/seg, peak RSS ${row.peakRssMB.toFixed(1)} MB${row.idle ? `, idle ${row.idle.rssMB.toFixed(1)} MB ${row.idle.wakeupsPerSecond.toFixed(1)} wake-ups/s` : ''}, start ${row.startMs.toFixed(0)} ms`);
             }
             if (bare) {
               const b = await benchBare(rate, round, opts, gens, bare.child, bare.ready.port as number);

@@ -4,8 +4,12 @@ import type { SegmentDocument } from './segment-sink.js';
 /** Milliseconds on a clock that never steps (NTP, an admin's `date -s`): every relay timer runs on it. */
 export const monotonicNow = (): number => performance.now();
 
-/** Bytes charged per held document on top of its text: the object and queue slot that hold it. */
-export const DOC_OVERHEAD_BYTES = 64;
+/**
+ * Bytes charged per held document on top of its text: the Buffer and queue entry that hold it and
+ * its allocation's overhead. Measured: a held 670-byte datagram body costs ~850 bytes of RSS, so
+ * `-m` bounds real memory, not only payload.
+ */
+export const DOC_OVERHEAD_BYTES = 192;
 
 export interface Batch {
   documents: SegmentDocument[];

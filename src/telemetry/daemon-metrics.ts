@@ -1,4 +1,4 @@
-import { Registry, Counter, Gauge, Histogram, collectDefaultMetrics } from 'prom-client';
+import type { Registry } from 'prom-client';
 import { BACKEND_ERROR_CLASSES, type Counters } from './counters.js';
 import type { CredentialState } from '../xray/credential-errors.js';
 
@@ -19,11 +19,19 @@ export interface UploadObserver {
   observe(durationMs: number, outcome: UploadOutcome): void;
 }
 
+/** What /metrics serves: the exposition text, from our own registry (never prom-client's global one). */
+export interface MetricsSource {
+  metrics(): Promise<string>;
+  readonly contentType: string;
+}
+
 export interface DaemonMetrics {
-  /** Our own registry (never prom-client's global one): two daemons in one process never collide. */
-  registry: Registry;
+  registry: MetricsSource;
   upload: UploadObserver;
 }
+
+/** Observations kept while prom-client loads (it loads with the first upload or scrape). */
+const MAX_PENDING_OBSERVATIONS = 10_000;
 
 /** Upload latency buckets in seconds: X-Ray answers in tens of ms; our timeout defaults to 2 s. */
 const UPLOAD_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10];
@@ -40,7 +48,36 @@ export function createDaemonMetrics(deps: {
   /** Process metrics (CPU, memory, event loop lag, GC); on by default, started by the first scrape. */
   processMetrics?: boolean;
 }): DaemonMetrics {
-  const registry = new LazyDefaultsRegistry(deps.processMetrics !== false);
+  let loaded: { registry: Registry; uploads: { observe(labels: { outcome: UploadOutcome }, seconds: number): void } } | undefined;
+  let loading: Promise<NonNullable<typeof loaded>> | undefined;
+  const pending: [UploadOutcome, number][] = [];
+  // prom-client is loaded on first use, not at startup (~50 ms and a few MB a daemon nobody scrapes never needs)
+  const load = () =>
+    (loading ??= import('prom-client').then((prom) => {
+      loaded = buildRegistry(prom, deps);
+      for (const [outcome, seconds] of pending.splice(0)) loaded.uploads.observe({ outcome }, seconds);
+      return loaded;
+    }));
+  return {
+    registry: {
+      contentType: 'text/plain; version=0.0.4; charset=utf-8',
+      metrics: async () => (await load()).registry.metrics(),
+    },
+    upload: {
+      observe(durationMs, outcome) {
+        if (!Number.isFinite(durationMs) || durationMs < 0) return;
+        if (loaded) return loaded.uploads.observe({ outcome }, durationMs / 1000);
+        if (pending.length >= MAX_PENDING_OBSERVATIONS) pending.shift();
+        pending.push([outcome, durationMs / 1000]);
+        void load();
+      },
+    },
+  };
+}
+
+function buildRegistry(prom: typeof import('prom-client'), deps: Parameters<typeof createDaemonMetrics>[0]) {
+  const { Counter, Gauge, Histogram } = prom;
+  const registry = lazyDefaultsRegistry(prom, deps.processMetrics !== false);
   const registers = [registry];
   const snap = () => deps.counters.snapshot();
 
@@ -102,14 +139,7 @@ export function createDaemonMetrics(deps: {
     registers,
   });
 
-  return {
-    registry,
-    upload: {
-      observe(durationMs, outcome) {
-        if (Number.isFinite(durationMs) && durationMs >= 0) uploads.observe({ outcome }, durationMs / 1000);
-      },
-    },
-  };
+  return { registry, uploads };
 }
 
 /**
@@ -117,16 +147,15 @@ export function createDaemonMetrics(deps: {
  * process ~100 times a second and the GC observer runs on every collection. They start with the
  * first scrape instead, so a daemon nobody scrapes stays asleep between its own timers.
  */
-class LazyDefaultsRegistry extends Registry {
-  constructor(private pendingDefaults: boolean) {
-    super();
-  }
-
-  override async metrics(): Promise<string> {
-    if (this.pendingDefaults) {
-      this.pendingDefaults = false;
-      collectDefaultMetrics({ register: this });
+function lazyDefaultsRegistry(prom: typeof import('prom-client'), withDefaults: boolean): Registry {
+  let pendingDefaults = withDefaults;
+  return new (class extends prom.Registry {
+    override async metrics(): Promise<string> {
+      if (pendingDefaults) {
+        pendingDefaults = false;
+        prom.collectDefaultMetrics({ register: this });
+      }
+      return super.metrics();
     }
-    return super.metrics();
-  }
+  })();
 }
