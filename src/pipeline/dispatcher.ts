@@ -37,6 +37,10 @@ export interface DispatcherOptions {
 }
 
 const DEFAULT_ATTEMPT_DEADLINE_MS = 30_000;
+/** libuv reads up to 32 datagrams from a socket per event-loop turn. */
+const BACKLOG_ARRIVALS_PER_TURN = 32;
+/** Longest uploads wait for the socket to be drained. */
+const MAX_RECEIVE_PRIORITY_MS = 50;
 
 /**
  * Batches documents out of the buffer and hands them to the sink: a full batch leaves at once, a
@@ -57,6 +61,10 @@ export class Dispatcher {
   private stopped = false;
   private lastSuccessAt: number | undefined;
   private inFlightDocuments = 0;
+  /** Documents notified since the last deferred pump ran (one event-loop turn's worth). */
+  private arrivals = 0;
+  private pumpQueued = false;
+  private deferredSince: number | undefined;
   private idleWaiters: (() => void)[] = [];
   private readonly rejectWarning: EpisodeWarning;
   private readonly retryWarning: EpisodeWarning;
@@ -84,13 +92,42 @@ export class Dispatcher {
     return this.lastSuccessAt;
   }
 
-  /** Called after documents were pushed into the buffer. */
+  /** Called after documents were pushed into the buffer (once per datagram: keep it cheap). */
   notify(): void {
     if (this.stopped) return;
-    if (this.opts.buffer.queuedDocuments >= this.opts.batchSize || this.draining) this.pump();
-    // hot path (every datagram): a timer already armed no later than this document's flush time covers it
+    this.arrivals++;
+    if (this.opts.buffer.queuedDocuments >= this.opts.batchSize || this.draining) this.pumpSoon();
+    // a timer already armed no later than this document's flush time covers it
     else if (!this.timer || this.timerAt > this.now() + this.opts.flushIntervalMs) this.schedule();
   }
+
+  /**
+   * Uploads run after the event loop's I/O phase, not inside the datagram callback, and wait while
+   * the UDP socket has a backlog: libuv reads at most 32 datagrams per socket per turn, so a turn
+   * with that many means the kernel holds more. Draining the socket into the buffer first (~3 µs a
+   * datagram) and uploading after (~7 µs a document) is what keeps a stall of the process (a busy
+   * machine, a GC) from overflowing the kernel's receive buffer, which is where datagrams are lost.
+   * The wait is bounded in time and by half the buffer budget.
+   */
+  private pumpSoon(): void {
+    if (this.pumpQueued) return;
+    this.pumpQueued = true;
+    this.deferredSince = undefined;
+    setImmediate(this.deferredPump);
+  }
+
+  private readonly deferredPump = (): void => {
+    const backlog = this.arrivals >= BACKLOG_ARRIVALS_PER_TURN;
+    this.arrivals = 0;
+    const { buffer } = this.opts;
+    this.deferredSince ??= this.now();
+    if (backlog && !this.draining && this.now() - this.deferredSince < MAX_RECEIVE_PRIORITY_MS && buffer.usedBytes < buffer.limitBytes / 2) {
+      setImmediate(this.deferredPump);
+      return;
+    }
+    this.pumpQueued = false;
+    this.pump();
+  };
 
   /**
    * Sends everything still held, partial batches included, and resolves when the buffer is empty and
