@@ -25,7 +25,11 @@ import { regionSources } from './xray/discovery/region-sources.js';
 import { ImdsClient, imdsOptionsFromEnv } from './xray/discovery/imds-client.js';
 import { discoverIdentity, type HostIdentity } from './xray/discovery/identity.js';
 import { CredentialHealth, type CredentialState } from './xray/credential-errors.js';
-import { createSamplingProxyRoute } from './proxy/sampling-proxy.js';
+import { createSamplingProxyRoute, SAMPLING_PROXY_DEFAULTS } from './proxy/sampling-proxy.js';
+import { DEFAULT_MAX_BODY_BYTES } from './local/api/xray-api-route.js';
+import { isLoopbackAddress } from './http/host-names.js';
+import { listenerGuardOptions } from './http/listener-guard-options.js';
+import { formatHostPort } from './config/address.js';
 import { createDaemonMetrics, type DaemonMetrics } from './telemetry/daemon-metrics.js';
 import { createMetricsRoute } from './telemetry/metrics-route.js';
 import { userAgent } from './version.js';
@@ -34,6 +38,7 @@ import { SummaryLog } from './telemetry/summary-log.js';
 import { TelemetryReporter, type TelemetryIdentity, type TelemetrySend } from './telemetry/telemetry-reporter.js';
 import os from 'node:os';
 import { existsSync } from 'node:fs';
+import type { OtlpExport } from './export/create-otlp-export.js';
 
 export interface DaemonDeps {
   logger: Logger;
@@ -60,8 +65,6 @@ interface Backend {
  */
 export class Daemon {
   readonly counters = new Counters();
-  /** Background components' problems (the upload path's hung attempts, an outage past the retry window). */
-  readonly componentHealth = new HealthRegistry();
   readonly buffer: SegmentBuffer;
   readonly dispatcher: Dispatcher;
   readonly udp: UdpReceiver;
@@ -70,6 +73,10 @@ export class Daemon {
   private readonly flushSpillWarning: () => void;
   readonly telemetry: TelemetryReporter | undefined;
   readonly metrics: DaemonMetrics;
+  /** Background components' problems, for /healthz (the upload path's hung attempts, an outage past the retry window, ...). */
+  readonly componentHealth = new HealthRegistry();
+  /** The OTLP exporter (`--otlp-endpoint`): a second pipeline fed the same documents. */
+  readonly otlpExport: OtlpExport | undefined;
   private readonly startedAt = Date.now();
   private stopping: Promise<void> | undefined;
 
@@ -78,6 +85,7 @@ export class Daemon {
     private readonly backend: Backend,
     private readonly logger: Logger,
     env: NodeJS.ProcessEnv,
+    otlp?: typeof import('./export/create-otlp-export.js'),
   ) {
     const { counters } = this;
     const spillWarning = new EpisodeWarning(logger.child({ component: 'buffer' }), 'segment buffer full: oldest segments dropped (spillover)');
@@ -112,6 +120,7 @@ export class Daemon {
       onDocument: (body) => {
         this.buffer.push(body, body.length);
         this.dispatcher.notify();
+        this.otlpExport?.push(body);
       },
     });
     this.metrics = createDaemonMetrics({
@@ -122,11 +131,17 @@ export class Daemon {
         batchesInFlight: () => this.dispatcher.inFlight,
       },
       credentials: backend.credentials,
+      http: { connections: () => this.tcp.limits.connections, inFlightBodyBytes: () => this.tcp.limits.inFlightBodyBytes },
     });
+    this.otlpExport = otlp?.createOtlpExport(config, { logger, env, health: this.componentHealth, metrics: this.metrics });
     this.tcp = new TcpServer(
       config.tcpAddress,
       [createHealthRoute(() => this.health()), createMetricsRoute(this.metrics.registry), ...backend.routes],
       logger.child({ component: 'tcp' }),
+      {
+        ...listenerGuardOptions(config, config.backend === 'local' ? DEFAULT_MAX_BODY_BYTES : SAMPLING_PROXY_DEFAULTS.maxBodyBytes),
+        onRefused: (reason) => this.metrics.refused(reason),
+      },
     );
     // env/OS values until EC2 metadata answers (the reporter reads the object at send time)
     const identity: TelemetryIdentity = {
@@ -147,7 +162,9 @@ export class Daemon {
 
   static async create(config: DaemonConfig, deps: DaemonDeps): Promise<Daemon> {
     const backend = config.backend === 'local' ? await createLocalConsoleBackend(config, deps.logger) : await createAwsBackend(config, deps);
-    return new Daemon(config, backend, deps.logger, deps.env);
+    // the exporter (and the HTTP client it brings) only when it is configured
+    const otlp = config.otlpEndpoint ? await import('./export/create-otlp-export.js') : undefined;
+    return new Daemon(config, backend, deps.logger, deps.env, otlp);
   }
 
   health() {
@@ -160,19 +177,35 @@ export class Daemon {
       inFlightBatches: this.dispatcher.inFlight,
       lastSuccessfulUpload: this.dispatcher.lastSuccessfulUploadAt ? new Date(this.dispatcher.lastSuccessfulUploadAt).toISOString() : null,
       counters: this.counters.snapshot(),
-      ...(this.componentHealth.degraded ? { status: 'degraded', problems: this.componentHealth.list() } : {}),
+      ...(this.otlpExport ? { otlpExport: this.otlpExport.describe() } : {}),
+      status: this.componentHealth.degraded ? 'degraded' : 'ok',
+      problems: this.componentHealth.list(),
       ...(this.backend.credentials ? { credentials: this.backend.credentials.state() } : {}),
     };
   }
 
   async start(): Promise<void> {
     await this.tcp.start();
+    this.warnIfExposed();
     await this.udp.start();
     this.summary.start();
     this.telemetry?.start();
     this.logger.info(
-      { backend: this.config.backend, ...this.backend.describe, bufferLimitBytes: this.buffer.limitBytes, concurrency: this.config.concurrency },
+      { backend: this.config.backend, ...this.backend.describe, ...(this.otlpExport ? { otlpExport: this.otlpExport.url.href } : {}), bufferLimitBytes: this.buffer.limitBytes, concurrency: this.config.concurrency },
       'xrayd started',
+    );
+  }
+
+  /**
+   * The local backend serves stored traces (URLs, SQL, user ids) and lets callers write and delete
+   * sampling rules, without authentication: beyond loopback, anyone who can reach the port can.
+   */
+  private warnIfExposed(): void {
+    const bound = this.tcp.boundAddress;
+    if (this.config.backend !== 'local' || !bound || isLoopbackAddress(bound.host)) return;
+    this.logger.warn(
+      { address: formatHostPort(bound), allowedHosts: this.config.allowedHosts },
+      `the local X-Ray API and console listen on ${formatHostPort(bound)}, beyond loopback: anyone who can reach this address can read every stored trace and change sampling rules (no authentication). Bind 127.0.0.1 (-t 127.0.0.1:2000) unless this exposure is intended (e.g. a container whose port is published only to the host)`,
     );
   }
 
@@ -185,7 +218,7 @@ export class Daemon {
   private async stop(): Promise<void> {
     this.logger.info({ heldBytes: this.buffer.usedBytes, deadlineMs: this.config.shutdownTimeoutMs }, 'shutting down: draining buffered segments');
     await this.udp.shutdown();
-    const { undelivered } = await this.dispatcher.drain(this.config.shutdownTimeoutMs);
+    const [{ undelivered }] = await Promise.all([this.dispatcher.drain(this.config.shutdownTimeoutMs), this.otlpExport?.shutdown(this.config.shutdownTimeoutMs)]);
     if (undelivered > 0) {
       this.counters.spillover(undelivered);
       this.logger.error({ undelivered }, 'shutdown deadline reached before every segment was delivered; these were dropped');

@@ -1,9 +1,11 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import type { BackendKind, DaemonConfig, LogLevelName } from './config.js';
+import type { BackendKind, DaemonConfig, LogLevelName, OtlpCompression } from './config.js';
 import { DEFAULTS } from './defaults.js';
 import { ConfigError } from './errors.js';
 import { parseHostPort } from './address.js';
+import { parseAllowedHosts } from '../http/host-names.js';
+import { ownListeners, selfExportProblem } from './otlp-export-loop.js';
 
 /** What the command line may set (see `cli.ts`); each key overrides the file and the environment. */
 export interface CliFlags {
@@ -21,10 +23,13 @@ export interface CliFlags {
   endpoint?: string;
   backend?: string;
   storePath?: string;
+  allowedHosts?: string;
+  otlpEndpoint?: string;
 }
 
 export const LOG_LEVELS: readonly LogLevelName[] = ['dev', 'debug', 'info', 'warn', 'error', 'prod'];
 export const BACKENDS: readonly BackendKind[] = ['aws', 'local'];
+export const OTLP_COMPRESSIONS: readonly OtlpCompression[] = ['gzip', 'none'];
 /** Where the reference daemon looks for its config when `-c` is not given. */
 export const DEFAULT_CONFIG_PATHS = ['/etc/amazon/xray/cfg.yaml', './cfg.yaml'];
 
@@ -77,6 +82,30 @@ const url = (apply: (u: string) => Patch) =>
     return apply(s.replace(/\/+$/, ''));
   });
 
+/** HTTP header names (RFC 9110 tokens) and values without control characters. */
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
+const headers = (apply: (h: Record<string, string>) => Patch): Setter => (v, key, problems) => {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) return void problems.push(`${key}: expected a mapping of header names to values, got ${show(v)}`);
+  const found: string[] = [];
+  for (const [name, value] of Object.entries(v)) {
+    if (!HEADER_NAME.test(name)) found.push(`${key}.${name}: not a valid HTTP header name`);
+    // a bad value is not echoed: header values are often API keys
+    else if (typeof value !== 'string' || !HEADER_VALUE.test(value)) found.push(`${key}.${name}: expected a string without control characters`);
+  }
+  problems.push(...found);
+  return found.length ? undefined : apply({ ...(v as Record<string, string>) });
+};
+
+/** A comma-separated string or a YAML list of names (`true` = `*`, as Vite's `allowedHosts: true`). */
+const allowedHosts: Setter = (v, key, problems) => {
+  const text = v === true ? '*' : Array.isArray(v) && v.every((e) => typeof e === 'string') ? v.join(',') : typeof v === 'string' ? v : undefined;
+  if (text === undefined) return void problems.push(`${key}: expected host names (a list or a comma-separated string), "*" or true, got ${show(v)}`);
+  const parsed = parseAllowedHosts(text);
+  if (typeof parsed === 'object' && 'error' in parsed) return void problems.push(`${key}: ${parsed.error}`);
+  return { allowedHosts: parsed };
+};
+
 type Schema = { [key: string]: Setter | Schema };
 
 /** The config file's keys: the reference daemon's `cfg.yaml` (Version 2) plus xrayd's own settings. */
@@ -89,6 +118,12 @@ const FILE_SCHEMA: Schema = {
   Socket: {
     UDPAddress: address((a) => ({ udpAddress: a })),
     TCPAddress: address((a) => ({ tcpAddress: a })),
+    AllowedHosts: allowedHosts,
+    MaxConnections: int(1, 1_000_000, (n) => ({ tcpMaxConnections: n })),
+    MaxInFlightBodyBytes: int(1024, 1 << 30, (n) => ({ tcpMaxInFlightBodyBytes: n })),
+    HeadersTimeoutMs: int(100, 3_600_000, (n) => ({ tcpHeadersTimeoutMs: n })),
+    RequestTimeoutMs: int(100, 3_600_000, (n) => ({ tcpRequestTimeoutMs: n })),
+    IdleTimeoutMs: int(100, 3_600_000, (n) => ({ tcpIdleTimeoutMs: n })),
   },
   Logging: {
     LogRotation: bool((b) => ({ logRotation: b })),
@@ -116,6 +151,12 @@ const FILE_SCHEMA: Schema = {
     Path: str((s) => ({ storePath: s })),
     MaxSegments: int(1, 100_000_000, (n) => ({ storeMaxSegments: n })),
     MaxMB: int(1, 1_000_000, (n) => ({ storeMaxMB: n })),
+  },
+  OTLP: {
+    // the OTLP exporter (docs/otel-mapping.md, README "OpenTelemetry")
+    Endpoint: url((s) => ({ otlpEndpoint: s })),
+    Headers: headers((h) => ({ otlpHeaders: h })),
+    Compression: oneOf(OTLP_COMPRESSIONS, (c) => ({ otlpCompression: c })),
   },
 };
 
@@ -176,6 +217,8 @@ function flagPatch(flags: CliFlags, problems: string[]): Patch {
   take('--endpoint', flags.endpoint, url((s) => ({ endpoint: s })));
   take('--backend', flags.backend, oneOf(BACKENDS, (b) => ({ backend: b })));
   take('--store-path', flags.storePath, str((s) => ({ storePath: s })));
+  take('--allowed-hosts', flags.allowedHosts, allowedHosts);
+  take('--otlp-endpoint', flags.otlpEndpoint, url((s) => ({ otlpEndpoint: s })));
   return patch;
 }
 
@@ -232,6 +275,8 @@ export function loadConfig(
     ...dropUndefined(filePatch),
     ...dropUndefined(fromFlags),
   };
+  const loop = selfExportProblem(config.otlpEndpoint, ownListeners(config));
+  if (loop) throw new ConfigError([loop]);
   return { config, configPath };
 }
 

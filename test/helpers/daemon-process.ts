@@ -29,9 +29,17 @@ export class DaemonProcess {
   private readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   private readonly waiters: { predicate: (l: LogLine) => boolean; resolve: (l: LogLine) => void }[] = [];
 
-  /** `nodeArgs` go to node itself, before the script (e.g. `--cpu-prof`, which NODE_OPTIONS refuses). */
-  constructor(args: string[], env: NodeJS.ProcessEnv = {}, nodeArgs: string[] = []) {
-    this.child = spawn(process.execPath, [...LAUNCH_FLAGS, ...nodeArgs, BIN, '-b', '127.0.0.1:0', '-t', '127.0.0.1:0', '-l', 'debug', ...args], {
+  /**
+   * `nodeArgs` go to node itself, before the script (e.g. `--cpu-prof`, which NODE_OPTIONS refuses).
+   * `maxOpenFiles` starts it under `ulimit -n` (through bash, then exec: the child is still the daemon).
+   */
+  constructor(args: string[], env: NodeJS.ProcessEnv = {}, nodeArgs: string[] = [], options: { maxOpenFiles?: number } = {}) {
+    const argv = [...LAUNCH_FLAGS, ...nodeArgs, BIN, '-b', '127.0.0.1:0', '-t', '127.0.0.1:0', '-l', 'debug', ...args];
+    const [command, commandArgs] =
+      options.maxOpenFiles === undefined
+        ? [process.execPath, argv]
+        : ['bash', ['-c', `ulimit -n ${options.maxOpenFiles} && exec "$0" "$@"`, process.execPath, ...argv]];
+    this.child = spawn(command, commandArgs, {
       env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
       cwd: REPO_ROOT,
@@ -56,8 +64,8 @@ export class DaemonProcess {
   }
 
   /** Starts a daemon and waits for its "xrayd started" line. */
-  static async start(args: string[], env: NodeJS.ProcessEnv = {}, nodeArgs: string[] = []): Promise<DaemonProcess> {
-    const d = new DaemonProcess(args, env, nodeArgs);
+  static async start(args: string[], env: NodeJS.ProcessEnv = {}, nodeArgs: string[] = [], options: { maxOpenFiles?: number } = {}): Promise<DaemonProcess> {
+    const d = new DaemonProcess(args, env, nodeArgs, options);
     const started = d.waitForLog((l) => l.msg === 'xrayd started', 15_000);
     const result = await Promise.race([started, d.exited.then((e) => e)]);
     if (!('msg' in result)) throw new Error(`daemon exited early (${JSON.stringify(result)}): ${d.stderr.join('\n')}`);
