@@ -20,7 +20,7 @@ import { xrayEndpointFor } from './xray/endpoint.js';
 import { resolveRegion } from './xray/region.js';
 import { describeProxyPlan, proxyPlan } from './xray/proxy-plan.js';
 import { UndiciTransport } from './xray/http-transport.js';
-import { NodeHttpTransport } from './xray/node-http-transport.js';
+import { SocketTransport } from './xray/socket-transport.js';
 import { regionSources } from './xray/discovery/region-sources.js';
 import { ImdsClient, imdsOptionsFromEnv } from './xray/discovery/imds-client.js';
 import { discoverIdentity, type HostIdentity } from './xray/discovery/identity.js';
@@ -258,7 +258,7 @@ async function createAwsBackend(config: DaemonConfig, { logger, env }: DaemonDep
   const endpoint = config.endpoint ?? xrayEndpointFor(region);
   const outbound = { proxyAddress: config.proxyAddress, noVerifySSL: config.noVerifySSL, connections: config.concurrency + 4 };
   const plan = proxyPlan(config.proxyAddress, env); // throws ProxyConfigError for an unusable proxy URL
-  // undici (its proxy agent) only when a proxy is set or STS must be reached for -r; else node:http
+  // undici (its proxy agent) only when a proxy is set or STS must be reached for -r; else our own sockets
   const needsUndici = Boolean(plan.httpProxy || plan.httpsProxy || config.roleArn);
   const undici = needsUndici ? await import('./xray/http-dispatcher.js') : undefined;
   const dispatcher: UndiciDispatcher | undefined = undici?.createDispatcher(outbound, env);
@@ -273,7 +273,7 @@ async function createAwsBackend(config: DaemonConfig, { logger, env }: DaemonDep
   const transport =
     plan.httpProxy || plan.httpsProxy
       ? new UndiciTransport(dispatcher!, config.requestTimeoutMs)
-      : new NodeHttpTransport({ connections: outbound.connections, noVerifySSL: config.noVerifySSL, requestTimeoutMs: config.requestTimeoutMs });
+      : new SocketTransport({ connections: outbound.connections, noVerifySSL: config.noVerifySSL, requestTimeoutMs: config.requestTimeoutMs });
   // every X-Ray call (uploads, telemetry, the sampling proxy) is signed and sent from this thread,
   // over one keep-alive pool: see docs/architecture.md for why there is no upload worker any more
   const xray = new XrayClient({ endpoint, signer: new XraySigner(region, credentials.provider), transport, requestTimeoutMs: config.requestTimeoutMs, userAgent: userAgent(env) });
