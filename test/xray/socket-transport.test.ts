@@ -1,10 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
+import https from 'node:https';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { SocketTransport } from '../../src/xray/socket-transport.js';
 import { classifyFailure } from '../../src/xray/errors.js';
+import { TEST_TLS_CERT, TEST_TLS_KEY } from './fixtures/test-tls.js';
 
 async function listen(server: net.Server): Promise<string> {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -101,5 +103,28 @@ test('an oversized answer, a stall and a refused connection fail with their own 
     await transport.close();
     big.server.close();
     stall.close();
+  }
+});
+
+test('https: TLS with keep-alive; a self-signed certificate is refused unless NoVerifySSL', async () => {
+  let connections = 0;
+  const server = https.createServer({ key: TEST_TLS_KEY, cert: TEST_TLS_CERT }, (req, res) => {
+    req.resume();
+    req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end('{"UnprocessedTraceSegments":[]}'));
+  });
+  server.on('secureConnection', () => connections++);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const url = new URL(`https://127.0.0.1:${(server.address() as AddressInfo).port}/TraceSegments`);
+  const lax = new SocketTransport({ connections: 2, noVerifySSL: true, requestTimeoutMs: 2000 });
+  const strict = new SocketTransport({ connections: 2, noVerifySSL: false, requestTimeoutMs: 2000 });
+  try {
+    for (let i = 0; i < 3; i++) assert.equal((await lax.post(url, { host: url.host }, '{"TraceSegmentDocuments":[]}')).statusCode, 200);
+    assert.equal(connections, 1, 'one TLS session for three calls');
+    await assert.rejects(strict.post(url, { host: url.host }, '{}'), (e: Error & { code?: string }) => /CERT|SELF_SIGNED/.test(e.code ?? ''));
+  } finally {
+    await lax.close();
+    await strict.close();
+    server.closeAllConnections();
+    server.close();
   }
 });
