@@ -7,7 +7,7 @@ export interface XrayResponse {
   body: string;
 }
 
-/** How a signed X-Ray call reaches the wire: node:http (no proxy) or an undici dispatcher (proxies). */
+/** How a signed X-Ray call reaches the wire: our keep-alive sockets (no proxy) or an undici dispatcher (proxies). */
 export interface HttpTransport {
   /** Resolves with any status; rejects when no response arrived (network error, timeout, abort). */
   post(url: URL, headers: Record<string, string>, body: Buffer | string, signal?: AbortSignal): Promise<XrayResponse>;
