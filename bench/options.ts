@@ -25,6 +25,10 @@ export interface BenchOptions {
   /** Rate used to fill the store up to localTraces (one the daemon keeps up with). */
   localFillRate: number;
   queries: number;
+  /** OpenTelemetry intake part: OTLP/HTTP spans offered per backend, in requests of this many spans. */
+  otlp: boolean;
+  otlpSpans: number;
+  otlpSpansPerRequest: number;
   /** Write a CPU profile of the daemon per rate into this directory. */
   profileDir: string | undefined;
   /** The official Go daemon's binary, run interleaved with xrayd (`--reference`, `BENCH_REFERENCE`). */
@@ -56,6 +60,9 @@ const DEFAULTS: BenchOptions = {
   localRate: 40_000,
   localFillRate: 8_000,
   queries: 50,
+  otlp: true,
+  otlpSpans: 100_000,
+  otlpSpansPerRequest: 100,
   profileDir: undefined,
   reference: undefined,
   repeat: 3,
@@ -68,7 +75,7 @@ const DEFAULTS: BenchOptions = {
 
 export const USAGE = `npm run bench -- [--rates=5000,20000,50000,100000] [--seconds=3] [--bytes=600]
   [--generator=native|node] [--senders=N] [--sockets=2] [--skip-bare] [--no-relay] [--no-local] [--local-traces=100000]
-  [--local-rate=40000] [--local-fill-rate=8000] [--queries=50] [--profile=DIR] [--daemon-args="..."] [--node-args="..."] [--out=FILE]
+  [--local-rate=40000] [--local-fill-rate=8000] [--queries=50] [--no-otlp] [--otlp-spans=100000] [--otlp-spans-per-request=100] [--profile=DIR] [--daemon-args="..."] [--node-args="..."] [--out=FILE]
   [--reference=/path/to/xray (the Go daemon, run interleaved)] [--repeat=3] [--buffer-mb=16] [--idle-seconds=2]
   (each also as BENCH_<NAME> in the environment, e.g. BENCH_RATES=5000,20000)`;
 
@@ -104,6 +111,9 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
       case 'skip-bare': o.skipBare = bool(v); break;
       case 'relay': o.relay = bool(v); break;
       case 'local': o.local = bool(v); break;
+      case 'otlp': o.otlp = bool(v); break;
+      case 'otlp-spans': o.otlpSpans = Math.round(num(key, v)); break;
+      case 'otlp-spans-per-request': o.otlpSpansPerRequest = Math.round(num(key, v)); break;
       case 'local-traces': o.localTraces = Math.round(num(key, v)); break;
       case 'local-rate': o.localRate = num(key, v); break;
       case 'local-fill-rate': o.localFillRate = num(key, v); break;

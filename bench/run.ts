@@ -10,7 +10,8 @@ import { benchBare, benchTargetRate, type BareRow, type RelayRow } from './relay
 import { goTarget, xraydTarget, type RelayTarget } from './relay-targets.js';
 import { calibrate } from './calibrate.js';
 import { formatSummary, summarizeProfile } from './profile-summary.js';
-import { checkTargets, comparisonTable, idleTable, localTable, runsTable, targetsTable } from './report.js';
+import { checkTargets, comparisonTable, idleTable, localTable, otlpTable, runsTable, targetsTable } from './report.js';
+import { benchOtlp, type OtlpRow } from './otlp-bench.js';
 
 /**
  * `npm run bench`: the built daemon (child process) relaying to a local sink (child process) under
@@ -38,6 +39,8 @@ async function main(): Promise<void> {
   }
   let local: LocalResult | undefined;
   let localNote: string | undefined;
+  let otlpRows: OtlpRow[] = [];
+  let otlpNote: string | undefined;
   try {
     if (opts.relay) {
       const { child: sink, ready } = await BenchChild.start('sink-server');
@@ -76,6 +79,19 @@ async function main(): Promise<void> {
       }
       if (localNote) log(localNote);
     }
+    if (opts.otlp) {
+      log(`OpenTelemetry intake: ${opts.otlpSpans} spans over OTLP/HTTP per backend`);
+      const { child: sink, ready } = await BenchChild.start('sink-server');
+      try {
+        otlpRows = await benchOtlp(opts, ready.port as number);
+        for (const r of otlpRows) log(`  ${r.backend}: ${r.delivered} of ${r.sent} spans, ${Math.round(r.spansPerSecond)}/s, ${r.cpuMicrosPerSpan.toFixed(1)} µs CPU/span`);
+      } catch (err) {
+        otlpNote = `OTLP intake bench failed: ${(err as Error).message}`;
+        log(otlpNote);
+      } finally {
+        await sink.stop();
+      }
+    }
   } finally {
     await gens.stop();
   }
@@ -102,6 +118,8 @@ async function main(): Promise<void> {
   }
   if (local) out.push(localTable(local), '');
   if (localNote) out.push(`Local backend: ${localNote}`, '');
+  if (otlpRows.length) out.push('OpenTelemetry intake (OTLP/HTTP from a generator process, 4 requests in flight) next to the UDP path:', '', otlpTable(otlpRows, rows, local), '');
+  if (otlpNote) out.push(`OpenTelemetry intake: ${otlpNote}`, '');
   out.push(targetsTable(checks), '', `(bench took ${((Date.now() - started) / 1000).toFixed(0)} s)`, '');
   const profiles = [...rows.filter((r) => r.profile).map((r) => ({ label: `xrayd at ${r.rate}/s`, file: r.profile })), { label: 'local backend ingest', file: local?.profile }];
   for (const { label, file } of profiles) {
@@ -111,7 +129,7 @@ async function main(): Promise<void> {
   process.stdout.write(out.join('\n'));
   const file = path.resolve(opts.out);
   mkdirSync(path.dirname(file), { recursive: true });
-  writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), machine, calibration, generator: generatorName, options: opts, relay: rows, bare: bareRows, local, localNote, targets: checks }, null, 2));
+  writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), machine, calibration, generator: generatorName, options: opts, relay: rows, bare: bareRows, local, localNote, otlp: otlpRows, otlpNote, targets: checks }, null, 2));
   log(`wrote ${file} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
 }
 

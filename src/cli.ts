@@ -7,7 +7,7 @@ import { RegionNotFoundError } from './xray/region.js';
 import { VERSION } from './version.js';
 
 /** The reference daemon's long flags, which Go also accepts with one dash (`-bind=...`). */
-const LONG_FLAGS = ['resource-arn', 'local-mode', 'buffer-memory', 'region', 'bind', 'bind-tcp', 'role-arn', 'config', 'log-file', 'log-level', 'proxy-address', 'version', 'help', 'endpoint', 'backend', 'store-path', 'allowed-hosts', 'otlp-endpoint'];
+const LONG_FLAGS = ['resource-arn', 'local-mode', 'buffer-memory', 'region', 'bind', 'bind-tcp', 'role-arn', 'config', 'log-file', 'log-level', 'proxy-address', 'version', 'help', 'endpoint', 'backend', 'store-path', 'allowed-hosts', 'otlp-bind', 'otlp-upload', 'otlp-endpoint'];
 
 /** `-bind=x` -> `--bind=x`, so command lines written for the reference daemon keep working. */
 export function normalizeArgs(args: string[]): string[] {
@@ -36,6 +36,8 @@ function buildProgram(): Command {
     .option('--endpoint <url>', 'X-Ray endpoint (default https://xray.<region>.amazonaws.com)')
     .addOption(new Option('--backend <kind>', 'where segments go: aws (X-Ray) or local (kept on this machine)').choices(BACKENDS as string[]))
     .option('--store-path <file>', 'local backend: keep traces in this file across restarts')
+    .option('--otlp-bind <host:port>', 'OTLP/HTTP address for OpenTelemetry SDKs (default 127.0.0.1:4318; "" = off)')
+    .option('--otlp-upload', "aws backend: send OTLP spans to X-Ray's OTLP endpoint (needs Transaction Search) instead of as segments")
     .option('--allowed-hosts <names>', 'host names the TCP port answers besides localhost and IP addresses (comma-separated; ".domain" for subdomains too; "*" for any)')
     .option('--otlp-endpoint <url>', 'also export every segment as OTLP/HTTP protobuf to this receiver (e.g. http://localhost:4318)')
     .exitOverride()

@@ -38,6 +38,13 @@ import { SummaryLog } from './telemetry/summary-log.js';
 import { TelemetryReporter, type TelemetryIdentity, type TelemetrySend } from './telemetry/telemetry-reporter.js';
 import os from 'node:os';
 import { existsSync } from 'node:fs';
+import { otlpIndexAll } from './config/defaults.js';
+import { OtlpStats, registerOtlpMetrics } from './otlp/otlp-stats.js';
+import { OtlpIntake } from './otlp/otlp-intake.js';
+import { MAX_OTLP_BODY_BYTES, OtlpHttpReceiver } from './otlp/otlp-http-receiver.js';
+import { adotExpander } from './otlp/adot-datagram.js';
+import { OTLP_PATH } from './upload/otlp-upload.js';
+import { translateRequest, type TranslateOptions } from './otlp/otlp-to-xray.js';
 import type { OtlpExport } from './export/create-otlp-export.js';
 
 export interface DaemonDeps {
@@ -69,6 +76,10 @@ export class Daemon {
   readonly dispatcher: Dispatcher;
   readonly udp: UdpReceiver;
   readonly tcp: TcpServer;
+  /** The OTLP/HTTP receiver; undefined when `Socket.OTLPAddress` is off. */
+  readonly otlp: OtlpHttpReceiver | undefined;
+  private readonly otlpIntake: OtlpIntake | undefined;
+  private otlpStartError: string | undefined;
   private readonly summary: SummaryLog;
   private readonly flushSpillWarning: () => void;
   readonly telemetry: TelemetryReporter | undefined;
@@ -85,6 +96,7 @@ export class Daemon {
     private readonly backend: Backend,
     private readonly logger: Logger,
     env: NodeJS.ProcessEnv,
+    readonly otlpStats: OtlpStats,
     otlp?: typeof import('./export/create-otlp-export.js'),
   ) {
     const { counters } = this;
@@ -134,6 +146,35 @@ export class Daemon {
       http: { connections: () => this.tcp.limits.connections, inFlightBodyBytes: () => this.tcp.limits.inFlightBodyBytes },
     });
     this.otlpExport = otlp?.createOtlpExport(config, { logger, env, health: this.componentHealth, metrics: this.metrics });
+    // OTLP series join the registry when it loads (first upload or scrape), without loading it now
+    this.metrics.withRegistry((registry) => registerOtlpMetrics(registry, otlpStats), false);
+    if (config.otlpAddress) {
+      const otlpLogger = logger.child({ component: 'otlp' });
+      const mode = config.backend === 'local' ? 'local' : config.otlpUpload ? 'upload' : 'segments';
+      this.otlpIntake = new OtlpIntake(
+        mode,
+        otlpTranslateOptions(config),
+        (text) => {
+          this.buffer.push(text, Buffer.byteLength(text));
+          this.dispatcher.notify();
+        },
+        otlpStats,
+        counters,
+        otlpLogger,
+      );
+      const intake = this.otlpIntake;
+      this.otlp = new OtlpHttpReceiver({
+        address: config.otlpAddress,
+        logger: otlpLogger,
+        stats: otlpStats,
+        accept: (request) => {
+          this.otlpExport?.pushOtlp(request); // the exporter sends spans on as they came
+          return intake.accept(request);
+        },
+        onMalformed: () => counters.rejected(),
+        guarded: { ...listenerGuardOptions(config, MAX_OTLP_BODY_BYTES), onRefused: (reason) => this.metrics.refused(reason) },
+      });
+    }
     this.tcp = new TcpServer(
       config.tcpAddress,
       [createHealthRoute(() => this.health()), createMetricsRoute(this.metrics.registry), ...backend.routes],
@@ -161,10 +202,12 @@ export class Daemon {
   }
 
   static async create(config: DaemonConfig, deps: DaemonDeps): Promise<Daemon> {
-    const backend = config.backend === 'local' ? await createLocalConsoleBackend(config, deps.logger) : await createAwsBackend(config, deps);
+    const otlpStats = new OtlpStats();
+    const backend =
+      config.backend === 'local' ? await createLocalConsoleBackend(config, deps.logger, otlpStats) : await createAwsBackend(config, deps);
     // the exporter (and the HTTP client it brings) only when it is configured
     const otlp = config.otlpEndpoint ? await import('./export/create-otlp-export.js') : undefined;
-    return new Daemon(config, backend, deps.logger, deps.env, otlp);
+    return new Daemon(config, backend, deps.logger, deps.env, otlpStats, otlp);
   }
 
   health() {
@@ -177,6 +220,12 @@ export class Daemon {
       inFlightBatches: this.dispatcher.inFlight,
       lastSuccessfulUpload: this.dispatcher.lastSuccessfulUploadAt ? new Date(this.dispatcher.lastSuccessfulUploadAt).toISOString() : null,
       counters: this.counters.snapshot(),
+      otlp: {
+        address: this.config.otlpAddress ? formatHostPort(this.otlp?.boundAddress ?? this.config.otlpAddress) : null,
+        listening: this.otlp?.listening ?? false,
+        ...(this.otlpStartError ? { error: this.otlpStartError } : {}),
+        ...this.otlpStats.snapshot(),
+      },
       ...(this.otlpExport ? { otlpExport: this.otlpExport.describe() } : {}),
       status: this.componentHealth.degraded ? 'degraded' : 'ok',
       problems: this.componentHealth.list(),
@@ -186,6 +235,7 @@ export class Daemon {
 
   async start(): Promise<void> {
     await this.tcp.start();
+    await this.startOtlp();
     this.warnIfExposed();
     await this.udp.start();
     this.summary.start();
@@ -194,6 +244,24 @@ export class Daemon {
       { backend: this.config.backend, ...this.backend.describe, ...(this.otlpExport ? { otlpExport: this.otlpExport.url.href } : {}), bufferLimitBytes: this.buffer.limitBytes, concurrency: this.config.concurrency },
       'xrayd started',
     );
+  }
+
+  /**
+   * A taken OTLP port (often a local OpenTelemetry Collector on 4318) must not stop the daemon's
+   * X-Ray duties: it is logged with what to change and shown in /healthz.
+   */
+  private async startOtlp(): Promise<void> {
+    if (!this.otlp) return;
+    try {
+      await this.otlp.start();
+    } catch (err) {
+      const address = formatHostPort(this.config.otlpAddress!);
+      this.otlpStartError = `cannot listen on ${address}: ${(err as Error).message}`;
+      this.logger.error(
+        { err, address },
+        `OTLP receiver not started (${this.otlpStartError}); set --otlp-bind / Socket.OTLPAddress to a free address, or "" to turn it off`,
+      );
+    }
   }
 
   /**
@@ -217,7 +285,8 @@ export class Daemon {
 
   private async stop(): Promise<void> {
     this.logger.info({ heldBytes: this.buffer.usedBytes, deadlineMs: this.config.shutdownTimeoutMs }, 'shutting down: draining buffered segments');
-    await this.udp.shutdown();
+    await Promise.all([this.udp.shutdown(), this.otlp?.shutdown()]);
+    this.otlpIntake?.flushWarnings();
     const [{ undelivered }] = await Promise.all([this.dispatcher.drain(this.config.shutdownTimeoutMs), this.otlpExport?.shutdown(this.config.shutdownTimeoutMs)]);
     if (undelivered > 0) {
       this.counters.spillover(undelivered);
@@ -234,10 +303,17 @@ export class Daemon {
 }
 
 /** The local backend serves the X-Ray API and, at `/`, the web console built next to it. */
-async function createLocalConsoleBackend(config: DaemonConfig, logger: Logger): Promise<Backend> {
+/** How OTLP spans become segments for this config. */
+function otlpTranslateOptions(config: DaemonConfig): TranslateOptions {
+  return { indexedAttributes: config.otlpIndexedAttributes, indexAllAttributes: otlpIndexAll(config) };
+}
+
+async function createLocalConsoleBackend(config: DaemonConfig, logger: Logger, otlpStats: OtlpStats): Promise<Backend> {
+  const translate = otlpTranslateOptions(config);
+  const expandAdot = adotExpander((request) => translateRequest(request, translate), otlpStats);
   // loaded only in this mode: the relay never pays for the store, the filter language or the console
   const [{ createLocalBackend }, { builtConsoleDir, createConsoleRoute }] = await Promise.all([import('./local/local-backend.js'), import('./console/console-route.js')]);
-  const local = await createLocalBackend(config, logger.child({ component: 'local' }));
+  const local = await createLocalBackend(config, logger.child({ component: 'local' }), expandAdot);
   const consoleDir = builtConsoleDir();
   if (!existsSync(consoleDir)) logger.warn({ consoleDir }, 'web console not built (run npm run build); the X-Ray API is served without it');
   return {
@@ -280,7 +356,12 @@ async function createAwsBackend(config: DaemonConfig, { logger, env }: DaemonDep
   // fetch credentials now, not with the first batch (logs the outcome once; failures are retried later)
   credentials.provider().catch(() => {});
   return {
-    sink: new XrayUploader(putInThread(xray), logger.child({ component: 'uploader' }), credentials.invalidate),
+    sink: new XrayUploader(
+      putInThread(xray),
+      logger.child({ component: 'uploader' }),
+      credentials.invalidate,
+      config.otlpUpload ? (body, signal) => xray.post(OTLP_PATH, body, signal, { timestampHeader: false, contentType: 'application/x-protobuf' }) : undefined,
+    ),
     routes: [createSamplingProxyRoute({ client: xray, logger })],
     describe: {
       region,

@@ -71,6 +71,14 @@ export interface DaemonConfig {
   /** Local backend limits: whole oldest traces are evicted past either. */
   storeMaxSegments: number;
   storeMaxMB: number;
+  /** OTLP/HTTP receiver (`POST /v1/traces`); undefined = off. */
+  otlpAddress: HostPort | undefined;
+  /** AWS backend: send OTLP spans to X-Ray's OTLP endpoint (SigV4) instead of translating them to segments. */
+  otlpUpload: boolean;
+  /** OTLP span attributes that become annotations (the rest are metadata). */
+  otlpIndexedAttributes: string[];
+  /** Every scalar OTLP attribute becomes an annotation; undefined = on for the local backend, off for aws. */
+  otlpIndexAllAttributes: boolean | undefined;
   /** OTLP exporter: base URL of an OTLP/HTTP receiver (spans go to `<url>/v1/traces`); undefined = off. */
   otlpEndpoint: string | undefined;
   /** Extra HTTP headers on every OTLP export request (e.g. an API key). */

@@ -2,6 +2,8 @@ import type { DaemonConfig } from './config.js';
 
 export const DEFAULT_PORT = 2000;
 export const MIN_BUFFER_MEMORY_MB = 3;
+/** OTLP/HTTP's standard port, where OpenTelemetry SDKs send by default. */
+export const DEFAULT_OTLP_PORT = 4318;
 
 /** Defaults for everything but the derived buffer size (see `buffer-size.ts`). */
 export const DEFAULTS: DaemonConfig = {
@@ -39,7 +41,16 @@ export const DEFAULTS: DaemonConfig = {
   storePath: undefined,
   storeMaxSegments: 1_000_000,
   storeMaxMB: 512,
+  otlpAddress: { host: '127.0.0.1', port: DEFAULT_OTLP_PORT },
+  otlpUpload: false,
+  otlpIndexedAttributes: [],
+  otlpIndexAllAttributes: undefined,
   otlpEndpoint: undefined,
   otlpHeaders: {},
   otlpCompression: 'gzip',
 };
+
+/** Whether OTLP attributes are all indexed as annotations, for this config (on by default in the local backend). */
+export function otlpIndexAll(config: Pick<DaemonConfig, 'otlpIndexAllAttributes' | 'backend'>): boolean {
+  return config.otlpIndexAllAttributes ?? config.backend === 'local';
+}

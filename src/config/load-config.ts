@@ -23,6 +23,8 @@ export interface CliFlags {
   endpoint?: string;
   backend?: string;
   storePath?: string;
+  otlpBind?: string;
+  otlpUpload?: boolean;
   allowedHosts?: string;
   otlpEndpoint?: string;
 }
@@ -82,6 +84,20 @@ const url = (apply: (u: string) => Patch) =>
     return apply(s.replace(/\/+$/, ''));
   });
 
+/** An address where "" means "off" (the OTLP receiver), unlike other keys where "" means "not set". */
+const optionalAddress = (apply: (a: { host: string; port: number } | undefined) => Patch): Setter => (v, key, problems) => {
+  if (v === '') return apply(undefined);
+  return address(apply)(v, key, problems);
+};
+/** true/false, or "" for "decided by the backend". */
+const optionalBool = (apply: (b: boolean | undefined) => Patch): Setter => (v, key, problems) =>
+  v === '' ? apply(undefined) : bool(apply)(v, key, problems);
+const stringList = (apply: (l: string[]) => Patch): Setter => (v, key, problems) => {
+  if (!Array.isArray(v) || v.some((x) => typeof x !== 'string' || x === '')) {
+    return void problems.push(`${key}: expected a list of attribute names, got ${show(v)}`);
+  }
+  return apply(v as string[]);
+};
 /** HTTP header names (RFC 9110 tokens) and values without control characters. */
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
@@ -118,6 +134,7 @@ const FILE_SCHEMA: Schema = {
   Socket: {
     UDPAddress: address((a) => ({ udpAddress: a })),
     TCPAddress: address((a) => ({ tcpAddress: a })),
+    OTLPAddress: optionalAddress((a) => ({ otlpAddress: a })),
     AllowedHosts: allowedHosts,
     MaxConnections: int(1, 1_000_000, (n) => ({ tcpMaxConnections: n })),
     MaxInFlightBodyBytes: int(1024, 1 << 30, (n) => ({ tcpMaxInFlightBodyBytes: n })),
@@ -153,6 +170,9 @@ const FILE_SCHEMA: Schema = {
     MaxMB: int(1, 1_000_000, (n) => ({ storeMaxMB: n })),
   },
   OTLP: {
+    Upload: bool((b) => ({ otlpUpload: b })),
+    IndexedAttributes: stringList((l) => ({ otlpIndexedAttributes: l })),
+    IndexAllAttributes: optionalBool((b) => ({ otlpIndexAllAttributes: b })),
     // the OTLP exporter (docs/otel-mapping.md, README "OpenTelemetry")
     Endpoint: url((s) => ({ otlpEndpoint: s })),
     Headers: headers((h) => ({ otlpHeaders: h })),
@@ -217,6 +237,8 @@ function flagPatch(flags: CliFlags, problems: string[]): Patch {
   take('--endpoint', flags.endpoint, url((s) => ({ endpoint: s })));
   take('--backend', flags.backend, oneOf(BACKENDS, (b) => ({ backend: b })));
   take('--store-path', flags.storePath, str((s) => ({ storePath: s })));
+  take('--otlp-bind', flags.otlpBind, optionalAddress((a) => ({ otlpAddress: a })));
+  if (flags.otlpUpload) patch.otlpUpload = true;
   take('--allowed-hosts', flags.allowedHosts, allowedHosts);
   take('--otlp-endpoint', flags.otlpEndpoint, url((s) => ({ otlpEndpoint: s })));
   return patch;
@@ -227,8 +249,11 @@ function envPatch(env: NodeJS.ProcessEnv): Patch {
   return region ? { region } : {};
 }
 
+/** Keys whose undefined value is a choice ("off", "by backend") rather than "not set". */
+const UNDEFINED_IS_A_VALUE = new Set<string>(['otlpAddress', 'otlpIndexAllAttributes']);
+
 function dropUndefined(p: Patch): Patch {
-  return Object.fromEntries(Object.entries(p).filter(([, v]) => v !== undefined)) as Patch;
+  return Object.fromEntries(Object.entries(p).filter(([k, v]) => v !== undefined || UNDEFINED_IS_A_VALUE.has(k))) as Patch;
 }
 
 export interface LoadedConfig {

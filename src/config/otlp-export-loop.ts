@@ -30,5 +30,8 @@ export function selfExportProblem(endpoint: string | undefined, listeners: { key
 
 /** The listeners an export endpoint must not point at. */
 export function ownListeners(config: DaemonConfig): { key: string; address: HostPort | undefined }[] {
-  return [{ key: 'Socket.TCPAddress', address: config.tcpAddress }];
+  return [
+    { key: 'Socket.TCPAddress', address: config.tcpAddress },
+    { key: 'Socket.OTLPAddress', address: config.otlpAddress },
+  ];
 }

@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { HostPort } from '../config/config.js';
 import type { Logger } from '../log/logger.js';
 import { sendJson, type Route } from './route.js';
+import { boundAddressOf, closeGracefully, listenOn } from './server-lifecycle.js';
 import { createGuardedServer, type GuardedServerOptions } from './guarded-server.js';
 import type { ConnectionLimits } from './connection-limits.js';
 
@@ -25,18 +26,11 @@ export class TcpServer {
   }
 
   get boundAddress(): HostPort | undefined {
-    const a = this.server.address();
-    return a && typeof a === 'object' ? { host: a.address, port: a.port } : undefined;
+    return boundAddressOf(this.server);
   }
 
   async start(): Promise<void> {
-    await new Promise<void>((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(this.address.port, this.address.host, () => {
-        this.server.off('error', reject);
-        resolve();
-      });
-    });
+    await listenOn(this.server, this.address);
     this.logger.info({ address: this.boundAddress }, 'listening on TCP');
   }
 
@@ -58,13 +52,7 @@ export class TcpServer {
 
   /** Stops accepting and closes idle connections. Idempotent; safe before start. */
   shutdown(): Promise<void> {
-    this.closing ??= new Promise<void>((resolve) => {
-      if (!this.server.listening) return resolve();
-      this.server.close(() => resolve());
-      this.server.closeIdleConnections();
-      // in-flight requests get a moment; after that they are cut so shutdown keeps its deadline
-      setTimeout(() => this.server.closeAllConnections(), 1000).unref();
-    });
+    this.closing ??= closeGracefully(this.server);
     return this.closing;
   }
 }

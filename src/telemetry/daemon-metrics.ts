@@ -30,8 +30,11 @@ export interface DaemonMetrics {
   upload: UploadObserver;
   /** The request guard calls this once per refused request or failed accept (see docs/metrics.md). */
   refused(reason: string): void;
-  /** Runs `register` on the prom-client registry once it is loaded (now, if it is): for other components' metrics. */
-  withRegistry(register: (registry: Registry) => void): void;
+  /**
+   * Runs `register` on the prom-client registry once it is loaded (now, if it is): for other
+   * components' metrics. `load` (default true) loads it now; false waits for the first upload or scrape.
+   */
+  withRegistry(register: (registry: Registry) => void, load?: boolean): void;
 }
 
 export interface DaemonMetricsDeps {
@@ -82,10 +85,10 @@ export function createDaemonMetrics(deps: DaemonMetricsDeps): DaemonMetrics {
       },
     },
     refused: (reason) => void refusals.set(reason, (refusals.get(reason) ?? 0) + 1),
-    withRegistry(register) {
+    withRegistry(register, loadNow = true) {
       if (loaded) return register(loaded.registry);
       registrations.push(register);
-      void load();
+      if (loadNow) void load();
     },
   };
 }

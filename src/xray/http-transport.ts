@@ -5,12 +5,14 @@ export interface XrayResponse {
   statusCode: number;
   headers: Record<string, string | string[] | undefined>;
   body: string;
+  /** The body's bytes, for binary (protobuf) answers only: X-Ray's OTLP endpoint. */
+  raw?: Uint8Array;
 }
 
 /** How a signed X-Ray call reaches the wire: our keep-alive sockets (no proxy) or an undici dispatcher (proxies). */
 export interface HttpTransport {
   /** Resolves with any status; rejects when no response arrived (network error, timeout, abort). */
-  post(url: URL, headers: Record<string, string>, body: Buffer | string, signal?: AbortSignal): Promise<XrayResponse>;
+  post(url: URL, headers: Record<string, string>, body: Uint8Array | string, signal?: AbortSignal): Promise<XrayResponse>;
   close(): Promise<void>;
 }
 
@@ -28,7 +30,7 @@ export class UndiciTransport implements HttpTransport {
     private readonly requestTimeoutMs: number,
   ) {}
 
-  async post(url: URL, headers: Record<string, string>, body: Buffer | string, signal?: AbortSignal): Promise<XrayResponse> {
+  async post(url: URL, headers: Record<string, string>, body: Uint8Array | string, signal?: AbortSignal): Promise<XrayResponse> {
     const timeout = new AbortController();
     const timer = setTimeout(() => timeout.abort(new RequestTimeoutError(this.requestTimeoutMs)), this.requestTimeoutMs);
     const onAbort = () => timeout.abort(signal?.reason);
@@ -36,8 +38,8 @@ export class UndiciTransport implements HttpTransport {
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
       const res = await this.dispatcher.request({ origin: url.origin, path: url.pathname + url.search, method: 'POST', headers, body, signal: timeout.signal });
-      const text = await readCapped(res);
-      return { statusCode: res.statusCode, headers: res.headers, body: text };
+      const bytes = await readCapped(res);
+      return responseOf(res.statusCode, res.headers, bytes);
     } catch (err) {
       // undici rejects with the abort reason or wraps it: surface our typed timeout either way
       if (timeout.signal.aborted && timeout.signal.reason instanceof RequestTimeoutError) throw timeout.signal.reason;
@@ -53,11 +55,17 @@ export class UndiciTransport implements HttpTransport {
   }
 }
 
-async function readCapped(res: Dispatcher.ResponseData): Promise<string> {
+/** An answer as callers see it: the text, and the bytes too when it is binary (protobuf, X-Ray's OTLP endpoint). */
+export function responseOf(statusCode: number, headers: XrayResponse['headers'], bytes: Buffer): XrayResponse {
+  const binary = String(headers['content-type'] ?? '').includes('protobuf');
+  return { statusCode, headers, body: bytes.toString('utf8'), ...(binary ? { raw: bytes } : {}) };
+}
+
+async function readCapped(res: Dispatcher.ResponseData): Promise<Buffer> {
   const { body } = res;
   const declared = Number(res.headers['content-length']);
   // the usual answer: a small body of known length, read in one call
-  if (Number.isFinite(declared) && declared <= MAX_RESPONSE_BYTES) return body.text();
+  if (Number.isFinite(declared) && declared <= MAX_RESPONSE_BYTES) return Buffer.from(await body.arrayBuffer());
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of body) {
@@ -68,5 +76,5 @@ async function readCapped(res: Dispatcher.ResponseData): Promise<string> {
     }
     chunks.push(chunk as Buffer);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }

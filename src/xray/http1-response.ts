@@ -7,7 +7,7 @@
 export interface ReadResponse {
   statusCode: number;
   headers: Record<string, string | string[] | undefined>;
-  body: string;
+  body: Buffer;
   /** The connection can carry the next request. */
   keepAlive: boolean;
 }
@@ -39,7 +39,7 @@ export function readResponse(maxBodyBytes: number, tooLarge: () => Error): Respo
   };
   const result = (keepAlive: boolean): ReadResponse => {
     done = true;
-    return { statusCode: head!.statusCode, headers: head!.headers, body: Buffer.concat(body).toString('utf8'), keepAlive };
+    return { statusCode: head!.statusCode, headers: head!.headers, body: Buffer.concat(body), keepAlive };
   };
 
   /** Parses what `buf` holds; returns the response when complete. */

@@ -5,7 +5,7 @@ import { CredentialsUnavailableError } from './errors.js';
 export interface SignedRequest {
   url: URL;
   headers: Record<string, string>;
-  body: Buffer | string;
+  body: Uint8Array | string;
 }
 
 const ALGORITHM = 'AWS4-HMAC-SHA256';
@@ -33,7 +33,7 @@ export class XraySigner {
    * Rejects with CredentialsUnavailableError when the credential provider fails (the only way
    * signing fails), so callers can tell "not signed" apart from network errors.
    */
-  async sign(url: URL, body: Buffer | string, extraHeaders: Record<string, string> = {}): Promise<SignedRequest> {
+  async sign(url: URL, body: Uint8Array | string, extraHeaders: Record<string, string> = {}, contentType = 'application/json'): Promise<SignedRequest> {
     let creds: AwsCredentialIdentity;
     try {
       creds = await this.credentials();
@@ -43,7 +43,7 @@ export class XraySigner {
     const amzDate = new Date(this.now()).toISOString().replace(/[-:]|\.\d{3}/g, ''); // 20261204T183500Z
     const date = amzDate.slice(0, 8);
     const payloadHash = createHash('sha256').update(body).digest('hex');
-    const headers: Record<string, string> = { host: url.host, 'content-type': 'application/json', ...lower(extraHeaders), 'x-amz-date': amzDate, 'x-amz-content-sha256': payloadHash };
+    const headers: Record<string, string> = { host: url.host, 'content-type': contentType, ...lower(extraHeaders), 'x-amz-date': amzDate, 'x-amz-content-sha256': payloadHash };
     if (creds.sessionToken) headers['x-amz-security-token'] = creds.sessionToken;
     const names = Object.keys(headers).sort();
     const signedHeaders = names.join(';');

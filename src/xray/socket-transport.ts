@@ -1,7 +1,7 @@
 import net from 'node:net';
 import tls from 'node:tls';
 import { RequestTimeoutError, ResponseTooLargeError } from './errors.js';
-import type { HttpTransport, XrayResponse } from './http-transport.js';
+import { responseOf, type HttpTransport, type XrayResponse } from './http-transport.js';
 import { readResponse, type ResponseReader } from './http1-response.js';
 
 export interface SocketTransportOptions {
@@ -35,7 +35,7 @@ export class SocketTransport implements HttpTransport {
 
   constructor(private readonly opts: SocketTransportOptions) {}
 
-  post(url: URL, headers: Record<string, string>, body: Buffer | string, signal?: AbortSignal): Promise<XrayResponse> {
+  post(url: URL, headers: Record<string, string>, body: Uint8Array | string, signal?: AbortSignal): Promise<XrayResponse> {
     const payload = typeof body === 'string' ? Buffer.from(body) : body;
     let head = `POST ${url.pathname}${url.search} HTTP/1.1\r\n`;
     for (const name in headers) {
@@ -65,7 +65,7 @@ export class SocketTransport implements HttpTransport {
       const onData = (chunk: Buffer) => {
         try {
           const done = reader!.push(chunk);
-          if (done) finish(undefined, { statusCode: done.statusCode, headers: done.headers, body: done.body }, done.keepAlive);
+          if (done) finish(undefined, responseOf(done.statusCode, done.headers, done.body), done.keepAlive);
         } catch (err) {
           finish(err);
         }
@@ -73,7 +73,7 @@ export class SocketTransport implements HttpTransport {
       const onError = (err: Error) => finish(err);
       const onClose = () => {
         const done = reader?.end(); // a response delimited by the connection's end
-        finish(done ? undefined : hangUp(), done ? { statusCode: done.statusCode, headers: done.headers, body: done.body } : undefined);
+        finish(done ? undefined : hangUp(), done ? responseOf(done.statusCode, done.headers, done.body) : undefined);
       };
       const onAbort = () => finish(signal!.reason);
       const timer = setTimeout(() => finish(new RequestTimeoutError(this.opts.requestTimeoutMs)), this.opts.requestTimeoutMs);

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { loadConfig, DEFAULT_CONFIG_PATHS } from '../../src/config/load-config.js';
 import { ConfigError } from '../../src/config/errors.js';
-import { DEFAULTS } from '../../src/config/defaults.js';
+import { DEFAULTS, otlpIndexAll } from '../../src/config/defaults.js';
 import { bufferBudgetBytes, availableMemoryBytes } from '../../src/config/buffer-size.js';
 import { xrayEndpointFor } from '../../src/xray/endpoint.js';
 import { normalizeArgs } from '../../src/cli.js';
@@ -124,6 +124,32 @@ test('addresses and Go-style single-dash long flags', () => {
   assert.deepEqual(normalizeArgs(['-bind=0.0.0.0:2000', '-b', 'x', '-local-mode', '-xyz']), ['--bind=0.0.0.0:2000', '-b', 'x', '--local-mode', '-xyz']);
 });
 
+test('OTLP settings: the receiver on 127.0.0.1:4318 by default, "" turns it off, flags win, bad values name the key', () => {
+  assert.deepEqual(DEFAULTS.otlpAddress, { host: '127.0.0.1', port: 4318 }, 'safe default: loopback only');
+  const file = 'Socket:\n  OTLPAddress: "0.0.0.0:14318"\nOTLP:\n  Upload: true\n  IndexedAttributes: [customer, tier]\n  IndexAllAttributes: false\n';
+  const fromFile = loadConfig({ config: 'c' }, {}, files({ c: file })).config;
+  assert.deepEqual(fromFile.otlpAddress, { host: '0.0.0.0', port: 14318 });
+  assert.equal(fromFile.otlpUpload, true);
+  assert.deepEqual(fromFile.otlpIndexedAttributes, ['customer', 'tier']);
+  assert.equal(fromFile.otlpIndexAllAttributes, false);
+  assert.equal(loadConfig({ config: 'c', otlpBind: '' }, {}, files({ c: file })).config.otlpAddress, undefined, '--otlp-bind "" turns it off');
+  assert.equal(loadConfig({ config: 'c' }, {}, files({ c: 'Socket:\n  OTLPAddress: ""' })).config.otlpAddress, undefined);
+  assert.equal(loadConfig({ otlpUpload: true }, {}, files({})).config.otlpUpload, true);
+  const problems = problemsOf(() =>
+    loadConfig({ config: 'c', otlpBind: 'nope' }, {}, files({ c: 'OTLP:\n  IndexedAttributes: customer\n  IndexAllAttributes: "yes"\n  Endpointz: 1' })),
+  );
+  for (const re of [/--otlp-bind: expected host:port/, /OTLP\.IndexedAttributes: expected a list of attribute names, got "customer"/, /OTLP\.IndexAllAttributes: expected true or false, got "yes"/, /OTLP\.Endpointz: unknown key/]) {
+    assert.ok(problems.some((p) => re.test(p)), `missing ${re}: ${problems.join('\n')}`);
+  }
+});
+
+test('OTLP.IndexAllAttributes: on by default for the local backend only', () => {
+  assert.equal(otlpIndexAll({ backend: 'local', otlpIndexAllAttributes: undefined }), true);
+  assert.equal(otlpIndexAll({ backend: 'aws', otlpIndexAllAttributes: undefined }), false);
+  assert.equal(otlpIndexAll({ backend: 'local', otlpIndexAllAttributes: false }), false);
+  assert.equal(otlpIndexAll({ backend: 'aws', otlpIndexAllAttributes: true }), true);
+});
+
 test('OTLP exporter settings: OTLP.Endpoint/Headers/Compression in the file, --otlp-endpoint on the command line', () => {
   const file = 'OTLP:\n  Endpoint: "http://collector:4318/"\n  Headers:\n    Authorization: "Bearer abc"\n    x-scope-orgid: team-a\n  Compression: NONE\n';
   const { config } = loadConfig({ config: 'c' }, {}, files({ c: file }));
@@ -148,7 +174,10 @@ test('an OTLP endpoint that is one of xrayd\'s own listeners is refused, naming 
   assert.match(problems[0], /OTLP\.Endpoint\/--otlp-endpoint: http:\/\/localhost:4318 is xrayd's own Socket\.TCPAddress \(127\.0\.0\.1:4318\)/);
   assert.ok(problemsOf(() => loadConfig({ bindTcp: '0.0.0.0:2000', otlpEndpoint: 'http://127.0.0.1:2000/v1/traces' }, {}, files({}))).length === 1);
   // another port, or another host, is fine
-  assert.equal(loadConfig({ otlpEndpoint: 'http://localhost:4318' }, {}, files({})).config.otlpEndpoint, 'http://localhost:4318');
+  assert.equal(loadConfig({ otlpEndpoint: 'http://localhost:4319' }, {}, files({})).config.otlpEndpoint, 'http://localhost:4319');
+  // the OTLP receiver listens on 127.0.0.1:4318 by default: exporting there would loop, unless it is off
+  assert.match(problemsOf(() => loadConfig({ otlpEndpoint: 'http://localhost:4318' }, {}, files({})))[0], /is xrayd's own Socket\.OTLPAddress \(127\.0\.0\.1:4318\)/);
+  assert.equal(loadConfig({ otlpEndpoint: 'http://localhost:4318', otlpBind: '' }, {}, files({})).config.otlpEndpoint, 'http://localhost:4318');
   assert.equal(loadConfig({ bindTcp: '127.0.0.1:4318', otlpEndpoint: 'http://collector:4318' }, {}, files({})).config.otlpEndpoint, 'http://collector:4318');
 });
 

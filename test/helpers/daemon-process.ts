@@ -25,6 +25,8 @@ export class DaemonProcess {
   readonly stderr: string[] = [];
   udpPort = 0;
   tcpPort = 0;
+  /** The OTLP/HTTP port (0 when the receiver is off). */
+  otlpPort = 0;
   private readonly child: ChildProcess;
   private readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   private readonly waiters: { predicate: (l: LogLine) => boolean; resolve: (l: LogLine) => void }[] = [];
@@ -34,7 +36,7 @@ export class DaemonProcess {
    * `maxOpenFiles` starts it under `ulimit -n` (through bash, then exec: the child is still the daemon).
    */
   constructor(args: string[], env: NodeJS.ProcessEnv = {}, nodeArgs: string[] = [], options: { maxOpenFiles?: number } = {}) {
-    const argv = [...LAUNCH_FLAGS, ...nodeArgs, BIN, '-b', '127.0.0.1:0', '-t', '127.0.0.1:0', '-l', 'debug', ...args];
+    const argv = [...LAUNCH_FLAGS, ...nodeArgs, BIN, '-b', '127.0.0.1:0', '-t', '127.0.0.1:0', '--otlp-bind', '127.0.0.1:0', '-l', 'debug', ...args];
     const [command, commandArgs] =
       options.maxOpenFiles === undefined
         ? [process.execPath, argv]
@@ -55,6 +57,7 @@ export class DaemonProcess {
       const address = line.address as { port?: number } | undefined;
       if (line.msg === 'listening for segments on UDP' && address?.port) this.udpPort = address.port;
       if (line.msg === 'listening on TCP' && address?.port) this.tcpPort = address.port;
+      if (line.msg === 'listening for OTLP/HTTP on /v1/traces' && address?.port) this.otlpPort = address.port;
       for (let i = this.waiters.length - 1; i >= 0; i--) {
         if (this.waiters[i].predicate(line)) this.waiters.splice(i, 1)[0].resolve(line);
       }

@@ -59,3 +59,13 @@ test('a response with partial success round-trips; malformed bytes throw', () =>
   assert.equal(response.partialSuccess!.errorMessage, 'bad ids');
   assert.throws(() => decodeTraceRequest(Uint8Array.from([0x0a, 0xff, 0xff, 0xff])));
 });
+
+test('toBigInt is exact for signed and unsigned 64-bit values, as protobufjs decodes them', () => {
+  const bytes = encodeTraceRequest({
+    resourceSpans: [{ scopeSpans: [{ spans: [{ name: 'x', startTimeUnixNano: '18446744073709551615', attributes: [{ key: 'n', value: { intValue: '-9223372036854775808' } }, { key: 'm', value: { intValue: -1 } }] }] }] }],
+  });
+  const span = decodeTraceRequest(bytes).resourceSpans![0].scopeSpans![0].spans![0];
+  assert.equal(toBigInt(span.startTimeUnixNano), 18446744073709551615n);
+  assert.equal(toBigInt(span.attributes![0].value!.intValue), -9223372036854775808n);
+  assert.equal(toBigInt(span.attributes![1].value!.intValue), -1n);
+});

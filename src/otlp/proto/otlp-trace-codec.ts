@@ -89,6 +89,15 @@ export function decodeTraceRequest(bytes: Uint8Array): OtlpTraceRequest {
   return RequestType.decode(bytes) as unknown as OtlpTraceRequest;
 }
 
+/**
+ * A request from a plain object in protobufjs's JSON form (camelCase keys, enum names or numbers,
+ * int64 as strings, bytes as base64 or Uint8Array), type-checked; throws a TypeError naming the
+ * field otherwise. Used by the OTLP/JSON decoder.
+ */
+export function requestFromObject(object: Record<string, unknown>): OtlpTraceRequest {
+  return RequestType.fromObject(object) as unknown as OtlpTraceRequest;
+}
+
 /** Encodes an ExportTraceServiceRequest to protobuf bytes. */
 export function encodeTraceRequest(request: OtlpTraceRequest): Uint8Array {
   return RequestType.encode(RequestType.fromObject(request as Record<string, unknown>)).finish();
@@ -107,7 +116,9 @@ export function toBigInt(value: Int64 | undefined): bigint {
   if (value === undefined) return 0n;
   if (typeof value === 'number') return BigInt(Math.trunc(value));
   if (typeof value === 'string') return BigInt(value);
-  return BigInt(value.toString());
+  // from the two 32-bit halves: Long.toString would build a decimal string for every timestamp
+  const bits = (BigInt(value.high >>> 0) << 32n) | BigInt(value.low >>> 0);
+  return value.unsigned ? bits : BigInt.asIntN(64, bits);
 }
 
 /** A bigint as the Long protobufjs encodes exactly (unsigned, for fixed64 nanosecond times). */
