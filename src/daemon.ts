@@ -26,7 +26,8 @@ import { ImdsClient, imdsOptionsFromEnv } from './xray/discovery/imds-client.js'
 import { discoverIdentity, type HostIdentity } from './xray/discovery/identity.js';
 import { CredentialHealth, type CredentialState } from './xray/credential-errors.js';
 import { createSamplingProxyRoute, SAMPLING_PROXY_DEFAULTS } from './proxy/sampling-proxy.js';
-import { DEFAULT_MAX_BODY_BYTES } from './local/api/xray-api-route.js';
+// the constant alone: the local API's modules load only with --backend local
+import { DEFAULT_MAX_BODY_BYTES } from './local/api/body-limit.js';
 import { isLoopbackAddress } from './http/host-names.js';
 import { listenerGuardOptions } from './http/listener-guard-options.js';
 import { formatHostPort } from './config/address.js';
@@ -40,17 +41,18 @@ import os from 'node:os';
 import { existsSync } from 'node:fs';
 import { otlpIndexAll } from './config/defaults.js';
 import { OtlpStats, registerOtlpMetrics } from './otlp/otlp-stats.js';
-import { OtlpIntake } from './otlp/otlp-intake.js';
-import { MAX_OTLP_BODY_BYTES, OtlpHttpReceiver } from './otlp/otlp-http-receiver.js';
-import { adotExpander } from './otlp/adot-datagram.js';
-import { OTLP_PATH } from './upload/otlp-upload.js';
-import { translateRequest, type TranslateOptions } from './otlp/otlp-to-xray.js';
+import type { OtlpIntake } from './otlp/otlp-intake.js';
+import type { OtlpHttpReceiver } from './otlp/otlp-http-receiver.js';
+import type { TranslateOptions } from './otlp/otlp-to-xray.js';
 import type { OtlpExport } from './export/create-otlp-export.js';
 
 export interface DaemonDeps {
   logger: Logger;
   env: NodeJS.ProcessEnv;
 }
+
+/** The OTLP receiver's modules, loaded by `Daemon.create` only when `--otlp-address` is set. */
+type OtlpIntakeModules = [typeof import('./otlp/otlp-intake.js'), typeof import('./otlp/otlp-http-receiver.js')];
 
 /** What the backend-specific part contributes: where batches go, extra TCP routes, cleanup. */
 interface Backend {
@@ -98,6 +100,7 @@ export class Daemon {
     env: NodeJS.ProcessEnv,
     readonly otlpStats: OtlpStats,
     otlp?: typeof import('./export/create-otlp-export.js'),
+    intakeModules?: OtlpIntakeModules,
   ) {
     const { counters } = this;
     const spillWarning = new EpisodeWarning(logger.child({ component: 'buffer' }), 'segment buffer full: oldest segments dropped (spillover)');
@@ -148,7 +151,8 @@ export class Daemon {
     this.otlpExport = otlp?.createOtlpExport(config, { logger, env, health: this.componentHealth, metrics: this.metrics });
     // OTLP series join the registry when it loads (first upload or scrape), without loading it now
     this.metrics.withRegistry((registry) => registerOtlpMetrics(registry, otlpStats), false);
-    if (config.otlpAddress) {
+    if (config.otlpAddress && intakeModules) {
+      const [{ OtlpIntake }, { MAX_OTLP_BODY_BYTES, OtlpHttpReceiver }] = intakeModules;
       const otlpLogger = logger.child({ component: 'otlp' });
       const mode = config.backend === 'local' ? 'local' : config.otlpUpload ? 'upload' : 'segments';
       this.otlpIntake = new OtlpIntake(
@@ -207,7 +211,9 @@ export class Daemon {
       config.backend === 'local' ? await createLocalConsoleBackend(config, deps.logger, otlpStats) : await createAwsBackend(config, deps);
     // the exporter (and the HTTP client it brings) only when it is configured
     const otlp = config.otlpEndpoint ? await import('./export/create-otlp-export.js') : undefined;
-    return new Daemon(config, backend, deps.logger, deps.env, otlpStats, otlp);
+    // the OTLP receiver and its protobuf codec only when it listens
+    const intake: OtlpIntakeModules | undefined = config.otlpAddress ? await Promise.all([import('./otlp/otlp-intake.js'), import('./otlp/otlp-http-receiver.js')]) : undefined;
+    return new Daemon(config, backend, deps.logger, deps.env, otlpStats, otlp, intake);
   }
 
   health() {
@@ -310,6 +316,7 @@ function otlpTranslateOptions(config: DaemonConfig): TranslateOptions {
 
 async function createLocalConsoleBackend(config: DaemonConfig, logger: Logger, otlpStats: OtlpStats): Promise<Backend> {
   const translate = otlpTranslateOptions(config);
+  const [{ adotExpander }, { translateRequest }] = await Promise.all([import('./otlp/adot-datagram.js'), import('./otlp/otlp-to-xray.js')]);
   const expandAdot = adotExpander((request) => translateRequest(request, translate), otlpStats);
   // loaded only in this mode: the relay never pays for the store, the filter language or the console
   const [{ createLocalBackend }, { builtConsoleDir, createConsoleRoute }] = await Promise.all([import('./local/local-backend.js'), import('./console/console-route.js')]);
@@ -353,6 +360,7 @@ async function createAwsBackend(config: DaemonConfig, { logger, env }: DaemonDep
   // every X-Ray call (uploads, telemetry, the sampling proxy) is signed and sent from this thread,
   // over one keep-alive pool: see docs/architecture.md for why there is no upload worker any more
   const xray = new XrayClient({ endpoint, signer: new XraySigner(region, credentials.provider), transport, requestTimeoutMs: config.requestTimeoutMs, userAgent: userAgent(env) });
+  const otlpPath = config.otlpUpload ? (await import('./upload/otlp-upload.js')).OTLP_PATH : undefined;
   // fetch credentials now, not with the first batch (logs the outcome once; failures are retried later)
   credentials.provider().catch(() => {});
   return {
@@ -360,7 +368,7 @@ async function createAwsBackend(config: DaemonConfig, { logger, env }: DaemonDep
       putInThread(xray),
       logger.child({ component: 'uploader' }),
       credentials.invalidate,
-      config.otlpUpload ? (body, signal) => xray.post(OTLP_PATH, body, signal, { timestampHeader: false, contentType: 'application/x-protobuf' }) : undefined,
+      otlpPath ? (body, signal) => xray.post(otlpPath, body, signal, { timestampHeader: false, contentType: 'application/x-protobuf' }) : undefined,
     ),
     routes: [createSamplingProxyRoute({ client: xray, logger })],
     describe: {

@@ -4,7 +4,7 @@ import type { BackendErrorClass } from '../telemetry/counters.js';
 import { classifyFailure, describeError } from '../xray/errors.js';
 import { xrayErrorType, type XrayClient, type XrayResponse } from '../xray/xray-client.js';
 import { parseRetryAfter } from './backoff.js';
-import { isOtlpDocument, otlpBodies, otlpRejected } from './otlp-upload.js';
+import { isOtlpDocument } from '../otlp/otlp-document.js';
 import { traceSegmentsBody } from './trace-segments-body.js';
 
 /** 403 error types that mean "your credentials are stale", worth one refresh and retry. */
@@ -45,6 +45,8 @@ export class XrayUploader implements SegmentSink {
     const segments = documents.filter((d) => !isOtlpDocument(d));
     const unprocessed: UnprocessedSegment[] = [];
     const failedAttempts: BackendErrorClass[] = [];
+    // the OTLP codec is loaded with the first OTLP document (--otlp-upload only)
+    const { otlpBodies } = await import('./otlp-upload.js');
     const calls = [
       ...(segments.length ? [(s?: AbortSignal) => this.attempt(segments, s)] : []),
       ...otlpBodies(otlp).map((body) => (s?: AbortSignal) => this.attemptOtlp(body, s)),
@@ -59,6 +61,7 @@ export class XrayUploader implements SegmentSink {
   }
 
   private async attemptOtlp(body: Uint8Array, signal?: AbortSignal): Promise<{ result: SendOutcome; credentialError?: boolean }> {
+    const { otlpRejected } = await import('./otlp-upload.js');
     return this.classify(() => this.postOtlp!(body, signal), (res) => {
       const { rejected, message } = otlpRejected(res.raw);
       return Array.from({ length: rejected }, () => ({ ErrorCode: 'OtlpPartialSuccess', Message: message || 'rejected by X-Ray' }));

@@ -20,6 +20,7 @@ import { TelemetryLog, putTelemetryRecords, putTraceSegments } from './trace-wri
 import { XrayApiError, sendXrayError } from './xray-api-error.js';
 import type { XrayReads } from './xray-reads.js';
 import { defaultReads } from './default-reads.js';
+import { DEFAULT_MAX_BODY_BYTES } from './body-limit.js';
 
 export interface XrayApiDeps {
   store: TraceStore;
@@ -47,7 +48,7 @@ export interface XrayApiDeps {
 
 type Handler = (body: JsonObject) => object;
 
-export const DEFAULT_MAX_BODY_BYTES = 5 * 1024 * 1024;
+export { DEFAULT_MAX_BODY_BYTES };
 
 export function createXrayApiRoute(deps: XrayApiDeps): Route {
   const logger = (deps.logger ?? silentLogger).child({ component: 'local-api' });
