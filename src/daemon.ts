@@ -8,13 +8,14 @@ import { Dispatcher } from './pipeline/dispatcher.js';
 import type { SegmentSink } from './pipeline/segment-sink.js';
 import { UdpReceiver } from './ingest/udp-receiver.js';
 import { TcpServer } from './http/tcp-server.js';
-import { createHealthRoute } from './http/health-route.js';
+import { createHealthRoute, createReadyRoute } from './http/health-route.js';
+import { HealthRegistry } from './health/component-health.js';
+import { BackgroundFaults } from './health/background-faults.js';
 import type { Route } from './http/route.js';
 import { XrayUploader } from './upload/xray-uploader.js';
 import { putInThread } from './upload/xray-uploader.js';
 import { XrayClient } from './xray/xray-client.js';
 import { XraySigner } from './xray/signer.js';
-import { HealthRegistry } from './health/component-health.js';
 import { createCredentialSource } from './xray/credentials.js';
 import { xrayEndpointFor } from './xray/endpoint.js';
 import { resolveRegion } from './xray/region.js';
@@ -46,6 +47,9 @@ import type { OtlpHttpReceiver } from './otlp/otlp-http-receiver.js';
 import type { TranslateOptions } from './otlp/otlp-to-xray.js';
 import type { OtlpExport } from './export/create-otlp-export.js';
 
+/** While credentials fail, they are fetched again this often even with no upload to make. */
+const CREDENTIAL_PROBE_INTERVAL_MS = 30_000;
+
 export interface DaemonDeps {
   logger: Logger;
   env: NodeJS.ProcessEnv;
@@ -53,6 +57,11 @@ export interface DaemonDeps {
 
 /** The OTLP receiver's modules, loaded by `Daemon.create` only when `--otlp-address` is set. */
 type OtlpIntakeModules = [typeof import('./otlp/otlp-intake.js'), typeof import('./otlp/otlp-http-receiver.js')];
+
+/** What the backends report their background failures into (/healthz, /readyz, /metrics). */
+interface BackendDeps extends DaemonDeps {
+  faults: BackgroundFaults;
+}
 
 /** What the backend-specific part contributes: where batches go, extra TCP routes, cleanup. */
 interface Backend {
@@ -86,8 +95,8 @@ export class Daemon {
   private readonly flushSpillWarning: () => void;
   readonly telemetry: TelemetryReporter | undefined;
   readonly metrics: DaemonMetrics;
-  /** Background components' problems, for /healthz (the upload path's hung attempts, an outage past the retry window, ...). */
-  readonly componentHealth = new HealthRegistry();
+  /** Background components' problems, for /healthz and /readyz (the registry behind `faults`). */
+  readonly componentHealth: HealthRegistry;
   /** The OTLP exporter (`--otlp-endpoint`): a second pipeline fed the same documents. */
   readonly otlpExport: OtlpExport | undefined;
   private readonly startedAt = Date.now();
@@ -99,10 +108,13 @@ export class Daemon {
     private readonly logger: Logger,
     env: NodeJS.ProcessEnv,
     readonly otlpStats: OtlpStats,
+    /** Background failures by component: /healthz, /readyz and /metrics read them. */
+    readonly faults: BackgroundFaults,
     otlp?: typeof import('./export/create-otlp-export.js'),
     intakeModules?: OtlpIntakeModules,
   ) {
     const { counters } = this;
+    this.componentHealth = faults.health;
     const spillWarning = new EpisodeWarning(logger.child({ component: 'buffer' }), 'segment buffer full: oldest segments dropped (spillover)');
     this.buffer = new SegmentBuffer(bufferBudgetBytes(config.bufferMemoryMB), (n) => {
       counters.spillover(n);
@@ -122,8 +134,8 @@ export class Daemon {
       retryMaxDelayMs: config.retryMaxDelayMs,
       // two tries (a credential refresh retries once), each under the request timeout, plus time to fetch credentials
       attemptDeadlineMs: 2 * config.requestTimeoutMs + 10_000,
-      health: this.componentHealth.component('upload'),
       onAttempt: (outcome, durationMs) => this.metrics.upload.observe(durationMs, outcome.status),
+      health: faults.component('upload', 'uploads are failing (an attempt hung past its deadline, or the backend has failed for longer than the retry window): segments are retried, and dropped once their window closes', logger.child({ component: 'dispatcher' })),
     });
     this.udp = new UdpReceiver({
       address: config.udpAddress,
@@ -131,6 +143,7 @@ export class Daemon {
       logger: logger.child({ component: 'udp' }),
       onReceived: () => counters.received(),
       onRejected: () => counters.rejected(),
+      faults: faults.component('udp', 'UDP socket error', logger.child({ component: 'udp' })),
       // the document stays the datagram's bytes: it is escaped into the request body once, never decoded
       onDocument: (body) => {
         this.buffer.push(body, body.length);
@@ -147,6 +160,7 @@ export class Daemon {
       },
       credentials: backend.credentials,
       http: { connections: () => this.tcp.limits.connections, inFlightBodyBytes: () => this.tcp.limits.inFlightBodyBytes },
+      faults,
     });
     this.otlpExport = otlp?.createOtlpExport(config, { logger, env, health: this.componentHealth, metrics: this.metrics });
     // OTLP series join the registry when it loads (first upload or scrape), without loading it now
@@ -181,11 +195,12 @@ export class Daemon {
     }
     this.tcp = new TcpServer(
       config.tcpAddress,
-      [createHealthRoute(() => this.health()), createMetricsRoute(this.metrics.registry), ...backend.routes],
+      [createHealthRoute(() => this.health()), createReadyRoute(() => this.health()), createMetricsRoute(this.metrics.registry), ...backend.routes],
       logger.child({ component: 'tcp' }),
       {
         ...listenerGuardOptions(config, config.backend === 'local' ? DEFAULT_MAX_BODY_BYTES : SAMPLING_PROXY_DEFAULTS.maxBodyBytes),
         onRefused: (reason) => this.metrics.refused(reason),
+        health: this.componentHealth.component('tcp'),
       },
     );
     // env/OS values until EC2 metadata answers (the reporter reads the object at send time)
@@ -194,11 +209,18 @@ export class Daemon {
       instanceId: env.AWS_INSTANCE_ID || undefined,
       resourceArn: config.resourceArn,
     };
-    void backend.identity?.then((found) => {
-      identity.hostname = found.hostname ?? identity.hostname;
-      identity.instanceId = found.instanceId ?? identity.instanceId;
-      logger.debug({ hostname: identity.hostname, instanceId: identity.instanceId }, 'telemetry identity');
-    });
+    backend.identity?.then(
+      (found) => {
+        identity.hostname = found.hostname ?? identity.hostname;
+        identity.instanceId = found.instanceId ?? identity.instanceId;
+        logger.debug({ hostname: identity.hostname, instanceId: identity.instanceId }, 'telemetry identity');
+      },
+      (err: unknown) => {
+        // discovery is best effort: telemetry keeps the env/OS values
+        faults.count('discovery');
+        logger.warn({ err }, 'could not discover the instance identity; telemetry uses the hostname');
+      },
+    );
     this.telemetry = backend.telemetrySend
       ? new TelemetryReporter(counters, backend.telemetrySend, identity, config.telemetryIntervalMs, logger.child({ component: 'telemetry' }))
       : undefined;
@@ -206,19 +228,30 @@ export class Daemon {
   }
 
   static async create(config: DaemonConfig, deps: DaemonDeps): Promise<Daemon> {
+    const faults = new BackgroundFaults(new HealthRegistry(), deps.logger);
     const otlpStats = new OtlpStats();
+    const backendDeps = { ...deps, faults };
     const backend =
-      config.backend === 'local' ? await createLocalConsoleBackend(config, deps.logger, otlpStats) : await createAwsBackend(config, deps);
+      config.backend === 'local' ? await createLocalConsoleBackend(config, backendDeps, otlpStats) : await createAwsBackend(config, backendDeps);
     // the exporter (and the HTTP client it brings) only when it is configured
     const otlp = config.otlpEndpoint ? await import('./export/create-otlp-export.js') : undefined;
     // the OTLP receiver and its protobuf codec only when it listens
     const intake: OtlpIntakeModules | undefined = config.otlpAddress ? await Promise.all([import('./otlp/otlp-intake.js'), import('./otlp/otlp-http-receiver.js')]) : undefined;
-    return new Daemon(config, backend, deps.logger, deps.env, otlpStats, otlp, intake);
+    return new Daemon(config, backend, deps.logger, deps.env, otlpStats, faults, otlp, intake);
   }
 
+  /**
+   * /healthz and /readyz: `ok` is liveness (UDP bound, not shutting down; false answers 503);
+   * `status` is `degraded` while any background component reports a problem (listed in
+   * `problems`), which /readyz turns into 503 while /healthz stays 200.
+   */
   health() {
+    const ok = this.udp.bound && !this.stopping;
+    const problems = this.componentHealth.list();
     return {
-      ok: this.udp.bound && !this.stopping,
+      ok,
+      status: !ok ? 'unavailable' : problems.length > 0 ? 'degraded' : 'ok',
+      problems,
       uptimeSeconds: Math.round((Date.now() - this.startedAt) / 1000),
       backend: this.config.backend,
       ...this.backend.describe,
@@ -233,8 +266,6 @@ export class Daemon {
         ...this.otlpStats.snapshot(),
       },
       ...(this.otlpExport ? { otlpExport: this.otlpExport.describe() } : {}),
-      status: this.componentHealth.degraded ? 'degraded' : 'ok',
-      problems: this.componentHealth.list(),
       ...(this.backend.credentials ? { credentials: this.backend.credentials.state() } : {}),
     };
   }
@@ -314,13 +345,13 @@ function otlpTranslateOptions(config: DaemonConfig): TranslateOptions {
   return { indexedAttributes: config.otlpIndexedAttributes, indexAllAttributes: otlpIndexAll(config) };
 }
 
-async function createLocalConsoleBackend(config: DaemonConfig, logger: Logger, otlpStats: OtlpStats): Promise<Backend> {
+async function createLocalConsoleBackend(config: DaemonConfig, { logger, faults }: BackendDeps, otlpStats: OtlpStats): Promise<Backend> {
   const translate = otlpTranslateOptions(config);
   const [{ adotExpander }, { translateRequest }] = await Promise.all([import('./otlp/adot-datagram.js'), import('./otlp/otlp-to-xray.js')]);
   const expandAdot = adotExpander((request) => translateRequest(request, translate), otlpStats);
   // loaded only in this mode: the relay never pays for the store, the filter language or the console
   const [{ createLocalBackend }, { builtConsoleDir, createConsoleRoute }] = await Promise.all([import('./local/local-backend.js'), import('./console/console-route.js')]);
-  const local = await createLocalBackend(config, logger.child({ component: 'local' }), expandAdot);
+  const local = await createLocalBackend(config, logger.child({ component: 'local' }), faults, expandAdot);
   const consoleDir = builtConsoleDir();
   if (!existsSync(consoleDir)) logger.warn({ consoleDir }, 'web console not built (run npm run build); the X-Ray API is served without it');
   return {
@@ -334,7 +365,7 @@ async function createLocalConsoleBackend(config: DaemonConfig, logger: Logger, o
   };
 }
 
-async function createAwsBackend(config: DaemonConfig, { logger, env }: DaemonDeps): Promise<Backend> {
+async function createAwsBackend(config: DaemonConfig, { logger, env, faults }: BackendDeps): Promise<Backend> {
   // one IMDS client for region and identity: an absent IMDS is waited for once
   const imds = new ImdsClient(imdsOptionsFromEnv(env, { localMode: config.localMode }));
   const { region, source } = await resolveRegion(config.region, regionSources(env, { localMode: config.localMode, imds }));
@@ -345,7 +376,15 @@ async function createAwsBackend(config: DaemonConfig, { logger, env }: DaemonDep
   const needsUndici = Boolean(plan.httpProxy || plan.httpsProxy || config.roleArn);
   const undici = needsUndici ? await import('./xray/http-dispatcher.js') : undefined;
   const dispatcher: UndiciDispatcher | undefined = undici?.createDispatcher(outbound, env);
-  const health = new CredentialHealth(logger.child({ component: 'credentials' }), env, config.roleArn);
+  const credentialProblem = faults.health.component('credentials');
+  // CredentialHealth logs its own episodes (with the fix); the registry shows them in /healthz
+  const health = new CredentialHealth(logger.child({ component: 'credentials' }), env, config.roleArn, Date.now, {
+    failed: (reason) => {
+      faults.count('credentials');
+      credentialProblem.fail(reason);
+    },
+    recovered: () => credentialProblem.recover(),
+  });
   const credentials = createCredentialSource({
     region,
     roleArn: config.roleArn,
@@ -361,8 +400,15 @@ async function createAwsBackend(config: DaemonConfig, { logger, env }: DaemonDep
   // over one keep-alive pool: see docs/architecture.md for why there is no upload worker any more
   const xray = new XrayClient({ endpoint, signer: new XraySigner(region, credentials.provider), transport, requestTimeoutMs: config.requestTimeoutMs, userAgent: userAgent(env) });
   const otlpPath = config.otlpUpload ? (await import('./upload/otlp-upload.js')).OTLP_PATH : undefined;
-  // fetch credentials now, not with the first batch (logs the outcome once; failures are retried later)
-  credentials.provider().catch(() => {});
+  // /healthz tells the truth before the first upload, and returns to ok by itself once credentials
+  // appear even when no segment arrives: fetch at start, then again while they fail (the source
+  // caches a success, so this costs nothing once they resolve)
+  const probeCredentials = () => {
+    if (health.state().status !== 'resolved') credentials.provider().catch(() => {}); // reported by `health`
+  };
+  probeCredentials();
+  const probe = setInterval(probeCredentials, CREDENTIAL_PROBE_INTERVAL_MS);
+  probe.unref();
   return {
     sink: new XrayUploader(
       putInThread(xray),
@@ -381,6 +427,7 @@ async function createAwsBackend(config: DaemonConfig, { logger, env }: DaemonDep
     identity: discoverIdentity(env, { localMode: config.localMode, imds }),
     credentials: health,
     close: async () => {
+      clearInterval(probe);
       await xray.close(); // closes the dispatcher too when uploads go through it
       if (!(transport instanceof UndiciTransport)) await dispatcher?.close();
     },

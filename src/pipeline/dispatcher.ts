@@ -1,11 +1,11 @@
 import { setMaxListeners } from 'node:events';
 import type { Logger } from '../log/logger.js';
 import { EpisodeWarning } from '../log/episode-warning.js';
-import type { ComponentHealth } from '../health/component-health.js';
 import type { Counters } from '../telemetry/counters.js';
 import type { SegmentSink, SendOutcome } from './segment-sink.js';
 import type { Batch, SegmentBuffer } from './segment-buffer.js';
 import { SharedBackoff } from '../upload/backoff.js';
+import type { FaultHandle } from '../health/background-faults.js';
 
 export interface DispatcherOptions {
   buffer: SegmentBuffer;
@@ -30,8 +30,8 @@ export interface DispatcherOptions {
   now?: () => number;
   /** Wall clock, only for the "last successful upload" time shown to people. */
   wallNow?: () => number;
-  /** Where a hung attempt or a backend failing past the retry window is reported (/healthz). */
-  health?: ComponentHealth;
+  /** Told of a hung attempt and of a backend failing for longer than `retryWindowMs`, and when it works again (/healthz). */
+  health?: FaultHandle;
   /** Called after every attempt with its duration (for the upload latency histogram). */
   onAttempt?: (outcome: SendOutcome, durationMs: number) => void;
 }
@@ -65,6 +65,8 @@ export class Dispatcher {
   private arrivals = 0;
   private pumpQueued = false;
   private deferredSince: number | undefined;
+  /** Start of the current run of failed attempts (undefined after a success). */
+  private failingSince: number | undefined;
   private idleWaiters: (() => void)[] = [];
   private readonly rejectWarning: EpisodeWarning;
   private readonly retryWarning: EpisodeWarning;
@@ -172,7 +174,10 @@ export class Dispatcher {
       if (!batch) break;
       this.inFlightDocuments += batch.documents.length;
       this.running++;
-      void this.attempt(batch);
+      this.attempt(batch).catch((err: unknown) => {
+        // attempt() handles sink errors itself; this only guards against a bug in settling
+        this.opts.health?.failed(err);
+      });
     }
     this.schedule();
     this.checkIdle();
@@ -210,7 +215,7 @@ export class Dispatcher {
       const timer = setTimeout(() => {
         const message = `upload attempt did not finish within ${deadlineMs} ms (hung): aborted, batch re-queued`;
         this.hungWarning.add(1, { deadlineMs, documents: batch.documents.length });
-        this.opts.health?.fail(message);
+        this.opts.health?.failed(message);
         attempt.abort(new Error(message));
         resolve({ status: 'retryable', errorClass: 'timeout', message });
       }, deadlineMs);
@@ -235,7 +240,8 @@ export class Dispatcher {
       buffer.release(batch);
       this.backoff.success();
       this.lastSuccessAt = (this.opts.wallNow ?? Date.now)();
-      if (this.opts.health?.failing) this.opts.health.recover();
+      this.failingSince = undefined;
+      this.opts.health?.recovered();
       const refused = Math.min(outcome.unprocessed.length, n);
       counters.sent(n - refused);
       if (refused) {
@@ -245,6 +251,7 @@ export class Dispatcher {
       return;
     }
     if (outcome.errorClass) counters.backendError(outcome.errorClass);
+    this.noteFailure(outcome.message);
     if (outcome.status === 'failure') {
       buffer.release(batch);
       counters.rejected(n);
@@ -256,12 +263,21 @@ export class Dispatcher {
       buffer.release(batch);
       counters.spillover(n);
       this.expiredWarning.add(n, { lastReason: outcome.message, attempts: batch.attempts, retryWindowMs: this.opts.retryWindowMs });
-      this.opts.health?.fail(`backend failing for longer than the retry window (${this.opts.retryWindowMs} ms): segments dropped; last error: ${outcome.message}`);
       return;
     }
     batch.notBefore = this.now() + delay;
     buffer.hold(batch);
     this.retryWarning.add(1, { reason: outcome.message, errorClass: outcome.errorClass, retryInMs: delay });
+  }
+
+  /** A backend failing for longer than the retry window loses segments: /healthz says so. */
+  private noteFailure(message: string | undefined): void {
+    const now = this.now();
+    this.failingSince ??= now;
+    const failingMs = now - this.failingSince;
+    if (failingMs > this.opts.retryWindowMs) {
+      this.opts.health?.failed(`backend failing for ${Math.round(failingMs / 1000)} s (longer than the retry window): ${message ?? 'unknown error'}`);
+    }
   }
 
   /** Arms one timer for the earliest moment something becomes sendable. */

@@ -1,6 +1,7 @@
 import type { Registry } from 'prom-client';
 import type { Counters } from './counters.js';
 import type { CredentialState } from '../xray/credential-errors.js';
+import type { BackgroundFaults } from '../health/background-faults.js';
 
 /** What the pipeline reports about itself at scrape time (implemented by the buffer/uploader). */
 export interface PipelineStats {
@@ -43,6 +44,8 @@ export interface DaemonMetricsDeps {
   credentials?: { state(): CredentialState };
   /** The TCP listener's load against its limits (src/http/connection-limits.ts). */
   http?: { connections(): number; inFlightBodyBytes(): number };
+  /** Background failures by component, and the open problems (/healthz `degraded`). */
+  faults?: BackgroundFaults;
   /** Process metrics (CPU, memory, event loop lag, GC); on by default, started by the first scrape. */
   processMetrics?: boolean;
 }

@@ -93,6 +93,23 @@ export function buildDaemonRegistry(deps: DaemonMetricsDeps, refusals: ReadonlyM
     });
   }
 
+  if (deps.faults) {
+    const faults = deps.faults;
+    new Counter({
+      name: 'xrayd_background_failures_total',
+      help: 'Failures of background tasks (store, store-compaction, udp, upload, credentials, discovery, process), by component.',
+      labelNames: ['component'],
+      registers: [registry],
+      collect() {
+        this.reset();
+        for (const [component, n] of faults.totals()) this.inc({ component }, n);
+      },
+    });
+    gauge('xrayd_degraded', '1 while a background component reports a problem (/healthz status degraded, /readyz 503), else 0.', () =>
+      faults.health.degraded ? 1 : 0,
+    );
+  }
+
   const upload = durationHistogram(registry, 'xrayd_upload_duration_seconds', 'Duration of PutTraceSegments attempts, by outcome (success, retryable, failure).');
 
   new Counter({

@@ -2,6 +2,8 @@
  * Proxy settings for calls to AWS, from `-p` and the environment. Kept apart from the undici
  * dispatcher so the relay can decide whether it needs a proxy-capable client without loading one.
  */
+import { redactUrlCredentials } from '../log/redact-url.js';
+
 export interface OutboundOptions {
   /** `-p/--proxy-address`: overrides the environment's proxy settings. */
   proxyAddress?: string;
@@ -19,9 +21,7 @@ export class ProxyConfigError extends Error {
 }
 
 /** Proxy URLs may carry a password (`http://user:pass@proxy`): it never reaches a message. */
-function redactUserinfo(value: string): string {
-  return value.replace(/\/\/[^/@]*@/, '//[redacted]@');
-}
+const redactUserinfo = redactUrlCredentials;
 
 /** `proxy:3128` is common in the wild (curl accepts it): treat a missing scheme as http. */
 function normalizeProxy(source: string, value: string | undefined): string {

@@ -4,6 +4,7 @@ import { Dispatcher, type DispatcherOptions } from '../../src/pipeline/dispatche
 import { SegmentBuffer } from '../../src/pipeline/segment-buffer.js';
 import type { SegmentDocument, SegmentSink, SendOutcome } from '../../src/pipeline/segment-sink.js';
 import { HealthRegistry } from '../../src/health/component-health.js';
+import { BackgroundFaults } from '../../src/health/background-faults.js';
 import { Counters } from '../../src/telemetry/counters.js';
 import { silentLogger } from '../../src/log/logger.js';
 import { waitUntil } from '../helpers/daemon-process.js';
@@ -39,7 +40,7 @@ function setup(over: Partial<DispatcherOptions> = {}) {
     retryWindowMs: 60_000,
     retryBaseDelayMs: 20,
     retryMaxDelayMs: 40,
-    health: registry.component('upload'),
+    health: new BackgroundFaults(registry, silentLogger).component('upload', 'uploads are failing'),
     ...over,
   });
   const push = (...docs: string[]) => {
