@@ -6,9 +6,9 @@
 import type { IncomingMessage } from 'node:http';
 import { type JsonObject, isObject } from './fields.js';
 import { XrayApiError, invalidRequest } from './xray-api-error.js';
+import { DEFAULT_MAX_BODY_BYTES } from './body-limit.js';
 
-/** The local API's request body cap (X-Ray's own limit is lower); larger -> 413. */
-export const DEFAULT_MAX_BODY_BYTES = 5 * 1024 * 1024;
+export { DEFAULT_MAX_BODY_BYTES };
 
 export interface BodyLimits {
   maxBytes: number;
