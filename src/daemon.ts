@@ -196,9 +196,18 @@ export class Daemon {
 
   static async create(config: DaemonConfig, deps: DaemonDeps): Promise<Daemon> {
     const otlpStats = new OtlpStats();
+    // segments written through the local X-Ray API are exported like UDP ones; the daemon exists
+    // before the TCP port opens, so no request can arrive while `daemon` is unset
+    let daemon: Daemon | undefined;
+    const exportApiSegments = (documents: readonly string[]) => {
+      for (const text of documents) daemon?.otlpExport?.push(text);
+    };
     const backend =
-      config.backend === 'local' ? await createLocalConsoleBackend(config, deps.logger, otlpStats) : await createAwsBackend(config, deps);
-    return new Daemon(config, backend, deps.logger, deps.env, otlpStats);
+      config.backend === 'local'
+        ? await createLocalConsoleBackend(config, deps.logger, otlpStats, exportApiSegments)
+        : await createAwsBackend(config, deps);
+    daemon = new Daemon(config, backend, deps.logger, deps.env, otlpStats);
+    return daemon;
   }
 
   health() {
@@ -300,10 +309,15 @@ function otlpTranslateOptions(config: DaemonConfig): TranslateOptions {
   return { indexedAttributes: config.otlpIndexedAttributes, indexAllAttributes: otlpIndexAll(config) };
 }
 
-async function createLocalConsoleBackend(config: DaemonConfig, logger: Logger, otlpStats: OtlpStats): Promise<Backend> {
+async function createLocalConsoleBackend(
+  config: DaemonConfig,
+  logger: Logger,
+  otlpStats: OtlpStats,
+  onApiSegments: (documents: readonly string[]) => void,
+): Promise<Backend> {
   const translate = otlpTranslateOptions(config);
   const expandAdot = adotExpander((request) => translateRequest(request, translate), otlpStats);
-  const local = await createLocalBackend(config, logger.child({ component: 'local' }), expandAdot);
+  const local = await createLocalBackend(config, logger.child({ component: 'local' }), expandAdot, onApiSegments);
   const consoleDir = builtConsoleDir();
   if (!existsSync(consoleDir)) logger.warn({ consoleDir }, 'web console not built (run npm run build); the X-Ray API is served without it');
   return {

@@ -35,12 +35,14 @@ export async function createLocalBackend(
   logger: Logger,
   /** Decodes ADOT `T1S`/`T1U` datagram bodies into segment documents (OpenTelemetry intake). */
   expandAdot?: AdotExpand,
+  /** Gets the documents written through the X-Ray API's PutTraceSegments (for the OTLP exporter). */
+  onApiSegments?: (documents: readonly string[]) => void,
 ): Promise<LocalBackend> {
   const opened = await openTraceStore({ maxSegments: config.storeMaxSegments, maxMB: config.storeMaxMB, path: config.storePath, logger });
   const rules = new SamplingRules();
   const targets = new SamplingTargets(rules);
   const telemetry = new TelemetryLog();
-  const route = createXrayApiRoute({ store: opened.store, rules, targets, telemetry, logger });
+  const route = createXrayApiRoute({ store: opened.store, rules, targets, telemetry, logger, onSegmentsStored: onApiSegments });
   return {
     sink: new LocalStoreSink(opened.store, expandAdot),
     routes: [route],
