@@ -1,8 +1,8 @@
 /**
  * Stack frames from an `exception.stacktrace` text, by `telemetry.sdk.language`, following the
- * Collector's cause.go parsers for the languages this daemon's users send most: Java (and PHP,
- * which formats like Java) with its "Caused by:" chain, JavaScript/Node.js (V8 format) and Python
- * (tracebacks, innermost frame last). Other languages keep the exception without frames.
+ * Collector's cause.go parsers: Java (and PHP, which formats like Java) with its "Caused by:" chain,
+ * JavaScript/Node.js (V8 format), Python (tracebacks, innermost frame last), .NET and Go. Other
+ * languages keep the exception without frames.
  */
 export interface StackFrame {
   path: string;
@@ -30,6 +30,10 @@ export function parseStack(language: string, text: string): ParsedStack {
       return { frames: parseV8(text), causes: [] };
     case 'python':
       return { frames: parsePython(text), causes: [] };
+    case 'dotnet':
+      return { frames: parseDotnet(text), causes: [] };
+    case 'go':
+      return { frames: parseGo(text), causes: [] };
     default:
       return NONE;
   }
@@ -93,6 +97,57 @@ function parsePython(text: string): StackFrame[] {
     if (m) frames.push({ path: m[1], line: Number(m[2]), label: m[3] });
   }
   return frames.reverse();
+}
+
+/** `   at Label(args) in /path/File.cs:line 42`, or `   at Label(args)` without a file. */
+function parseDotnet(text: string): StackFrame[] {
+  const frames: StackFrame[] = [];
+  for (const raw of lines(text).slice(1)) {
+    const line = raw.trim();
+    if (!line.startsWith('at ')) continue;
+    const inAt = line.indexOf(' in ');
+    if (inAt >= 0) {
+      const label = line.slice(3, inAt);
+      let path = line.slice(inAt + 4).split(' in ')[0];
+      let lineNumber = 0;
+      const colon = path.lastIndexOf(':');
+      if (colon >= 0) {
+        let lineText = path.slice(colon + 1);
+        if (lineText.startsWith('line')) lineText = lineText.slice(5);
+        path = path.slice(0, colon);
+        lineNumber = Number.parseInt(lineText, 10) || 0;
+      }
+      frames.push({ path, line: lineNumber, label });
+    } else {
+      const close = line.lastIndexOf(')');
+      if (close >= 0) frames.push({ path: '', line: 0, label: line.slice(3, close + 1) });
+    }
+  }
+  return frames;
+}
+
+/**
+ * Go's `debug.Stack()` layout after the message line: a function line, then `\t/path/file.go:42 +0x1d`;
+ * a `goroutine N [running]:` line is skipped. A frame whose file line does not parse keeps the
+ * previous frame's path and line, as the Collector does.
+ */
+function parseGo(text: string): StackFrame[] {
+  const all = lines(text);
+  if (all[all.length - 1] === '') all.pop();
+  const frames: StackFrame[] = [];
+  let i = 1;
+  if (i >= all.length) return frames;
+  let path = '';
+  let lineNumber = 0;
+  for (;;) {
+    if (/^goroutine.*\brunning\b.*:$/.test(all[i])) i++;
+    const label = all[i] ?? '';
+    const position = /([^:\s]+):(\d+)/.exec(all[++i] ?? '');
+    if (position) [path, lineNumber] = [position[1], Number(position[2])];
+    frames.push({ path, line: lineNumber, label });
+    if (++i >= all.length) break;
+  }
+  return frames;
 }
 
 function splitOnce(s: string, sep: string): [string, string | undefined] {

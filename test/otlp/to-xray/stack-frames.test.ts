@@ -1,0 +1,46 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseStack } from '../../../src/otlp/to-xray/stack-frames.js';
+
+test('.NET stack traces: "at Label in path:line N" frames, and frames without a file', () => {
+  const text = [
+    'System.InvalidOperationException: Sequence contains no elements',
+    '   at System.Linq.ThrowHelper.ThrowNoElementsException()',
+    '   at Shop.Cart.Total(Int32 id) in /src/Shop/Cart.cs:line 42',
+    '   at Shop.Program.Main() in C:\\src\\Shop\\Program.cs:line 7',
+    '--- End of stack trace from previous location ---',
+  ].join('\r\n');
+  assert.deepEqual(parseStack('dotnet', text), {
+    frames: [
+      { path: '', line: 0, label: 'System.Linq.ThrowHelper.ThrowNoElementsException()' },
+      { path: '/src/Shop/Cart.cs', line: 42, label: 'Shop.Cart.Total(Int32 id)' },
+      { path: 'C:\\src\\Shop\\Program.cs', line: 7, label: 'Shop.Program.Main()' },
+    ],
+    causes: [],
+  });
+});
+
+test('Go stack traces: a function line then its file line; the goroutine header is skipped', () => {
+  const text = [
+    'panic: out of stock',
+    'goroutine 1 [running]:',
+    'main.reserve(0x2a)',
+    '\t/app/cart.go:31 +0x1d',
+    'main.main()',
+    '\t/app/main.go:12 +0x25',
+    '',
+  ].join('\n');
+  assert.deepEqual(parseStack('go', text).frames, [
+    { path: '/app/cart.go', line: 31, label: 'main.reserve(0x2a)' },
+    { path: '/app/main.go', line: 12, label: 'main.main()' },
+  ]);
+});
+
+test('Python tracebacks list the innermost frame first; an unknown language keeps no frames', () => {
+  const text = ['Traceback (most recent call last):', '  File "app.py", line 3, in handler', '    pay()', '  File "pay.py", line 9, in pay', '    raise ValueError("no")', 'ValueError: no'].join('\n');
+  assert.deepEqual(parseStack('python', text).frames, [
+    { path: 'pay.py', line: 9, label: 'pay' },
+    { path: 'app.py', line: 3, label: 'handler' },
+  ]);
+  assert.deepEqual(parseStack('erlang', text), { frames: undefined, causes: [] });
+});
