@@ -257,6 +257,7 @@ export class Daemon {
     } catch (err) {
       const address = formatHostPort(this.config.otlpAddress!);
       this.otlpStartError = `cannot listen on ${address}: ${(err as Error).message}`;
+      this.componentHealth.component('otlp-receiver').fail(`${this.otlpStartError}; OpenTelemetry SDKs cannot send spans`);
       this.logger.error(
         { err, address },
         `OTLP receiver not started (${this.otlpStartError}); set --otlp-bind / Socket.OTLPAddress to a free address, or "" to turn it off`,

@@ -223,6 +223,9 @@ test('a taken OTLP port does not stop the daemon: it logs what to change and /he
     assert.equal(health.otlp.listening, false);
     assert.match(health.otlp.error, /EADDRINUSE/);
     assert.equal(health.ok, true, 'UDP intake and the API still run');
+    assert.equal(health.status, 'degraded');
+    assert.equal(health.problems[0].component, 'otlp-receiver');
+    assert.match(health.problems[0].reason, /EADDRINUSE/);
   } finally {
     await other.stop();
     blocker.close();
