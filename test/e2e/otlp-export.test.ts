@@ -138,6 +138,51 @@ test('local backend + OTLP: segments written through the X-Ray API (PutTraceSegm
   assert.equal(receiver.spans.some((s) => s.name !== 'via-api'), false);
 });
 
+test('two xrayd: segments exported by one over OTLP arrive in the other\'s store with flags, origin, namespaces, precursors, annotations and metadata', async (t) => {
+  const downstream = await DaemonProcess.start(['--backend', 'local']);
+  const upstream = await DaemonProcess.start(['--backend', 'local', '--otlp-endpoint', `http://127.0.0.1:${downstream.otlpPort}`]);
+  const udp = new UdpSender(upstream.udpPort);
+  t.after(async () => {
+    udp.close();
+    await upstream.stop();
+    await downstream.stop();
+  });
+  const now = Date.now() / 1000;
+  const seg = makeSegment({
+    name: 'orders',
+    origin: 'AWS::EC2::Instance',
+    error: true,
+    http: { request: { method: 'GET', url: 'http://orders/list' }, response: { status: 200 } },
+    annotations: { tenant: 't-9' },
+    metadata: { debug: { step: 4 } },
+    subsegments: [
+      { id: 'aaaaaaaaaaaa0001', name: 'warm-cache', namespace: 'local', start_time: now - 0.009, end_time: now - 0.005 },
+      { id: 'aaaaaaaaaaaa0002', name: 'DynamoDB', namespace: 'aws', start_time: now - 0.005, end_time: now - 0.001, throttle: true, error: true, precursor_ids: ['aaaaaaaaaaaa0001'] },
+    ],
+  });
+  await udp.send(HEADER + seg.text);
+  const traceId = (JSON.parse(seg.text) as { trace_id: string }).trace_id;
+  let docs: Record<string, any>[] = [];
+  await waitUntil(async () => {
+    const res = await fetch(`http://127.0.0.1:${downstream.tcpPort}/Traces`, { method: 'POST', body: JSON.stringify({ TraceIds: [traceId] }) });
+    const out = (await res.json()) as { Traces: { Segments: { Document: string }[] }[] };
+    // BatchGetTraces adds an inferred segment for the DynamoDB call: only the stored documents count
+    docs = (out.Traces[0]?.Segments ?? []).map((s) => JSON.parse(s.Document) as Record<string, any>).filter((d) => !d.inferred);
+    return docs.length === 3;
+  }, 'the three spans in the downstream store');
+  const byId = new Map(docs.map((d) => [d.id, d]));
+  const root = byId.get(seg.id)!;
+  assert.deepEqual([root.name, root.origin, root.error, root.fault, root.throttle], ['orders', 'AWS::EC2::Instance', true, false, false]);
+  assert.equal(root.annotations.tenant, 't-9');
+  assert.deepEqual(root.metadata.debug, { step: 4 });
+  assert.equal(root.annotations['aws.xray.error'], undefined, 'carried fields are not annotations');
+  const cache = byId.get('aaaaaaaaaaaa0001')!;
+  assert.deepEqual([cache.type, cache.parent_id, cache.namespace], ['subsegment', seg.id, 'local']);
+  const dynamo = byId.get('aaaaaaaaaaaa0002')!;
+  assert.deepEqual([dynamo.name, dynamo.namespace, dynamo.throttle, dynamo.error, dynamo.fault], ['DynamoDB', 'aws', true, true, false]);
+  assert.deepEqual(dynamo.precursor_ids, ['aaaaaaaaaaaa0001']);
+});
+
 test('aws backend + OTLP: 500, 429 with Retry-After and a reset are retried and counted; a 400 drops the batch and shows in /healthz; ADOT T1S spans are exported; X-Ray gets everything', async (t) => {
   const xray = new FakeXray();
   await xray.listen();
