@@ -8,7 +8,9 @@ import { Dispatcher } from './pipeline/dispatcher.js';
 import type { SegmentSink } from './pipeline/segment-sink.js';
 import { UdpReceiver } from './ingest/udp-receiver.js';
 import { TcpServer } from './http/tcp-server.js';
-import { createHealthRoute } from './http/health-route.js';
+import { createHealthRoute, createReadyRoute } from './http/health-route.js';
+import { HealthRegistry } from './health/component-health.js';
+import { BackgroundFaults } from './health/background-faults.js';
 import type { Route } from './http/route.js';
 import { XrayUploader } from './upload/xray-uploader.js';
 import { XrayWorkerClient } from './upload/xray-worker-client.js';
@@ -43,12 +45,19 @@ import { MAX_OTLP_BODY_BYTES, OtlpHttpReceiver } from './otlp/otlp-http-receiver
 import { adotExpander } from './otlp/adot-datagram.js';
 import { OTLP_PATH } from './upload/otlp-upload.js';
 import { translateRequest, type TranslateOptions } from './otlp/otlp-to-xray.js';
-import { HealthRegistry } from './health/component-health.js';
 import { createOtlpExport, type OtlpExport } from './export/create-otlp-export.js';
+
+/** While credentials fail, they are fetched again this often even with no upload to make. */
+const CREDENTIAL_PROBE_INTERVAL_MS = 30_000;
 
 export interface DaemonDeps {
   logger: Logger;
   env: NodeJS.ProcessEnv;
+}
+
+/** What the backends report their background failures into (/healthz, /readyz, /metrics). */
+interface BackendDeps extends DaemonDeps {
+  faults: BackgroundFaults;
 }
 
 /** What the backend-specific part contributes: where batches go, extra TCP routes, cleanup. */
@@ -83,8 +92,8 @@ export class Daemon {
   private readonly flushSpillWarning: () => void;
   readonly telemetry: TelemetryReporter | undefined;
   readonly metrics: DaemonMetrics;
-  /** Background components' problems, for /healthz. */
-  readonly componentHealth = new HealthRegistry();
+  /** Background components' problems, for /healthz and /readyz (the registry behind `faults`). */
+  readonly componentHealth: HealthRegistry;
   /** The OTLP exporter (`--otlp-endpoint`): a second pipeline fed the same documents. */
   readonly otlpExport: OtlpExport | undefined;
   private readonly startedAt = Date.now();
@@ -96,8 +105,11 @@ export class Daemon {
     private readonly logger: Logger,
     env: NodeJS.ProcessEnv,
     readonly otlpStats: OtlpStats,
+    /** Background failures by component: /healthz, /readyz and /metrics read them. */
+    readonly faults: BackgroundFaults,
   ) {
     const { counters } = this;
+    this.componentHealth = faults.health;
     const spillWarning = new EpisodeWarning(logger.child({ component: 'buffer' }), 'segment buffer full: oldest segments dropped (spillover)');
     this.buffer = new SegmentBuffer(bufferBudgetBytes(config.bufferMemoryMB), (n) => {
       counters.spillover(n);
@@ -116,6 +128,7 @@ export class Daemon {
       retryBaseDelayMs: config.retryBaseDelayMs,
       retryMaxDelayMs: config.retryMaxDelayMs,
       onAttempt: (outcome, durationMs) => this.metrics.upload.observe(durationMs, outcome.status),
+      health: faults.component('upload', 'the backend has been failing for longer than the retry window; segments are being dropped', logger.child({ component: 'dispatcher' })),
     });
     this.udp = new UdpReceiver({
       address: config.udpAddress,
@@ -123,6 +136,7 @@ export class Daemon {
       logger: logger.child({ component: 'udp' }),
       onReceived: () => counters.received(),
       onRejected: () => counters.rejected(),
+      faults: faults.component('udp', 'UDP socket error', logger.child({ component: 'udp' })),
       onDocument: (body) => {
         this.buffer.push(body.toString('utf8'), body.length);
         this.dispatcher.notify();
@@ -138,6 +152,7 @@ export class Daemon {
       },
       credentials: backend.credentials,
       http: { connections: () => this.tcp.limits.connections, inFlightBodyBytes: () => this.tcp.limits.inFlightBodyBytes },
+      faults,
     });
     this.otlpExport = createOtlpExport(config, { logger, env, health: this.componentHealth, registry: this.metrics.registry });
     registerOtlpMetrics(this.metrics.registry, otlpStats);
@@ -170,11 +185,12 @@ export class Daemon {
     }
     this.tcp = new TcpServer(
       config.tcpAddress,
-      [createHealthRoute(() => this.health()), createMetricsRoute(this.metrics.registry), ...backend.routes],
+      [createHealthRoute(() => this.health()), createReadyRoute(() => this.health()), createMetricsRoute(this.metrics.registry), ...backend.routes],
       logger.child({ component: 'tcp' }),
       {
         ...listenerGuardOptions(config, config.backend === 'local' ? DEFAULT_MAX_BODY_BYTES : SAMPLING_PROXY_DEFAULTS.maxBodyBytes),
         onRefused: (reason) => this.metrics.refused(reason),
+        health: this.componentHealth.component('tcp'),
       },
     );
     // env/OS values until EC2 metadata answers (the reporter reads the object at send time)
@@ -183,11 +199,18 @@ export class Daemon {
       instanceId: env.AWS_INSTANCE_ID || undefined,
       resourceArn: config.resourceArn,
     };
-    void backend.identity?.then((found) => {
-      identity.hostname = found.hostname ?? identity.hostname;
-      identity.instanceId = found.instanceId ?? identity.instanceId;
-      logger.debug({ hostname: identity.hostname, instanceId: identity.instanceId }, 'telemetry identity');
-    });
+    backend.identity?.then(
+      (found) => {
+        identity.hostname = found.hostname ?? identity.hostname;
+        identity.instanceId = found.instanceId ?? identity.instanceId;
+        logger.debug({ hostname: identity.hostname, instanceId: identity.instanceId }, 'telemetry identity');
+      },
+      (err: unknown) => {
+        // discovery is best effort: telemetry keeps the env/OS values
+        faults.count('discovery');
+        logger.warn({ err }, 'could not discover the instance identity; telemetry uses the hostname');
+      },
+    );
     this.telemetry = backend.telemetrySend
       ? new TelemetryReporter(counters, backend.telemetrySend, identity, config.telemetryIntervalMs, logger.child({ component: 'telemetry' }))
       : undefined;
@@ -195,7 +218,9 @@ export class Daemon {
   }
 
   static async create(config: DaemonConfig, deps: DaemonDeps): Promise<Daemon> {
+    const faults = new BackgroundFaults(new HealthRegistry(), deps.logger);
     const otlpStats = new OtlpStats();
+    const backendDeps = { ...deps, faults };
     // segments written through the local X-Ray API are exported like UDP ones; the daemon exists
     // before the TCP port opens, so no request can arrive while `daemon` is unset
     let daemon: Daemon | undefined;
@@ -204,15 +229,24 @@ export class Daemon {
     };
     const backend =
       config.backend === 'local'
-        ? await createLocalConsoleBackend(config, deps.logger, otlpStats, exportApiSegments)
-        : await createAwsBackend(config, deps);
-    daemon = new Daemon(config, backend, deps.logger, deps.env, otlpStats);
+        ? await createLocalConsoleBackend(config, backendDeps, otlpStats, exportApiSegments)
+        : await createAwsBackend(config, backendDeps);
+    daemon = new Daemon(config, backend, deps.logger, deps.env, otlpStats, faults);
     return daemon;
   }
 
+  /**
+   * /healthz and /readyz: `ok` is liveness (UDP bound, not shutting down; false answers 503);
+   * `status` is `degraded` while any background component reports a problem (listed in
+   * `problems`), which /readyz turns into 503 while /healthz stays 200.
+   */
   health() {
+    const ok = this.udp.bound && !this.stopping;
+    const problems = this.componentHealth.list();
     return {
-      ok: this.udp.bound && !this.stopping,
+      ok,
+      status: !ok ? 'unavailable' : problems.length > 0 ? 'degraded' : 'ok',
+      problems,
       uptimeSeconds: Math.round((Date.now() - this.startedAt) / 1000),
       backend: this.config.backend,
       ...this.backend.describe,
@@ -227,8 +261,6 @@ export class Daemon {
         ...this.otlpStats.snapshot(),
       },
       ...(this.otlpExport ? { otlpExport: this.otlpExport.describe() } : {}),
-      status: this.componentHealth.degraded ? 'degraded' : 'ok',
-      problems: this.componentHealth.list(),
       ...(this.backend.credentials ? { credentials: this.backend.credentials.state() } : {}),
     };
   }
@@ -257,7 +289,6 @@ export class Daemon {
     } catch (err) {
       const address = formatHostPort(this.config.otlpAddress!);
       this.otlpStartError = `cannot listen on ${address}: ${(err as Error).message}`;
-      this.componentHealth.component('otlp-receiver').fail(`${this.otlpStartError}; OpenTelemetry SDKs cannot send spans`);
       this.logger.error(
         { err, address },
         `OTLP receiver not started (${this.otlpStartError}); set --otlp-bind / Socket.OTLPAddress to a free address, or "" to turn it off`,
@@ -312,13 +343,13 @@ function otlpTranslateOptions(config: DaemonConfig): TranslateOptions {
 
 async function createLocalConsoleBackend(
   config: DaemonConfig,
-  logger: Logger,
+  { logger, faults }: BackendDeps,
   otlpStats: OtlpStats,
   onApiSegments: (documents: readonly string[]) => void,
 ): Promise<Backend> {
   const translate = otlpTranslateOptions(config);
   const expandAdot = adotExpander((request) => translateRequest(request, translate), otlpStats);
-  const local = await createLocalBackend(config, logger.child({ component: 'local' }), expandAdot, onApiSegments);
+  const local = await createLocalBackend(config, logger.child({ component: 'local' }), faults, expandAdot, onApiSegments);
   const consoleDir = builtConsoleDir();
   if (!existsSync(consoleDir)) logger.warn({ consoleDir }, 'web console not built (run npm run build); the X-Ray API is served without it');
   return {
@@ -332,14 +363,22 @@ async function createLocalConsoleBackend(
   };
 }
 
-async function createAwsBackend(config: DaemonConfig, { logger, env }: DaemonDeps): Promise<Backend> {
+async function createAwsBackend(config: DaemonConfig, { logger, env, faults }: BackendDeps): Promise<Backend> {
   // one IMDS client for region and identity: an absent IMDS is waited for once
   const imds = new ImdsClient(imdsOptionsFromEnv(env, { localMode: config.localMode }));
   const { region, source } = await resolveRegion(config.region, regionSources(env, { localMode: config.localMode, imds }));
   const endpoint = config.endpoint ?? xrayEndpointFor(region);
   const outbound = { proxyAddress: config.proxyAddress, noVerifySSL: config.noVerifySSL, connections: config.concurrency + 4 };
   const dispatcher: UndiciDispatcher = createDispatcher(outbound, env);
-  const health = new CredentialHealth(logger.child({ component: 'credentials' }), env, config.roleArn);
+  const credentialProblem = faults.health.component('credentials');
+  // CredentialHealth logs its own episodes (with the fix); the registry shows them in /healthz
+  const health = new CredentialHealth(logger.child({ component: 'credentials' }), env, config.roleArn, Date.now, {
+    failed: (reason) => {
+      faults.count('credentials');
+      credentialProblem.fail(reason);
+    },
+    recovered: () => credentialProblem.recover(),
+  });
   const credentials = createCredentialSource({
     region,
     roleArn: config.roleArn,
@@ -347,6 +386,15 @@ async function createAwsBackend(config: DaemonConfig, { logger, env }: DaemonDep
     // AssumeRole through the same proxy/TLS settings as uploads
     sts: { requestHandler: createUndiciRequestHandler(dispatcher, config.requestTimeoutMs) },
   });
+  // /healthz tells the truth before the first upload, and returns to ok by itself once credentials
+  // appear even when no segment arrives: fetch at start, then again while they fail (the source
+  // caches a success, so this costs nothing once they resolve)
+  const probeCredentials = () => {
+    if (health.state().status !== 'resolved') credentials.provider().catch(() => {}); // reported by `health`
+  };
+  probeCredentials();
+  const probe = setInterval(probeCredentials, CREDENTIAL_PROBE_INTERVAL_MS);
+  probe.unref();
   const plan = proxyPlan(config.proxyAddress, env);
   // every X-Ray call (uploads, telemetry, the sampling proxy) is encoded, signed and sent from one
   // worker thread with its own pool: the main thread only receives, batches and serves TCP
@@ -372,6 +420,7 @@ async function createAwsBackend(config: DaemonConfig, { logger, env }: DaemonDep
     identity: discoverIdentity(env, { localMode: config.localMode, imds }),
     credentials: health,
     close: async () => {
+      clearInterval(probe);
       await xray.close();
       await dispatcher.close();
     },

@@ -6,6 +6,7 @@
 import type { DaemonConfig } from '../config/config.js';
 import type { Route } from '../http/route.js';
 import type { Logger } from '../log/logger.js';
+import type { BackgroundFaults } from '../health/background-faults.js';
 import type { SegmentSink } from '../pipeline/segment-sink.js';
 import { createXrayApiRoute } from './api/xray-api-route.js';
 import { TelemetryLog, putTelemetryRecords } from './api/trace-write-handlers.js';
@@ -33,12 +34,13 @@ export interface LocalBackend {
 export async function createLocalBackend(
   config: Pick<DaemonConfig, 'storePath' | 'storeMaxSegments' | 'storeMaxMB'>,
   logger: Logger,
+  faults?: BackgroundFaults,
   /** Decodes ADOT `T1S`/`T1U` datagram bodies into segment documents (OpenTelemetry intake). */
   expandAdot?: AdotExpand,
   /** Gets the documents written through the X-Ray API's PutTraceSegments (for the OTLP exporter). */
   onApiSegments?: (documents: readonly string[]) => void,
 ): Promise<LocalBackend> {
-  const opened = await openTraceStore({ maxSegments: config.storeMaxSegments, maxMB: config.storeMaxMB, path: config.storePath, logger });
+  const opened = await openTraceStore({ maxSegments: config.storeMaxSegments, maxMB: config.storeMaxMB, path: config.storePath, logger, faults });
   const rules = new SamplingRules();
   const targets = new SamplingTargets(rules);
   const telemetry = new TelemetryLog();

@@ -6,6 +6,7 @@ import type { Counters } from '../telemetry/counters.js';
 import type { SegmentSink, SendOutcome } from './segment-sink.js';
 import type { Batch, SegmentBuffer } from './segment-buffer.js';
 import { SharedBackoff } from '../upload/backoff.js';
+import type { FaultHandle } from '../health/background-faults.js';
 
 export interface DispatcherOptions {
   buffer: SegmentBuffer;
@@ -24,6 +25,8 @@ export interface DispatcherOptions {
   now?: () => number;
   /** Called after every attempt with its duration (for the upload latency histogram). */
   onAttempt?: (outcome: SendOutcome, durationMs: number) => void;
+  /** Told when the backend has failed for longer than `retryWindowMs`, and when it works again. */
+  health?: FaultHandle;
 }
 
 /**
@@ -43,6 +46,8 @@ export class Dispatcher {
   private draining = false;
   private stopped = false;
   private lastSuccessAt: number | undefined;
+  /** Start of the current run of failed attempts (undefined after a success). */
+  private failingSince: number | undefined;
   private readonly rejectWarning: EpisodeWarning;
   private readonly retryWarning: EpisodeWarning;
   private readonly expiredWarning: EpisodeWarning;
@@ -119,7 +124,10 @@ export class Dispatcher {
       const batch = buffer.takeDueRetry() ?? this.takeNewBatch();
       if (!batch) break;
       this.inFlightDocuments += batch.documents.length;
-      void this.queue.add(() => this.attempt(batch));
+      this.queue.add(() => this.attempt(batch)).catch((err: unknown) => {
+        // attempt() handles sink errors itself; this only guards against a bug in settling
+        this.opts.health?.failed(err);
+      });
     }
     this.schedule();
     this.checkIdle();
@@ -160,6 +168,8 @@ export class Dispatcher {
       buffer.release(batch);
       this.backoff.success();
       this.lastSuccessAt = this.now();
+      this.failingSince = undefined;
+      this.opts.health?.recovered();
       const refused = Math.min(outcome.unprocessed.length, n);
       counters.sent(n - refused);
       if (refused) {
@@ -169,6 +179,7 @@ export class Dispatcher {
       return;
     }
     if (outcome.errorClass) counters.backendError(outcome.errorClass);
+    this.noteFailure(outcome.message);
     if (outcome.status === 'failure') {
       buffer.release(batch);
       counters.rejected(n);
@@ -185,6 +196,16 @@ export class Dispatcher {
     batch.notBefore = this.now() + delay;
     buffer.hold(batch);
     this.retryWarning.add(1, { reason: outcome.message, errorClass: outcome.errorClass, retryInMs: delay });
+  }
+
+  /** A backend failing for longer than the retry window loses segments: /healthz says so. */
+  private noteFailure(message: string | undefined): void {
+    const now = this.now();
+    this.failingSince ??= now;
+    const failingMs = now - this.failingSince;
+    if (failingMs > this.opts.retryWindowMs) {
+      this.opts.health?.failed(`backend failing for ${Math.round(failingMs / 1000)} s (longer than the retry window): ${message ?? 'unknown error'}`);
+    }
   }
 
   /** Arms one timer for the earliest moment something becomes sendable. */

@@ -1,6 +1,7 @@
 import { Registry, Counter, Gauge, Histogram, collectDefaultMetrics } from 'prom-client';
 import { BACKEND_ERROR_CLASSES, type BackendErrorClass, type Counters } from './counters.js';
 import type { CredentialState } from '../xray/credential-errors.js';
+import type { BackgroundFaults } from '../health/background-faults.js';
 
 /** What the pipeline reports about itself at scrape time (implemented by the buffer/uploader). */
 export interface PipelineStats {
@@ -94,6 +95,8 @@ export function createDaemonMetrics(deps: {
   credentials?: { state(): CredentialState };
   /** The TCP listener's load against its limits (src/http/connection-limits.ts). */
   http?: { connections(): number; inFlightBodyBytes(): number };
+  /** Background failures by component, and the open problems (/healthz `degraded`). */
+  faults?: BackgroundFaults;
   /** Process metrics (CPU, memory, event loop lag, GC); on by default. */
   processMetrics?: boolean;
 }): DaemonMetrics {
@@ -123,6 +126,23 @@ export function createDaemonMetrics(deps: {
       const s = creds.state().status;
       return s === 'resolved' ? 1 : s === 'failing' ? 0 : -1;
     });
+  }
+
+  if (deps.faults) {
+    const faults = deps.faults;
+    new Counter({
+      name: 'xrayd_background_failures_total',
+      help: 'Failures of background tasks (store, store-compaction, udp, upload, credentials, discovery, process), by component.',
+      labelNames: ['component'],
+      registers: [registry],
+      collect() {
+        this.reset();
+        for (const [component, n] of faults.totals()) this.inc({ component }, n);
+      },
+    });
+    gauge('xrayd_degraded', '1 while a background component reports a problem (/healthz status degraded, /readyz 503), else 0.', () =>
+      faults.health.degraded ? 1 : 0,
+    );
   }
 
   const upload = durationHistogram(registry, 'xrayd_upload_duration_seconds', 'Duration of PutTraceSegments attempts, by outcome (success, retryable, failure).');

@@ -1,4 +1,5 @@
 import { Agent, EnvHttpProxyAgent, type Dispatcher } from 'undici';
+import { redactUrlCredentials } from '../log/redact-url.js';
 
 export interface OutboundOptions {
   /** `-p/--proxy-address`: overrides the environment's proxy settings. */
@@ -17,9 +18,7 @@ export class ProxyConfigError extends Error {
 }
 
 /** Proxy URLs may carry a password (`http://user:pass@proxy`): it never reaches a message. */
-function redactUserinfo(value: string): string {
-  return value.replace(/\/\/[^/@]*@/, '//[redacted]@');
-}
+const redactUserinfo = redactUrlCredentials;
 
 /** `proxy:3128` is common in the wild (curl accepts it): treat a missing scheme as http. */
 function normalizeProxy(source: string, value: string | undefined): string {

@@ -223,9 +223,9 @@ test('a taken OTLP port does not stop the daemon: it logs what to change and /he
     assert.equal(health.otlp.listening, false);
     assert.match(health.otlp.error, /EADDRINUSE/);
     assert.equal(health.ok, true, 'UDP intake and the API still run');
-    assert.equal(health.status, 'degraded');
-    assert.equal(health.problems[0].component, 'otlp-receiver');
-    assert.match(health.problems[0].reason, /EADDRINUSE/);
+    // a local Collector on 4318 is common while migrating: shown here, but not a readiness problem
+    assert.equal(health.status, 'ok');
+    assert.equal((await other.getJson('/readyz')).status, 200);
   } finally {
     await other.stop();
     blocker.close();

@@ -3,6 +3,7 @@
  * `<crc32 of the document as 8 hex> <document JSON>\n`. A line is self-checking, so a torn or
  * damaged record is recognised and skipped on replay.
  */
+import { writeSync } from 'node:fs';
 import { crc32 } from 'node:zlib';
 
 export const MAGIC = 'xrayd-store-log v1\n';
@@ -30,3 +31,11 @@ export function decodeRecord(line: Buffer): string | undefined {
   return body.toString('utf8');
 }
 
+
+/** Writes all of `text` to `fd` synchronously (write(2) may write less than asked); returns its bytes. */
+export function writeAll(fd: number, text: string): number {
+  const buf = Buffer.from(text);
+  let written = 0;
+  while (written < buf.length) written += writeSync(fd, buf, written);
+  return buf.length;
+}

@@ -6,7 +6,8 @@ import type { Logger } from '../../log/logger.js';
 import { silentLogger } from '../../log/logger.js';
 import { StoreLogFormatError } from './log-record.js';
 import { type ReplayReport, replaySegmentLog } from './replay-segment-log.js';
-import { SegmentLog } from './segment-log.js';
+import { SegmentLog, segmentLogHealth } from './segment-log.js';
+import type { BackgroundFaults } from '../../health/background-faults.js';
 import { type StoreInput, TraceStore } from './trace-store.js';
 import { parseSegment } from './validate-segment.js';
 
@@ -18,6 +19,8 @@ export interface OpenTraceStoreOptions {
   logger?: Logger;
   /** The log is compacted once it exceeds both this size and twice the live documents' size. */
   compactMinBytes?: number;
+  /** Where write and compaction failures are reported (/healthz, /metrics); a private one if absent. */
+  faults?: BackgroundFaults;
 }
 
 export interface OpenedTraceStore {
@@ -54,7 +57,7 @@ export async function openTraceStore(options: OpenTraceStoreOptions): Promise<Op
   try {
     report = await replaySegmentLog(path, onRecord);
     store.putMany(batch);
-    log = new SegmentLog(path, options.compactMinBytes, logger);
+    log = new SegmentLog(path, options.compactMinBytes, logger, options.faults && segmentLogHealth(options.faults, logger));
   } catch (err) {
     if (err instanceof StoreLogFormatError) throw err;
     throw new Error(`cannot use the store log ${path}: ${(err as Error).message}`, { cause: err });

@@ -1,5 +1,6 @@
 /** The trace store's options, inputs and outputs (the store itself: trace-store.ts). */
 import type { SegmentDocument } from '../trace-view.js';
+import type { LiveRecords } from './live-snapshot.js';
 
 export interface TraceStoreOptions {
   maxSegments: number;
@@ -11,7 +12,11 @@ export interface TraceStoreOptions {
 export interface StoreJournal {
   append(texts: readonly string[]): void;
   /** Called after each batch; may rewrite the log from the live documents. */
-  afterBatch(liveBytes: number, liveTexts: () => Iterable<string>): void;
+  /**
+   * `liveTexts()` snapshots the live set when called (compaction may iterate it later and must
+   * release it when done).
+   */
+  afterBatch(liveBytes: number, liveTexts: () => LiveRecords): void;
 }
 
 export interface StoreStats {

@@ -14,7 +14,7 @@
 import type { SegmentDocument, TraceView } from '../trace-view.js';
 import type { RangeQuery, StoreInput, StoreJournal, StoreStats, TraceStoreOptions } from './store-types.js';
 import { Deque } from '../../pipeline/deque.js';
-import { stringifyDeep } from '../reads/stringify-deep.js';
+import { LiveSnapshot } from './live-snapshot.js';
 import { TimeIndex } from './time-index.js';
 import { TraceEntry } from './trace-entry.js';
 
@@ -49,6 +49,10 @@ export class TraceStore {
   private maxSpan = 0;
   private readonly longTraces = new Set<string>();
   private journal: StoreJournal | undefined;
+  /** Entries created so far (their `seq`). */
+  private created = 0;
+  /** Open compaction snapshots (usually none or one), told of every change to an existing trace. */
+  private readonly snapshots = new Set<LiveSnapshot>();
 
   constructor(private readonly options: TraceStoreOptions) {
     if (!(options.maxSegments >= 1) || !(options.maxBytes >= 1)) throw new RangeError('store limits must be >= 1');
@@ -81,10 +85,12 @@ export class TraceStore {
     let entry = this.traces.get(traceId);
     if (!entry) {
       entry = new TraceEntry(traceId);
+      entry.seq = this.created++;
       this.traces.set(traceId, entry);
       this.arrival.push(traceId);
       this.byEpoch.add(entry.epoch, traceId);
     }
+    for (const s of this.snapshots) s.beforeChange(entry);
     const oldStart = entry.startTime;
     const { effect, addedServices, removedServices } = entry.put(doc, bytes);
     if (effect.kind === 'ignored') return false;
@@ -128,6 +134,7 @@ export class TraceStore {
   private remove(traceId: string): void {
     const entry = this.traces.get(traceId);
     if (!entry) return;
+    for (const s of this.snapshots) s.beforeChange(entry);
     this.traces.delete(traceId);
     this.byEpoch.remove(entry.epoch, traceId);
     this.longTraces.delete(traceId);
@@ -205,12 +212,17 @@ export class TraceStore {
   }
 
   /**
-   * The live documents as JSON text, oldest trace first (what compaction rewrites). Deeply nested
-   * documents, which JSON.parse accepts but JSON.stringify overflows on, are serialized too.
+   * The live documents as JSON text, oldest trace first (what compaction rewrites): a snapshot of
+   * the live set now, read lazily (live-snapshot.ts), so a compaction that writes across many
+   * event-loop turns writes exactly the documents live at its start without copying them all up
+   * front. Release it when done. Deeply nested documents, which JSON.parse accepts but
+   * JSON.stringify overflows on, are serialized too.
    */
-  *liveTexts(): Generator<string> {
-    for (const entry of this.traces.values()) {
-      for (const s of entry.segments.values()) yield stringifyDeep(s.doc);
-    }
+  liveTexts(): LiveSnapshot {
+    const snapshot: LiveSnapshot = new LiveSnapshot(this.arrival.toArray(), this.created, (id) => this.traces.get(id), () =>
+      this.snapshots.delete(snapshot),
+    );
+    this.snapshots.add(snapshot);
+    return snapshot;
   }
 }
