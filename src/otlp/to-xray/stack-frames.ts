@@ -29,7 +29,7 @@ export function parseStack(language: string, text: string): ParsedStack {
     case 'webjs':
       return { frames: parseV8(text), causes: [] };
     case 'python':
-      return { frames: parsePython(text), causes: [] };
+      return parsePython(text);
     case 'dotnet':
       return { frames: parseDotnet(text), causes: [] };
     case 'go':
@@ -48,8 +48,15 @@ function parseJava(text: string): ParsedStack {
   const [, ...rest] = lines(text); // the first line is the top-level message
   const result: ParsedStack = { frames: [], causes: [] };
   let current = result.frames!;
+  // a cause's message may span lines: they are joined until its first frame, as the Collector does
+  let causeMessage: { message: string } | undefined;
   for (const line of rest) {
     const frame = /^\tat (.+)\((.*)\)$/.exec(line);
+    if (causeMessage && !frame) {
+      causeMessage.message += line;
+      continue;
+    }
+    causeMessage = undefined;
     if (frame) {
       let label = frame[1];
       const slash = label.indexOf('/');
@@ -61,6 +68,7 @@ function parseJava(text: string): ParsedStack {
       const next = { type, message: (message ?? '').replace(/^ /, ''), frames: [] as StackFrame[] };
       result.causes.push(next);
       current = next.frames;
+      causeMessage = next;
     }
     // "... n more" and "Suppressed:" lines are skipped, as the Collector does
   }
@@ -90,14 +98,37 @@ function parseV8(text: string): StackFrame[] {
 }
 
 /** `  File "app.py", line 3, in handler` lines, innermost first (as X-Ray lists frames). */
-function parsePython(text: string): StackFrame[] {
-  const frames: StackFrame[] = [];
-  for (const line of lines(text)) {
-    const m = /^ {2}File "(.*)", line (\d+), in (.*)$/.exec(line);
-    if (m) frames.push({ path: m[1], line: Number(m[2]), label: m[3] });
+function parsePython(text: string): ParsedStack {
+  // read bottom-up: the last line is the exception's message, frames come innermost last
+  const all = text.split('\n');
+  const result: ParsedStack = { frames: [], causes: [] };
+  let current = result.frames!;
+  for (let i = all.length - 2; i >= 0; i--) {
+    const line = all[i];
+    if (line.startsWith('  File ')) {
+      const parts = line.split(',');
+      if (parts.length === 3) {
+        const lineNumber = parts[1].startsWith(' line ') ? Number.parseInt(parts[1].slice(6), 10) || 0 : 0;
+        current.push({ path: parts[0].slice(8, -1), line: lineNumber, label: parts[2].startsWith(' in ') ? parts[2].slice(4) : '' });
+      }
+    } else if (line.startsWith(PYTHON_CHAINED)) {
+      // the exception printed above this line was being handled: it is the cause
+      let file = i - 1;
+      while (file >= 0 && !all[file].startsWith('  File ')) file--;
+      if (file < 0) return result;
+      const message = all.slice(file + 2, i - 1).join('\n');
+      const colon = message.indexOf(':');
+      if (colon < 0) return result;
+      const cause = { type: message.slice(0, colon), message: message.slice(colon + 2), frames: [] as StackFrame[] };
+      result.causes.push(cause);
+      current = cause.frames;
+      i = file + 1; // the loop's i-- lands on that File line
+    }
   }
-  return frames.reverse();
+  return result;
 }
+
+const PYTHON_CHAINED = 'During handling of the above exception, another exception occurred:';
 
 /** `   at Label(args) in /path/File.cs:line 42`, or `   at Label(args)` without a file. */
 function parseDotnet(text: string): StackFrame[] {

@@ -44,3 +44,31 @@ test('Python tracebacks list the innermost frame first; an unknown language keep
   ]);
   assert.deepEqual(parseStack('erlang', text), { frames: undefined, causes: [] });
 });
+
+test('Python: "During handling of the above exception" makes the handled exception the cause, with its own frames', () => {
+  const text = [
+    'Traceback (most recent call last):',
+    '  File "db.py", line 5, in load',
+    '    return 1 / 0',
+    'ZeroDivisionError: division by zero',
+    '',
+    'During handling of the above exception, another exception occurred:',
+    '',
+    'Traceback (most recent call last):',
+    '  File "app.py", line 9, in handler',
+    '    raise ValueError("cannot load")',
+    'ValueError: cannot load',
+  ].join('\n');
+  assert.deepEqual(parseStack('python', text), {
+    frames: [{ path: 'app.py', line: 9, label: 'handler' }],
+    causes: [{ type: 'ZeroDivisionError', message: 'division by zero', frames: [{ path: 'db.py', line: 5, label: 'load' }] }],
+  });
+});
+
+test('Java: a "Caused by:" message spanning lines is joined up to its first frame', () => {
+  const text = ['java.lang.RuntimeException: outer', '\tat a.B.c(B.java:1)', 'Caused by: java.sql.SQLException: line one', 'line two', '\tat d.E.f(E.java:2)'].join('\n');
+  assert.deepEqual(parseStack('java', text), {
+    frames: [{ path: 'B.java', line: 1, label: 'a.B.c' }],
+    causes: [{ type: 'java.sql.SQLException', message: 'line oneline two', frames: [{ path: 'E.java', line: 2, label: 'd.E.f' }] }],
+  });
+});
