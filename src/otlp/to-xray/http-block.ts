@@ -9,7 +9,7 @@
  */
 import type { OtlpSpan } from '../proto/otlp-trace-codec.js';
 import { SpanKind } from '../proto/otlp-trace-codec.js';
-import { isIP } from 'node:net';
+import { ipVersion as isIP } from './ip-address.js';
 import { asInt, asString, attributeMap, type Attributes } from './attribute-values.js';
 
 export interface HttpBlock {
