@@ -2,7 +2,6 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { copyFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { EMBEDDED_CONSOLE_PREFIX } from '../src/console/console-files.js';
-import { EMBEDDED_WORKER_ASSET } from '../src/upload/xray-worker-script.js';
 import type { Bundles } from './bundle.js';
 import { REPO_ROOT } from './node-runtime.js';
 
@@ -22,7 +21,7 @@ export interface SeaTarget {
 
 /** The node flags bin/xrayd's shebang passes: the executable starts with the same ones. */
 export function launcherFlags(): string[] {
-  const shebang = /^#!\/usr\/bin\/env -S node(.*)$/m.exec(readFileSync(path.join(REPO_ROOT, 'bin/xrayd'), 'utf8'));
+  const shebang = /^#!\/usr\/bin\/env (?:-S )?node(.*)$/m.exec(readFileSync(path.join(REPO_ROOT, 'bin/xrayd'), 'utf8'));
   return shebang ? shebang[1].trim().split(/\s+/).filter(Boolean) : [];
 }
 
@@ -41,7 +40,7 @@ function consoleAssets(): Record<string, string> {
 
 /**
  * A Node single executable application (node --build-sea): the bundled daemon as main script, the
- * worker and the console as assets, the launcher's node flags as execArgv (NODE_OPTIONS still
+ * console as assets, the launcher's node flags as execArgv (NODE_OPTIONS still
  * applies, as it does to `node bin/xrayd`).
  * The code cache (V8 bytecode of the main script) shortened start-up from ~410 to ~150 ms (medians of
  * 3, loaded 2-core VM) and idle RSS by ~10 MB. A V8 startup snapshot (useSnapshot) is not used: Node 26.12's
@@ -59,7 +58,7 @@ export function buildSea(bundles: Bundles, target: SeaTarget): string {
     useCodeCache: target.native,
     execArgv: launcherFlags(),
     execArgvExtension: 'env',
-    assets: { [EMBEDDED_WORKER_ASSET]: bundles.worker, ...consoleAssets() },
+    assets: consoleAssets(),
   };
   const configFile = path.join(target.work, `${path.basename(target.output)}.sea-config.json`);
   writeFileSync(configFile, JSON.stringify(config, null, 2));

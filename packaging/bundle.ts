@@ -6,19 +6,16 @@ import { REPO_ROOT } from './node-runtime.js';
 export interface Bundles {
   /** The daemon: the CLI and everything it imports, one CommonJS file (a SEA's main script). */
   main: string;
-  /** The X-Ray worker thread, run from its source inside the SEA (src/upload/xray-worker-script.ts). */
-  worker: string;
 }
 
 /**
- * Bundles the compiled daemon (dist/src) and its production dependencies with esbuild into two
- * self-contained CommonJS files that need only Node's built-in modules. The package version is
+ * Bundles the daemon and its production dependencies with esbuild into one self-contained CommonJS
+ * file that needs only Node's built-in modules (dynamic imports become lazily run parts of it). The package version is
  * baked in, since no package.json travels with the executable (src/version.ts).
  */
 export async function bundleDaemon(outDir: string): Promise<Bundles> {
   const { version } = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string };
   const main = path.join(outDir, 'xrayd.cjs');
-  const worker = path.join(outDir, 'xray-worker.cjs');
   const common = {
     bundle: true,
     platform: 'node',
@@ -34,6 +31,5 @@ export async function bundleDaemon(outDir: string): Promise<Bundles> {
     entryPoints: [path.join(REPO_ROOT, 'packaging/sea-main.ts')],
     outfile: main,
   });
-  await build({ ...common, entryPoints: [path.join(REPO_ROOT, 'src/upload/xray-worker.ts')], outfile: worker });
-  return { main, worker };
+  return { main };
 }
