@@ -13,9 +13,13 @@ COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/bin ./bin
+# The disk spool: undelivered segments survive outages, restarts and crashes (mount a volume to keep them
+# across container replacement). Owned by the unprivileged user the daemon runs as.
+RUN mkdir -p /var/lib/xrayd && chown node:node /var/lib/xrayd
+VOLUME /var/lib/xrayd
 USER node
 EXPOSE 2000/udp 2000/tcp
 # As the reference image does: listen on all interfaces inside the container.
-ENTRYPOINT ["node", "--max-semi-space-size=2", "/app/bin/xrayd", "-b", "0.0.0.0:2000", "-t", "0.0.0.0:2000"]
+ENTRYPOINT ["node", "--max-semi-space-size=2", "/app/bin/xrayd", "-b", "0.0.0.0:2000", "-t", "0.0.0.0:2000", "--spool-dir", "/var/lib/xrayd"]
 HEALTHCHECK --interval=30s --timeout=3s --start-period=5s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:2000/healthz').then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]

@@ -32,6 +32,12 @@ import { TelemetryReporter, type TelemetryIdentity, type TelemetrySend } from '.
 import os from 'node:os';
 import { existsSync } from 'node:fs';
 import { builtConsoleDir, createConsoleRoute } from './console/console-route.js';
+import { HealthRegistry } from './health/component-health.js';
+import { SpooledBuffer } from './spool/spooled-buffer.js';
+import { NO_RECORDER, TraceRecorder, type LedgerRecorder } from './ledger/ledger-recorder.js';
+import { TraceLedger } from './ledger/trace-ledger.js';
+import { createDebugRoute } from './ledger/debug-route.js';
+import { formatHostPort } from './config/address.js';
 
 export interface DaemonDeps {
   logger: Logger;
@@ -58,7 +64,14 @@ interface Backend {
  */
 export class Daemon {
   readonly counters = new Counters();
-  readonly buffer: SegmentBuffer;
+  /** Background components' problems (the spool's disk errors...), shown in /healthz. */
+  readonly healthRegistry = new HealthRegistry();
+  readonly buffer: SegmentBuffer | SpooledBuffer;
+  /** The disk spool (aws backend with Spool.Directory), which then is the buffer. */
+  readonly spool: SpooledBuffer | undefined;
+  /** The trace ledger and intake log (undefined when Ledger.MaxMB is 0). */
+  readonly traceRecorder: TraceRecorder | undefined;
+  private readonly recorder: LedgerRecorder;
   readonly dispatcher: Dispatcher;
   readonly udp: UdpReceiver;
   readonly tcp: TcpServer;
@@ -76,11 +89,34 @@ export class Daemon {
     env: NodeJS.ProcessEnv,
   ) {
     const { counters } = this;
+    this.traceRecorder =
+      config.ledgerMaxMB > 0 ? new TraceRecorder(new TraceLedger(config.ledgerMaxMB * 1024 * 1024), config.backend === 'aws' ? 'accepted by X-Ray' : 'stored locally') : undefined;
+    const recorder = (this.recorder = this.traceRecorder ?? NO_RECORDER);
     const spillWarning = new EpisodeWarning(logger.child({ component: 'buffer' }), 'segment buffer full: oldest segments dropped (spillover)');
-    this.buffer = new SegmentBuffer(bufferBudgetBytes(config.bufferMemoryMB), (n) => {
-      counters.spillover(n);
-      spillWarning.add(n, { limitBytes: this.buffer.limitBytes, hint: 'raise -m/TotalBufferSizeMB or check the backend' });
-    });
+    const memoryBytes = bufferBudgetBytes(config.bufferMemoryMB);
+    if (config.spoolDirectory && config.backend === 'aws') {
+      this.spool = this.buffer = SpooledBuffer.open({
+        dir: config.spoolDirectory,
+        maxBytes: config.spoolMaxMB * 1024 * 1024,
+        memoryLimitBytes: memoryBytes,
+        counters,
+        recorder,
+        health: this.healthRegistry.component('spool'),
+        logger: logger.child({ component: 'spool' }),
+      });
+    } else {
+      if (config.spoolDirectory) logger.warn({ spoolDirectory: config.spoolDirectory }, 'Spool.Directory is used by the aws backend only; the local backend keeps traces with Store.Path');
+      this.spool = undefined;
+      this.buffer = new SegmentBuffer(
+        memoryBytes,
+        (n) => {
+          counters.spillover(n, this.stopping ? 'shutdown' : 'buffer-full');
+          spillWarning.add(n, { limitBytes: this.buffer.limitBytes, hint: 'raise -m/TotalBufferSizeMB or check the backend' });
+        },
+        Date.now,
+        this.traceRecorder ? (text) => recorder.dropped(text, this.stopping ? 'shutdown' : 'buffer-full') : undefined,
+      );
+    }
     this.flushSpillWarning = () => spillWarning.flush();
     this.dispatcher = new Dispatcher({
       buffer: this.buffer,
@@ -90,18 +126,24 @@ export class Daemon {
       batchSize: config.batchSize,
       flushIntervalMs: config.flushIntervalMs,
       concurrency: config.concurrency,
-      retryWindowMs: config.retryWindowMs,
+      // with a spool a batch is never given up: it waits (on disk if memory is short) until delivered
+      retryWindowMs: this.spool ? Number.MAX_SAFE_INTEGER : config.retryWindowMs,
       retryBaseDelayMs: config.retryBaseDelayMs,
       retryMaxDelayMs: config.retryMaxDelayMs,
       onAttempt: (outcome, durationMs) => this.metrics.upload.observe(durationMs, outcome.status),
+      onOutcome: this.traceRecorder ? (docs, outcome, expired) => recorder.outcome(docs, outcome, expired) : undefined,
     });
     this.udp = new UdpReceiver({
       address: config.udpAddress,
       receiveBufferBytes: config.socketReceiveBufferBytes,
       logger: logger.child({ component: 'udp' }),
       onReceived: () => counters.received(),
-      onRejected: () => counters.rejected(),
+      onRejected: (reason, datagram) => {
+        counters.rejected(1, reason);
+        recorder.rejected(datagram, reason);
+      },
       onDocument: (body) => {
+        recorder.received(body);
         this.buffer.push(body.toString('utf8'), body.length);
         this.dispatcher.notify();
       },
@@ -113,11 +155,17 @@ export class Daemon {
         bufferLimitBytes: () => this.buffer.limitBytes,
         batchesInFlight: () => this.dispatcher.inFlight,
       },
+      spool: this.spool ? () => this.spool!.stats() : undefined,
       credentials: backend.credentials,
+    });
+    const debug = createDebugRoute(this.traceRecorder, {
+      spool: () => this.spool?.stats() ?? null,
+      counters: () => ({ ...this.counters.snapshot(), droppedByReason: counters.dropsByReason(), rejectedByReason: counters.rejectionsByReason() }),
     });
     this.tcp = new TcpServer(
       config.tcpAddress,
-      [createHealthRoute(() => this.health()), createMetricsRoute(this.metrics.registry), ...backend.routes],
+      // /debug before the backend's routes: the sampling proxy would forward it to X-Ray
+      [createHealthRoute(() => this.health()), createMetricsRoute(this.metrics.registry), debug, ...backend.routes],
       logger.child({ component: 'tcp' }),
     );
     // env/OS values until EC2 metadata answers (the reporter reads the object at send time)
@@ -152,19 +200,42 @@ export class Daemon {
       inFlightBatches: this.dispatcher.inFlight,
       lastSuccessfulUpload: this.dispatcher.lastSuccessfulUploadAt ? new Date(this.dispatcher.lastSuccessfulUploadAt).toISOString() : null,
       counters: this.counters.snapshot(),
+      ...(this.spool ? { spool: this.spool.stats() } : {}),
+      ...(this.healthRegistry.degraded ? { status: 'degraded', problems: this.healthRegistry.list() } : {}),
       ...(this.backend.credentials ? { credentials: this.backend.credentials.state() } : {}),
     };
   }
 
   async start(): Promise<void> {
     await this.tcp.start();
+    if (this.spool && !this.spool.isEmpty) this.dispatcher.notify(); // replay what an earlier run left
     await this.udp.start();
     this.summary.start();
     this.telemetry?.start();
     this.logger.info(
-      { backend: this.config.backend, ...this.backend.describe, bufferLimitBytes: this.buffer.limitBytes, concurrency: this.config.concurrency },
+      {
+        backend: this.config.backend,
+        ...this.backend.describe,
+        bufferLimitBytes: this.buffer.limitBytes,
+        concurrency: this.config.concurrency,
+        ...(this.spool ? { spoolDirectory: this.config.spoolDirectory, spoolLimitBytes: this.config.spoolMaxMB * 1024 * 1024 } : {}),
+        ...this.endpoints(),
+      },
       'xrayd started',
     );
+  }
+
+  /** Where users reach the daemon (for the start line and its log). */
+  endpoints(): { udp: string; http: string; console?: string; traceLookup: string } {
+    const tcp = this.tcp.boundAddress ?? this.config.tcpAddress;
+    const host = tcp.host === '0.0.0.0' ? '127.0.0.1' : tcp.host === '::' ? '::1' : tcp.host;
+    const http = `http://${formatHostPort({ host, port: tcp.port })}`;
+    return {
+      udp: formatHostPort(this.udp.address ?? this.config.udpAddress),
+      http,
+      ...(this.config.backend === 'local' ? { console: `${http}/` } : {}),
+      traceLookup: `${http}/debug/traces/<traceId>`,
+    };
   }
 
   /** Stops intake, delivers what it holds within the shutdown deadline, then closes. Idempotent. */
@@ -178,8 +249,15 @@ export class Daemon {
     this.logger.info({ heldBytes: this.buffer.usedBytes, deadlineMs: this.config.shutdownTimeoutMs }, 'shutting down: draining buffered segments');
     await this.udp.shutdown();
     const { undelivered } = await this.dispatcher.drain(deadline);
-    if (undelivered > 0) {
-      this.counters.spillover(undelivered);
+    if (this.spool) {
+      const { kept, lost } = this.spool.close();
+      if (lost > 0) {
+        this.counters.spillover(lost, 'shutdown');
+        this.logger.error({ lost }, 'shutdown: segments the disk would not take were dropped');
+      }
+      if (kept > 0) this.logger.info({ kept, directory: this.config.spoolDirectory }, 'shutdown: undelivered segments kept in the spool for the next start');
+    } else if (undelivered > 0) {
+      this.counters.spillover(undelivered, 'shutdown');
       this.logger.error({ undelivered }, 'shutdown deadline reached before every segment was delivered; these were dropped');
     }
     this.dispatcher.flushWarnings();

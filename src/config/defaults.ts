@@ -33,4 +33,7 @@ export const DEFAULTS: DaemonConfig = {
   storePath: undefined,
   storeMaxSegments: 1_000_000,
   storeMaxMB: 512,
+  spoolDirectory: undefined,
+  spoolMaxMB: 1024,
+  ledgerMaxMB: 2,
 };

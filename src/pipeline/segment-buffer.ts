@@ -1,4 +1,5 @@
 import { Deque } from './deque.js';
+import type { BatchSource } from './batch-source.js';
 
 /** Bytes charged per held document on top of its text: the object and queue slot that hold it. */
 export const DOC_OVERHEAD_BYTES = 64;
@@ -13,6 +14,8 @@ export interface Batch {
   firstAttemptAt?: number;
   /** A held batch is not retried before this time (epoch ms). */
   notBefore: number;
+  /** The source's own bookkeeping for this batch (the spool keeps the documents' sequence numbers here). */
+  tag?: unknown;
 }
 
 interface QueuedDoc {
@@ -28,7 +31,7 @@ interface QueuedDoc {
  * and `onSpill` is told how many documents went. In-flight batches cannot be dropped (their bytes
  * are on the wire) but they do count against the budget.
  */
-export class SegmentBuffer {
+export class SegmentBuffer implements BatchSource {
   private readonly queue = new Deque<QueuedDoc>();
   private readonly held = new Deque<Batch>();
   private queuedBytes = 0;
@@ -39,6 +42,8 @@ export class SegmentBuffer {
     readonly limitBytes: number,
     private readonly onSpill: (documents: number) => void,
     private readonly now: () => number = Date.now,
+    /** Each dropped document, for the trace ledger (not called when absent). */
+    private readonly onDrop?: (text: string) => void,
   ) {}
 
   get usedBytes(): number {
@@ -67,6 +72,7 @@ export class SegmentBuffer {
   push(text: string, byteLength: number): void {
     const bytes = byteLength + DOC_OVERHEAD_BYTES;
     if (bytes > this.limitBytes) {
+      this.onDrop?.(text);
       this.onSpill(1);
       return;
     }
@@ -74,6 +80,7 @@ export class SegmentBuffer {
     while (this.usedBytes + bytes > this.limitBytes && !this.isEmpty) dropped += this.dropOldest();
     if (this.usedBytes + bytes > this.limitBytes) {
       // only in-flight batches remain and they fill the budget: the newest document is the one that can't be held
+      this.onDrop?.(text);
       this.onSpill(dropped + 1);
       return;
     }
@@ -131,10 +138,12 @@ export class SegmentBuffer {
     const batch = this.held.shift();
     if (batch) {
       this.heldBytes -= batch.bytes;
+      if (this.onDrop) for (const d of batch.documents) this.onDrop(d);
       return batch.documents.length;
     }
     const doc = this.queue.shift()!;
     this.queuedBytes -= doc.bytes;
+    this.onDrop?.(doc.text);
     return 1;
   }
 }

@@ -12,6 +12,16 @@ export interface PipelineStats {
   batchesInFlight(): number;
 }
 
+/** The disk spool's state at scrape time (`SpooledBuffer.stats()`). */
+export interface SpoolGaugeStats {
+  bytes: number;
+  limitBytes: number;
+  segments: number;
+  oldestAgeSeconds: number;
+  writable: boolean;
+  corruptBytes: number;
+}
+
 export type UploadOutcome = 'success' | 'retryable' | 'failure';
 
 /** The uploader calls this once per PutTraceSegments attempt. */
@@ -36,6 +46,8 @@ const UPLOAD_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10];
 export function createDaemonMetrics(deps: {
   counters: Counters;
   stats?: PipelineStats;
+  /** The disk spool, when one is configured. */
+  spool?: () => SpoolGaugeStats;
   credentials?: { state(): CredentialState };
   /** Process metrics (CPU, memory, event loop lag, GC); on by default. */
   processMetrics?: boolean;
@@ -62,6 +74,28 @@ export function createDaemonMetrics(deps: {
     'Malformed datagrams, and documents the backend refused (unprocessed or non-retryable answer).',
     (s) => s.rejected,
   );
+  fromSnapshot('xrayd_segments_replayed_total', 'Segment documents recovered from the disk spool at start (left undelivered by an earlier run).', (s) => s.replayed);
+  const byReason = (name: string, help: string, read: () => Record<string, number>) =>
+    new Counter({
+      name,
+      help,
+      labelNames: ['reason'],
+      registers,
+      collect() {
+        this.reset();
+        for (const [reason, n] of Object.entries(read())) this.inc({ reason }, n);
+      },
+    });
+  byReason(
+    'xrayd_segments_dropped_total',
+    'Segment documents dropped, by reason: buffer-full, retry-window, shutdown, spool-full, spool-unwritable (their sum is xrayd_segments_spillover_total).',
+    () => deps.counters.dropsByReason(),
+  );
+  byReason(
+    'xrayd_segments_rejected_by_reason_total',
+    'Rejected datagrams and documents, by reason: no-newline, empty-body, bad-header, unprocessed, refused (their sum is xrayd_segments_rejected_total).',
+    () => deps.counters.rejectionsByReason(),
+  );
   new Counter({
     name: 'xrayd_backend_errors_total',
     help: 'Failed backend calls by class (timeout, refused, http4xx, http5xx, unknownHost, other).',
@@ -86,6 +120,15 @@ export function createDaemonMetrics(deps: {
   gauge('xrayd_buffer_bytes', 'Bytes of segment documents waiting in the buffer.', () => deps.stats?.bufferBytes() ?? 0);
   gauge('xrayd_buffer_limit_bytes', 'The buffer budget in bytes; past it the oldest segments are dropped.', () => deps.stats?.bufferLimitBytes() ?? 0);
   gauge('xrayd_batches_in_flight', 'Upload requests in progress.', () => deps.stats?.batchesInFlight() ?? 0);
+  if (deps.spool) {
+    const spool = deps.spool;
+    gauge('xrayd_spool_bytes', 'Bytes of spool files on disk.', () => spool().bytes);
+    gauge('xrayd_spool_limit_bytes', 'The spool limit (Spool.MaxMB); past it the oldest undelivered segments are dropped.', () => spool().limitBytes);
+    gauge('xrayd_spool_segments', 'Undelivered segment documents in spool files.', () => spool().segments);
+    gauge('xrayd_spool_oldest_age_seconds', 'Age of the oldest spool file (0 when the spool is empty).', () => spool().oldestAgeSeconds);
+    gauge('xrayd_spool_writable', '1 while the spool directory takes writes, 0 while it fails (segments then wait in memory only).', () => (spool().writable ? 1 : 0));
+    gauge('xrayd_spool_corrupt_bytes', 'Bytes of torn or corrupt spool data skipped since start (e.g. a record cut by a crash).', () => spool().corruptBytes);
+  }
   if (deps.credentials) {
     const creds = deps.credentials;
     gauge('xrayd_credentials_resolved', '1 when the last credential fetch succeeded, 0 when it failed, -1 before the first.', () => {

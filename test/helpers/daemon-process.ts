@@ -29,9 +29,17 @@ export class DaemonProcess {
   private readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   private readonly waiters: { predicate: (l: LogLine) => boolean; resolve: (l: LogLine) => void }[] = [];
 
-  /** `nodeArgs` go to node itself, before the script (e.g. `--cpu-prof`, which NODE_OPTIONS refuses). */
-  constructor(args: string[], env: NodeJS.ProcessEnv = {}, nodeArgs: string[] = []) {
-    this.child = spawn(process.execPath, [...LAUNCH_FLAGS, ...nodeArgs, BIN, '-b', '127.0.0.1:0', '-t', '127.0.0.1:0', '-l', 'debug', ...args], {
+  /**
+   * `nodeArgs` go to node itself, before the script (e.g. `--cpu-prof`, which NODE_OPTIONS refuses).
+   * `fileSizeLimitBlocks` starts it under `ulimit -f` (512-byte blocks), as a full or capped disk would.
+   */
+  constructor(args: string[], env: NodeJS.ProcessEnv = {}, nodeArgs: string[] = [], opts: { fileSizeLimitBlocks?: number } = {}) {
+    const argv = [...LAUNCH_FLAGS, ...nodeArgs, BIN, '-b', '127.0.0.1:0', '-t', '127.0.0.1:0', '-l', 'debug', ...args];
+    const [cmd, cmdArgs] =
+      opts.fileSizeLimitBlocks === undefined
+        ? [process.execPath, argv]
+        : ['bash', ['-c', `ulimit -f ${opts.fileSizeLimitBlocks}; exec "$0" "$@"`, process.execPath, ...argv]];
+    this.child = spawn(cmd, cmdArgs, {
       env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
       cwd: REPO_ROOT,
@@ -56,8 +64,8 @@ export class DaemonProcess {
   }
 
   /** Starts a daemon and waits for its "xrayd started" line. */
-  static async start(args: string[], env: NodeJS.ProcessEnv = {}, nodeArgs: string[] = []): Promise<DaemonProcess> {
-    const d = new DaemonProcess(args, env, nodeArgs);
+  static async start(args: string[], env: NodeJS.ProcessEnv = {}, nodeArgs: string[] = [], opts: { fileSizeLimitBlocks?: number } = {}): Promise<DaemonProcess> {
+    const d = new DaemonProcess(args, env, nodeArgs, opts);
     const started = d.waitForLog((l) => l.msg === 'xrayd started', 15_000);
     const result = await Promise.race([started, d.exited.then((e) => e)]);
     if (!('msg' in result)) throw new Error(`daemon exited early (${JSON.stringify(result)}): ${d.stderr.join('\n')}`);
