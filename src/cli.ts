@@ -74,7 +74,7 @@ async function traceCommand(argv: string[]): Promise<never> {
 
 /** Entry point: the only place that reads argv or calls process.exit. */
 export async function main(argv: string[]): Promise<void> {
-  if (argv[0] === 'trace') return traceCommand(argv.slice(1));
+  if (argv[2] === 'trace') return traceCommand(argv.slice(3)); // argv: node, script, command...
   const program = buildProgram();
   try {
     program.parse(normalizeArgs(argv));
