@@ -5,6 +5,7 @@ import { KeyboardHelp } from './components/keyboard-help.js';
 import { TracesView } from './views/traces-view.js';
 import { TraceView } from './views/trace-view.js';
 import { ServiceMapView } from './views/service-map-view.js';
+import { IntakeView } from './views/intake-view.js';
 
 const POLL_MS = 5000;
 const LIVE_KEY = 'xrayd.console.live';
@@ -50,7 +51,8 @@ export function App() {
   const { view, filter, range } = location;
 
   useEffect(() => {
-    document.title = view.name === 'trace' ? `Trace ${view.id} · xrayd` : view.name === 'map' ? 'Service map · xrayd' : 'Traces · xrayd';
+    document.title =
+      view.name === 'trace' ? `Trace ${view.id} · xrayd` : view.name === 'map' ? 'Service map · xrayd' : view.name === 'intake' ? 'Intake · xrayd' : 'Traces · xrayd';
   }, [view]);
 
   return (
@@ -65,11 +67,14 @@ export function App() {
           <span class="brand-sub">local</span>
         </a>
         <nav class="tabs" aria-label="Views">
-          <a href={formatHash({ ...location, view: { name: 'traces' } })} aria-current={view.name !== 'map' ? 'page' : undefined}>
+          <a href={formatHash({ ...location, view: { name: 'traces' } })} aria-current={view.name === 'traces' || view.name === 'trace' ? 'page' : undefined}>
             Traces
           </a>
           <a href={formatHash({ ...location, view: { name: 'map' } })} aria-current={view.name === 'map' ? 'page' : undefined}>
             Service map
+          </a>
+          <a href={formatHash({ ...location, view: { name: 'intake' } })} aria-current={view.name === 'intake' ? 'page' : undefined}>
+            Intake
           </a>
         </nav>
         <div class="topbar-end">
@@ -103,6 +108,9 @@ export function App() {
         </div>
       </header>
       <main class="content">
+        {view.name === 'intake' && (
+          <IntakeView lookup={view.lookup} live={live} pollMs={POLL_MS} onLookup={(id) => navigate({ view: { name: 'intake', lookup: id } })} />
+        )}
         <TracesView
           active={view.name === 'traces'}
           filter={filter}
