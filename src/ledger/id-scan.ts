@@ -12,6 +12,7 @@ export const SEGMENT_BYTES = 8;
 
 const TRACE_KEY = '"trace_id"';
 const ID_KEY = '"id"';
+const KEY_BYTES = new Map([TRACE_KEY, ID_KEY].map((k) => [k, Buffer.from(k)]));
 const COLON = 0x3a;
 const QUOTE = 0x22;
 
@@ -27,7 +28,7 @@ function isSpace(c: number): boolean {
 function valueStart(doc: Doc, key: string): number {
   let from = 0;
   for (let tries = 0; tries < 4; tries++) {
-    const k = typeof doc === 'string' ? doc.indexOf(key, from) : Buffer.prototype.indexOf.call(doc, key, from);
+    const k = typeof doc === 'string' ? doc.indexOf(key, from) : Buffer.prototype.indexOf.call(doc, KEY_BYTES.get(key)!, from);
     if (k < 0) return -1;
     let i = k + key.length;
     while (i < doc.length && isSpace(at(doc, i))) i++;

@@ -18,6 +18,8 @@ import { openSpoolDirectory, type SpoolLock } from './spool-directory.js';
 export const SPOOL_FLUSH_MS = 100;
 /** ...or as soon as this many bytes wait to be written. */
 const FLUSH_BYTES = 256 * 1024;
+/** Batches read back from disk in flight at once: replay keeps memory near idle and leaves room for live traffic. */
+const REPLAY_IN_FLIGHT = 2;
 
 interface Entry {
   seq: number;
@@ -79,6 +81,7 @@ export class SpooledBuffer implements BatchSource {
   private readonly firstSeqThisRun: number;
   private readonly reader: SpoolReader;
   private readonly acked: SeqRanges;
+  private replayInFlight = 0;
   private failures = 0;
   private retryAt = 0;
   private readonly timer: NodeJS.Timeout;
@@ -128,8 +131,12 @@ export class SpooledBuffer implements BatchSource {
     return this.diskUnread + this.cache.length;
   }
   get oldestQueuedAt(): number | undefined {
-    if (this.diskUnread > 0) return 0; // spooled backlog: send at once
+    if (this.diskUnread > 0) return this.replayPaused ? undefined : 0; // spooled backlog: send at once (a finished attempt wakes the dispatcher)
     return this.cache.peek()?.at;
+  }
+  /** Replay is paced: at most REPLAY_IN_FLIGHT batches read back from disk are out at a time. */
+  private get replayPaused(): boolean {
+    return this.replayInFlight >= REPLAY_IN_FLIGHT;
   }
   get nextRetryAt(): number | undefined {
     return this.held.peek()?.notBefore;
@@ -163,6 +170,7 @@ export class SpooledBuffer implements BatchSource {
   }
 
   takeBatch(max: number): Batch | undefined {
+    if (this.diskUnread > 0 && this.replayPaused) return undefined;
     const documents: string[] = [];
     const entries: Entry[] = [];
     let bytes = 0;
@@ -189,6 +197,7 @@ export class SpooledBuffer implements BatchSource {
     }
     if (documents.length === 0) return undefined;
     const batch: Batch = { documents, bytes, attempts: 0, notBefore: 0, tag: entries };
+    if (entries[0].at === 0) this.replayInFlight++;
     this.inFlightBytes += bytes;
     this.inFlight.add(batch);
     return batch;
@@ -201,12 +210,14 @@ export class SpooledBuffer implements BatchSource {
     this.heldBytes -= next.bytes;
     this.inFlightBytes += next.bytes;
     this.inFlight.add(next);
+    if ((next.tag as Entry[])[0].at === 0) this.replayInFlight++;
     return next;
   }
 
   release(batch: Batch): void {
     this.inFlightBytes -= batch.bytes;
     this.inFlight.delete(batch);
+    if ((batch.tag as Entry[])[0].at === 0) this.replayInFlight--;
     const written: number[] = [];
     for (const e of batch.tag as Entry[]) {
       if (!e.onDisk) {
@@ -223,6 +234,7 @@ export class SpooledBuffer implements BatchSource {
   hold(batch: Batch): void {
     this.inFlightBytes -= batch.bytes;
     this.inFlight.delete(batch);
+    if ((batch.tag as Entry[])[0].at === 0) this.replayInFlight--;
     this.heldBytes += batch.bytes;
     this.held.unshift(batch);
   }
