@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { spoolFileName, type SpoolFile } from './spool-files.js';
+import { spoolFileName, spoolFileNo, type SpoolFile } from './spool-files.js';
 
 const MB = 1024 * 1024;
 
@@ -13,6 +13,7 @@ const MB = 1024 * 1024;
 export class SpoolDisk {
   private fd: number | undefined;
   private totalBytes: number;
+  private nextFileNo: number;
   /** Past this, the current file is closed and the next write starts a new one. */
   readonly rotateBytes: number;
 
@@ -23,6 +24,7 @@ export class SpoolDisk {
     private readonly now: () => number,
   ) {
     this.totalBytes = files.reduce((n, f) => n + f.bytes, 0);
+    this.nextFileNo = Math.max(0, ...files.map((f) => spoolFileNo(f.path))) + 1;
     this.rotateBytes = Math.min(MB, Math.max(64 * 1024, Math.floor(maxBytes / 8)));
   }
 
@@ -51,12 +53,12 @@ export class SpoolDisk {
 
   /**
    * Appends `data` (whole records, `docSeqs` being the documents among them) to the current file,
-   * opening one named after `firstSeq` if none is open. Throws on any failure, leaving the file as it was.
+   * opening a new one if none is open. Throws on any failure, leaving the file as it was.
    */
-  append(data: Buffer, docSeqs: number[], firstSeq: number): void {
+  append(data: Buffer, docSeqs: number[]): void {
     if (this.fd === undefined) {
-      const file: SpoolFile = { path: path.join(this.dir, spoolFileName(firstSeq)), bytes: 0, startedAt: this.now(), docs: 0, settled: 0, firstSeq: Infinity, lastSeq: -1 };
-      this.fd = fs.openSync(file.path, 'a');
+      const file: SpoolFile = { path: path.join(this.dir, spoolFileName(this.nextFileNo++)), bytes: 0, startedAt: this.now(), docs: 0, settled: 0, firstSeq: Infinity, lastSeq: -1 };
+      this.fd = fs.openSync(file.path, 'wx'); // a new name every time: never appends to an older file
       this.files.push(file);
     }
     const file = this.files.at(-1)!;

@@ -9,8 +9,15 @@ const READ_CHUNK = 256 * 1024;
 /** One read buffer, reused: records are copied out as strings, and a fresh 256 KB per chunk showed as RSS growth during replay. */
 const readBuffer = Buffer.allocUnsafeSlow(READ_CHUNK);
 
-export function spoolFileName(firstSeq: number): string {
-  return `xrayd-spool-${firstSeq.toString(16).padStart(12, '0')}.log`;
+/** Files are numbered in creation order (the name sorts as the number does). */
+export function spoolFileName(fileNo: number): string {
+  return `xrayd-spool-${fileNo.toString(16).padStart(12, '0')}.log`;
+}
+
+/** The number in a spool file's name. */
+export function spoolFileNo(filePath: string): number {
+  const m = FILE_PATTERN.exec(path.basename(filePath));
+  return m ? parseInt(m[1], 16) : 0;
 }
 
 /** One spool file as the spool tracks it in memory (its documents' text stays on disk). */

@@ -296,7 +296,7 @@ export class SpooledBuffer implements BatchSource {
       const data = Buffer.concat(parts);
       this.makeRoom(data.length);
       try {
-        this.disk.append(data, docs.map((e) => e.seq), docs[0]?.seq ?? this.nextSeq);
+        this.disk.append(data, docs.map((e) => e.seq));
         for (const e of docs) e.onDisk = true;
         if (this.failures > 0) {
           this.opts.logger.info({ directory: this.opts.dir }, 'spool: disk writable again');
