@@ -25,6 +25,10 @@ export interface BenchOptions {
   /** Rate used to fill the store up to localTraces (one the daemon keeps up with). */
   localFillRate: number;
   queries: number;
+  /** OpenTelemetry intake part: OTLP/HTTP spans offered per backend, in requests of this many spans. */
+  otlp: boolean;
+  otlpSpans: number;
+  otlpSpansPerRequest: number;
   /** Write a CPU profile of the daemon per rate into this directory. */
   profileDir: string | undefined;
   /** Extra daemon flags (e.g. `-m 50`). */
@@ -48,6 +52,9 @@ const DEFAULTS: BenchOptions = {
   localRate: 40_000,
   localFillRate: 8_000,
   queries: 50,
+  otlp: true,
+  otlpSpans: 100_000,
+  otlpSpansPerRequest: 100,
   profileDir: undefined,
   daemonArgs: [],
   nodeArgs: [],
@@ -56,7 +63,7 @@ const DEFAULTS: BenchOptions = {
 
 export const USAGE = `npm run bench -- [--rates=5000,20000,50000,100000] [--seconds=3] [--bytes=600]
   [--generator=native|node] [--senders=N] [--sockets=2] [--skip-bare] [--no-relay] [--no-local] [--local-traces=100000]
-  [--local-rate=40000] [--local-fill-rate=8000] [--queries=50] [--profile=DIR] [--daemon-args="-m 50"] [--node-args="--max-semi-space-size=2"] [--out=FILE]
+  [--local-rate=40000] [--local-fill-rate=8000] [--queries=50] [--no-otlp] [--otlp-spans=100000] [--otlp-spans-per-request=100] [--profile=DIR] [--daemon-args="-m 50"] [--node-args="--max-semi-space-size=2"] [--out=FILE]
   (each also as BENCH_<NAME> in the environment, e.g. BENCH_RATES=5000,20000)`;
 
 export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptions {
@@ -88,6 +95,9 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
       case 'skip-bare': o.skipBare = bool(v); break;
       case 'relay': o.relay = bool(v); break;
       case 'local': o.local = bool(v); break;
+      case 'otlp': o.otlp = bool(v); break;
+      case 'otlp-spans': o.otlpSpans = Math.round(num(key, v)); break;
+      case 'otlp-spans-per-request': o.otlpSpansPerRequest = Math.round(num(key, v)); break;
       case 'local-traces': o.localTraces = Math.round(num(key, v)); break;
       case 'local-rate': o.localRate = num(key, v); break;
       case 'local-fill-rate': o.localFillRate = num(key, v); break;

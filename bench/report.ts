@@ -1,5 +1,6 @@
 import type { RelayRow } from './relay-bench.js';
 import type { LocalResult } from './local-bench.js';
+import type { OtlpRow } from './otlp-bench.js';
 
 /** The targets issue 7 sets for this 2-core machine, checked against the measured rows. */
 export interface TargetCheck {
@@ -79,4 +80,23 @@ export function targetsTable(checks: TargetCheck[]): string {
 
 function markdown(header: string[], rows: string[][]): string {
   return [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+}
+
+/**
+ * OpenTelemetry intake next to the UDP path: OTLP rows as measured, and for comparison the UDP
+ * path's CPU per segment (relay: the lowest offered rate, where nothing is lost; local: ingest).
+ */
+export function otlpTable(rows: OtlpRow[], relay: RelayRow[], local: LocalResult | undefined): string {
+  const lines = rows.map((r) => [
+    `OTLP/HTTP protobuf, ${fmt(r.spansPerRequest)} spans/request`,
+    r.backend === 'local' ? 'local (stored)' : 'aws (uploaded to sink)',
+    `${fmt(r.delivered)} of ${fmt(r.sent)}${r.failures ? ` (${fmt(r.failures)} failed requests)` : ''}`,
+    fmt(r.spansPerSecond),
+    fmt(r.cpuMicrosPerSpan, 1),
+    fmt(r.rssMB, 1),
+  ]);
+  const udpRelay = [...relay].sort((a, b) => a.rate - b.rate)[0];
+  if (udpRelay) lines.push([`UDP segments, ${fmt(udpRelay.rate)}/s offered`, 'aws (uploaded to sink)', `${fmt(udpRelay.delivered)} of ${fmt(udpRelay.offered.sent)}`, fmt(udpRelay.delivered / Math.max(1e-9, udpRelay.offered.elapsedMs / 1000)), fmt(udpRelay.cpuMicrosPerSegment, 1), fmt(udpRelay.peakRssMB, 1)]);
+  if (local) lines.push([`UDP segments, ${fmt(local.ingest.offeredRate)}/s offered`, 'local (stored)', `${fmt(local.ingest.stored)} of ${fmt(local.ingest.sent)}`, fmt(local.ingest.rate), fmt(local.ingest.cpuMicrosPerSegment, 1), fmt(local.ingest.rssMB, 1)]);
+  return markdown(['intake', 'backend', 'delivered', 'spans or segments/s', 'CPU µs per span/segment', 'RSS MB'], lines);
 }

@@ -9,7 +9,8 @@ import { USAGE, parseOptions } from './options.js';
 import { benchBare, benchDaemonRate, type RelayRow } from './relay-bench.js';
 import { calibrate } from './calibrate.js';
 import { formatSummary, summarizeProfile } from './profile-summary.js';
-import { checkTargets, localTable, relayTable, targetsTable } from './report.js';
+import { checkTargets, localTable, otlpTable, relayTable, targetsTable } from './report.js';
+import { benchOtlp, type OtlpRow } from './otlp-bench.js';
 
 /**
  * `npm run bench`: the built daemon (child process) relaying to a local sink (child process) under
@@ -31,6 +32,8 @@ async function main(): Promise<void> {
   const rows: RelayRow[] = [];
   let local: LocalResult | undefined;
   let localNote: string | undefined;
+  let otlpRows: OtlpRow[] = [];
+  let otlpNote: string | undefined;
   try {
     if (opts.relay) {
       const { child: sink, ready } = await BenchChild.start('sink-server');
@@ -65,6 +68,19 @@ async function main(): Promise<void> {
       }
       if (localNote) log(localNote);
     }
+    if (opts.otlp) {
+      log(`OpenTelemetry intake: ${opts.otlpSpans} spans over OTLP/HTTP per backend`);
+      const { child: sink, ready } = await BenchChild.start('sink-server');
+      try {
+        otlpRows = await benchOtlp(opts, ready.port as number);
+        for (const r of otlpRows) log(`  ${r.backend}: ${r.delivered} of ${r.sent} spans, ${Math.round(r.spansPerSecond)}/s, ${r.cpuMicrosPerSpan.toFixed(1)} µs CPU/span`);
+      } catch (err) {
+        otlpNote = `OTLP intake bench failed: ${(err as Error).message}`;
+        log(otlpNote);
+      } finally {
+        await sink.stop();
+      }
+    }
   } finally {
     await gens.stop();
   }
@@ -75,6 +91,8 @@ async function main(): Promise<void> {
   if (rows.length) out.push(`Relay (aws backend at a local sink), ${opts.bytes}-byte datagrams, ${opts.seconds} s per rate, ${gens.count} ${generatorName} generator process(es):`, '', relayTable(rows), '');
   if (local) out.push(localTable(local), '');
   if (localNote) out.push(`Local backend: ${localNote}`, '');
+  if (otlpRows.length) out.push('OpenTelemetry intake (OTLP/HTTP from a generator process, 4 requests in flight) next to the UDP path:', '', otlpTable(otlpRows, rows, local), '');
+  if (otlpNote) out.push(`OpenTelemetry intake: ${otlpNote}`, '');
   out.push(targetsTable(checks), '');
   const profiles = [...rows.map((r) => ({ label: `daemon at ${r.rate}/s`, file: r.profile })), { label: 'local backend ingest', file: local?.profile }];
   for (const { label, file } of profiles) {
@@ -84,7 +102,7 @@ async function main(): Promise<void> {
   process.stdout.write(out.join('\n'));
   const file = path.resolve(opts.out);
   mkdirSync(path.dirname(file), { recursive: true });
-  writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), machine, calibration, generator: generatorName, options: opts, relay: rows, local, localNote, targets: checks }, null, 2));
+  writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), machine, calibration, generator: generatorName, options: opts, relay: rows, local, localNote, otlp: otlpRows, otlpNote, targets: checks }, null, 2));
   log(`wrote ${file} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
 }
 

@@ -8,7 +8,7 @@ import { VERSION } from './version.js';
 import { lookupTrace } from './ledger/trace-command.js';
 
 /** The reference daemon's long flags, which Go also accepts with one dash (`-bind=...`). */
-const LONG_FLAGS = ['resource-arn', 'local-mode', 'buffer-memory', 'region', 'bind', 'bind-tcp', 'role-arn', 'config', 'log-file', 'log-level', 'proxy-address', 'version', 'help', 'endpoint', 'backend', 'store-path', 'spool-dir', 'spool-mb'];
+const LONG_FLAGS = ['resource-arn', 'local-mode', 'buffer-memory', 'region', 'bind', 'bind-tcp', 'role-arn', 'config', 'log-file', 'log-level', 'proxy-address', 'version', 'help', 'endpoint', 'backend', 'store-path', 'allowed-hosts', 'otlp-bind', 'otlp-upload', 'otlp-endpoint', 'spool-dir', 'spool-mb'];
 
 /** `-bind=x` -> `--bind=x`, so command lines written for the reference daemon keep working. */
 export function normalizeArgs(args: string[]): string[] {
@@ -40,6 +40,10 @@ function buildProgram(): Command {
     .option('--spool-dir <dir>', 'aws backend: keep undelivered segments in this directory across outages and restarts')
     .option('--spool-mb <MB>', 'limit of the spool directory in MB (default 1024)')
     .addHelpText('after', '\nCommands:\n  xrayd trace <traceId> [-t host:port] [-c config] [--json]   what a running daemon did with a trace')
+    .option('--otlp-bind <host:port>', 'OTLP/HTTP address for OpenTelemetry SDKs (default 127.0.0.1:4318; "" = off)')
+    .option('--otlp-upload', "aws backend: send OTLP spans to X-Ray's OTLP endpoint (needs Transaction Search) instead of as segments")
+    .option('--allowed-hosts <names>', 'host names the TCP port answers besides localhost and IP addresses (comma-separated; ".domain" for subdomains too; "*" for any)')
+    .option('--otlp-endpoint <url>', 'also export every segment as OTLP/HTTP protobuf to this receiver (e.g. http://localhost:4318)')
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 }

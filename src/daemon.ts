@@ -21,7 +21,11 @@ import { regionSources } from './xray/discovery/region-sources.js';
 import { ImdsClient, imdsOptionsFromEnv } from './xray/discovery/imds-client.js';
 import { discoverIdentity, type HostIdentity } from './xray/discovery/identity.js';
 import { CredentialHealth, type CredentialState } from './xray/credential-errors.js';
-import { createSamplingProxyRoute } from './proxy/sampling-proxy.js';
+import { createSamplingProxyRoute, SAMPLING_PROXY_DEFAULTS } from './proxy/sampling-proxy.js';
+import { DEFAULT_MAX_BODY_BYTES } from './local/api/xray-api-route.js';
+import { isLoopbackAddress } from './http/host-names.js';
+import { listenerGuardOptions } from './http/listener-guard-options.js';
+import { formatHostPort } from './config/address.js';
 import { createDaemonMetrics, type DaemonMetrics } from './telemetry/daemon-metrics.js';
 import { createMetricsRoute } from './telemetry/metrics-route.js';
 import { userAgent } from './version.js';
@@ -32,12 +36,19 @@ import { TelemetryReporter, type TelemetryIdentity, type TelemetrySend } from '.
 import os from 'node:os';
 import { existsSync } from 'node:fs';
 import { builtConsoleDir, createConsoleRoute } from './console/console-route.js';
-import { HealthRegistry } from './health/component-health.js';
 import { SpooledBuffer } from './spool/spooled-buffer.js';
 import { NO_RECORDER, TraceRecorder, type LedgerRecorder } from './ledger/ledger-recorder.js';
 import { TraceLedger } from './ledger/trace-ledger.js';
 import { createDebugRoute } from './ledger/debug-route.js';
-import { formatHostPort } from './config/address.js';
+import { otlpIndexAll } from './config/defaults.js';
+import { OtlpStats, registerOtlpMetrics } from './otlp/otlp-stats.js';
+import { OtlpIntake } from './otlp/otlp-intake.js';
+import { MAX_OTLP_BODY_BYTES, OtlpHttpReceiver } from './otlp/otlp-http-receiver.js';
+import { adotExpander } from './otlp/adot-datagram.js';
+import { OTLP_PATH } from './upload/otlp-upload.js';
+import { translateRequest, type TranslateOptions } from './otlp/otlp-to-xray.js';
+import { HealthRegistry } from './health/component-health.js';
+import { createOtlpExport, type OtlpExport } from './export/create-otlp-export.js';
 
 export interface DaemonDeps {
   logger: Logger;
@@ -64,8 +75,6 @@ interface Backend {
  */
 export class Daemon {
   readonly counters = new Counters();
-  /** Background components' problems (the spool's disk errors...), shown in /healthz. */
-  readonly healthRegistry = new HealthRegistry();
   readonly buffer: SegmentBuffer | SpooledBuffer;
   /** The disk spool (aws backend with Spool.Directory), which then is the buffer. */
   readonly spool: SpooledBuffer | undefined;
@@ -75,10 +84,18 @@ export class Daemon {
   readonly dispatcher: Dispatcher;
   readonly udp: UdpReceiver;
   readonly tcp: TcpServer;
+  /** The OTLP/HTTP receiver; undefined when `Socket.OTLPAddress` is off. */
+  readonly otlp: OtlpHttpReceiver | undefined;
+  private readonly otlpIntake: OtlpIntake | undefined;
+  private otlpStartError: string | undefined;
   private readonly summary: SummaryLog;
   private readonly flushSpillWarning: () => void;
   readonly telemetry: TelemetryReporter | undefined;
   readonly metrics: DaemonMetrics;
+  /** Background components' problems, for /healthz. */
+  readonly componentHealth = new HealthRegistry();
+  /** The OTLP exporter (`--otlp-endpoint`): a second pipeline fed the same documents. */
+  readonly otlpExport: OtlpExport | undefined;
   private readonly startedAt = Date.now();
   private stopping: Promise<void> | undefined;
 
@@ -87,6 +104,7 @@ export class Daemon {
     private readonly backend: Backend,
     private readonly logger: Logger,
     env: NodeJS.ProcessEnv,
+    readonly otlpStats: OtlpStats,
   ) {
     const { counters } = this;
     this.traceRecorder =
@@ -101,7 +119,7 @@ export class Daemon {
         memoryLimitBytes: memoryBytes,
         counters,
         recorder,
-        health: this.healthRegistry.component('spool'),
+        health: this.componentHealth.component('spool'),
         logger: logger.child({ component: 'spool' }),
       });
     } else {
@@ -146,6 +164,7 @@ export class Daemon {
         recorder.received(body);
         this.buffer.push(body.toString('utf8'), body.length);
         this.dispatcher.notify();
+        this.otlpExport?.push(body);
       },
     });
     this.metrics = createDaemonMetrics({
@@ -157,16 +176,50 @@ export class Daemon {
       },
       spool: this.spool ? () => this.spool!.stats() : undefined,
       credentials: backend.credentials,
+      http: { connections: () => this.tcp.limits.connections, inFlightBodyBytes: () => this.tcp.limits.inFlightBodyBytes },
     });
     const debug = createDebugRoute(this.traceRecorder, {
       spool: () => this.spool?.stats() ?? null,
       counters: () => ({ ...this.counters.snapshot(), droppedByReason: counters.dropsByReason(), rejectedByReason: counters.rejectionsByReason() }),
     });
+    this.otlpExport = createOtlpExport(config, { logger, env, health: this.componentHealth, registry: this.metrics.registry });
+    registerOtlpMetrics(this.metrics.registry, otlpStats);
+    if (config.otlpAddress) {
+      const otlpLogger = logger.child({ component: 'otlp' });
+      const mode = config.backend === 'local' ? 'local' : config.otlpUpload ? 'upload' : 'segments';
+      this.otlpIntake = new OtlpIntake(
+        mode,
+        otlpTranslateOptions(config),
+        (text) => {
+          this.buffer.push(text, Buffer.byteLength(text));
+          this.dispatcher.notify();
+        },
+        otlpStats,
+        counters,
+        otlpLogger,
+      );
+      const intake = this.otlpIntake;
+      this.otlp = new OtlpHttpReceiver({
+        address: config.otlpAddress,
+        logger: otlpLogger,
+        stats: otlpStats,
+        accept: (request) => {
+          this.otlpExport?.pushOtlp(request); // the exporter sends spans on as they came
+          return intake.accept(request);
+        },
+        onMalformed: () => counters.rejected(),
+        guarded: { ...listenerGuardOptions(config, MAX_OTLP_BODY_BYTES), onRefused: (reason) => this.metrics.refused(reason) },
+      });
+    }
     this.tcp = new TcpServer(
       config.tcpAddress,
       // /debug before the backend's routes: the sampling proxy would forward it to X-Ray
       [createHealthRoute(() => this.health()), createMetricsRoute(this.metrics.registry), debug, ...backend.routes],
       logger.child({ component: 'tcp' }),
+      {
+        ...listenerGuardOptions(config, config.backend === 'local' ? DEFAULT_MAX_BODY_BYTES : SAMPLING_PROXY_DEFAULTS.maxBodyBytes),
+        onRefused: (reason) => this.metrics.refused(reason),
+      },
     );
     // env/OS values until EC2 metadata answers (the reporter reads the object at send time)
     const identity: TelemetryIdentity = {
@@ -186,8 +239,10 @@ export class Daemon {
   }
 
   static async create(config: DaemonConfig, deps: DaemonDeps): Promise<Daemon> {
-    const backend = config.backend === 'local' ? await createLocalConsoleBackend(config, deps.logger) : await createAwsBackend(config, deps);
-    return new Daemon(config, backend, deps.logger, deps.env);
+    const otlpStats = new OtlpStats();
+    const backend =
+      config.backend === 'local' ? await createLocalConsoleBackend(config, deps.logger, otlpStats) : await createAwsBackend(config, deps);
+    return new Daemon(config, backend, deps.logger, deps.env, otlpStats);
   }
 
   health() {
@@ -201,7 +256,15 @@ export class Daemon {
       lastSuccessfulUpload: this.dispatcher.lastSuccessfulUploadAt ? new Date(this.dispatcher.lastSuccessfulUploadAt).toISOString() : null,
       counters: this.counters.snapshot(),
       ...(this.spool ? { spool: this.spool.stats() } : {}),
-      ...(this.healthRegistry.degraded ? { status: 'degraded', problems: this.healthRegistry.list() } : {}),
+      otlp: {
+        address: this.config.otlpAddress ? formatHostPort(this.otlp?.boundAddress ?? this.config.otlpAddress) : null,
+        listening: this.otlp?.listening ?? false,
+        ...(this.otlpStartError ? { error: this.otlpStartError } : {}),
+        ...this.otlpStats.snapshot(),
+      },
+      ...(this.otlpExport ? { otlpExport: this.otlpExport.describe() } : {}),
+      status: this.componentHealth.degraded ? 'degraded' : 'ok',
+      problems: this.componentHealth.list(),
       ...(this.backend.credentials ? { credentials: this.backend.credentials.state() } : {}),
     };
   }
@@ -209,6 +272,8 @@ export class Daemon {
   async start(): Promise<void> {
     await this.tcp.start();
     if (this.spool && !this.spool.isEmpty) this.dispatcher.notify(); // replay what an earlier run left
+    await this.startOtlp();
+    this.warnIfExposed();
     await this.udp.start();
     this.summary.start();
     this.telemetry?.start();
@@ -216,6 +281,7 @@ export class Daemon {
       {
         backend: this.config.backend,
         ...this.backend.describe,
+        ...(this.otlpExport ? { otlpExport: this.otlpExport.url.href } : {}),
         bufferLimitBytes: this.buffer.limitBytes,
         concurrency: this.config.concurrency,
         ...(this.spool ? { spoolDirectory: this.config.spoolDirectory, spoolLimitBytes: this.config.spoolMaxMB * 1024 * 1024 } : {}),
@@ -238,6 +304,37 @@ export class Daemon {
     };
   }
 
+  /**
+   * A taken OTLP port (often a local OpenTelemetry Collector on 4318) must not stop the daemon's
+   * X-Ray duties: it is logged with what to change and shown in /healthz.
+   */
+  private async startOtlp(): Promise<void> {
+    if (!this.otlp) return;
+    try {
+      await this.otlp.start();
+    } catch (err) {
+      const address = formatHostPort(this.config.otlpAddress!);
+      this.otlpStartError = `cannot listen on ${address}: ${(err as Error).message}`;
+      this.logger.error(
+        { err, address },
+        `OTLP receiver not started (${this.otlpStartError}); set --otlp-bind / Socket.OTLPAddress to a free address, or "" to turn it off`,
+      );
+    }
+  }
+
+  /**
+   * The local backend serves stored traces (URLs, SQL, user ids) and lets callers write and delete
+   * sampling rules, without authentication: beyond loopback, anyone who can reach the port can.
+   */
+  private warnIfExposed(): void {
+    const bound = this.tcp.boundAddress;
+    if (this.config.backend !== 'local' || !bound || isLoopbackAddress(bound.host)) return;
+    this.logger.warn(
+      { address: formatHostPort(bound), allowedHosts: this.config.allowedHosts },
+      `the local X-Ray API and console listen on ${formatHostPort(bound)}, beyond loopback: anyone who can reach this address can read every stored trace and change sampling rules (no authentication). Bind 127.0.0.1 (-t 127.0.0.1:2000) unless this exposure is intended (e.g. a container whose port is published only to the host)`,
+    );
+  }
+
   /** Stops intake, delivers what it holds within the shutdown deadline, then closes. Idempotent. */
   shutdown(): Promise<void> {
     this.stopping ??= this.stop();
@@ -247,8 +344,9 @@ export class Daemon {
   private async stop(): Promise<void> {
     const deadline = Date.now() + this.config.shutdownTimeoutMs;
     this.logger.info({ heldBytes: this.buffer.usedBytes, deadlineMs: this.config.shutdownTimeoutMs }, 'shutting down: draining buffered segments');
-    await this.udp.shutdown();
-    const { undelivered } = await this.dispatcher.drain(deadline);
+    await Promise.all([this.udp.shutdown(), this.otlp?.shutdown()]);
+    this.otlpIntake?.flushWarnings();
+    const [{ undelivered }] = await Promise.all([this.dispatcher.drain(deadline), this.otlpExport?.shutdown(deadline)]);
     if (this.spool) {
       const { kept, lost } = this.spool.close();
       if (lost > 0) {
@@ -271,8 +369,15 @@ export class Daemon {
 }
 
 /** The local backend serves the X-Ray API and, at `/`, the web console built next to it. */
-async function createLocalConsoleBackend(config: DaemonConfig, logger: Logger): Promise<Backend> {
-  const local = await createLocalBackend(config, logger.child({ component: 'local' }));
+/** How OTLP spans become segments for this config. */
+function otlpTranslateOptions(config: DaemonConfig): TranslateOptions {
+  return { indexedAttributes: config.otlpIndexedAttributes, indexAllAttributes: otlpIndexAll(config) };
+}
+
+async function createLocalConsoleBackend(config: DaemonConfig, logger: Logger, otlpStats: OtlpStats): Promise<Backend> {
+  const translate = otlpTranslateOptions(config);
+  const expandAdot = adotExpander((request) => translateRequest(request, translate), otlpStats);
+  const local = await createLocalBackend(config, logger.child({ component: 'local' }), expandAdot);
   const consoleDir = builtConsoleDir();
   if (!existsSync(consoleDir)) logger.warn({ consoleDir }, 'web console not built (run npm run build); the X-Ray API is served without it');
   return {
@@ -309,7 +414,12 @@ async function createAwsBackend(config: DaemonConfig, { logger, env }: DaemonDep
     credentials.provider,
   );
   return {
-    sink: new XrayUploader(xray.put, logger.child({ component: 'uploader' }), credentials.invalidate),
+    sink: new XrayUploader(
+      xray.put,
+      logger.child({ component: 'uploader' }),
+      credentials.invalidate,
+      config.otlpUpload ? (body, signal) => xray.post(OTLP_PATH, body, signal, { timestampHeader: false, contentType: 'application/x-protobuf' }) : undefined,
+    ),
     routes: [createSamplingProxyRoute({ client: xray, logger })],
     describe: {
       region,

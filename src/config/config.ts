@@ -2,6 +2,8 @@
  * The daemon's one typed configuration object. Every duration and size carries its unit in its name.
  * Defaults live in `defaults.ts`; loading and merging (flags > file > env > defaults) in `load-config.ts`.
  */
+import type { AllowedHosts } from '../http/host-names.js';
+
 export type LogLevelName = 'dev' | 'debug' | 'info' | 'warn' | 'error' | 'prod';
 export type BackendKind = 'aws' | 'local';
 
@@ -15,6 +17,20 @@ export interface DaemonConfig {
   backend: BackendKind;
   udpAddress: HostPort;
   tcpAddress: HostPort;
+  /**
+   * Host names the TCP port answers besides localhost, *.localhost and IP literals (DNS rebinding
+   * protection); `.domain` = the domain and its subdomains; `*` = any name.
+   */
+  allowedHosts: AllowedHosts;
+  /** TCP surface bounds (README "Security"): past them 503 + Retry-After. */
+  tcpMaxConnections: number;
+  tcpMaxInFlightBodyBytes: number;
+  /** Slow clients: complete request headers within this... */
+  tcpHeadersTimeoutMs: number;
+  /** ...the whole request within this... */
+  tcpRequestTimeoutMs: number;
+  /** ...and an idle keep-alive connection is closed after this. */
+  tcpIdleTimeoutMs: number;
   /** Segment buffer budget; `undefined` = 1% of the memory this process may use (cgroup-aware), min 3 MB. */
   bufferMemoryMB: number | undefined;
   /** Concurrent PutTraceSegments requests. */
@@ -61,4 +77,20 @@ export interface DaemonConfig {
   spoolMaxMB: number;
   /** The trace ledger behind /debug/traces (fixed rings of 40-byte events); 0 disables it. */
   ledgerMaxMB: number;
+  /** OTLP/HTTP receiver (`POST /v1/traces`); undefined = off. */
+  otlpAddress: HostPort | undefined;
+  /** AWS backend: send OTLP spans to X-Ray's OTLP endpoint (SigV4) instead of translating them to segments. */
+  otlpUpload: boolean;
+  /** OTLP span attributes that become annotations (the rest are metadata). */
+  otlpIndexedAttributes: string[];
+  /** Every scalar OTLP attribute becomes an annotation; undefined = on for the local backend, off for aws. */
+  otlpIndexAllAttributes: boolean | undefined;
+  /** OTLP exporter: base URL of an OTLP/HTTP receiver (spans go to `<url>/v1/traces`); undefined = off. */
+  otlpEndpoint: string | undefined;
+  /** Extra HTTP headers on every OTLP export request (e.g. an API key). */
+  otlpHeaders: Record<string, string>;
+  /** Body compression of OTLP export requests. */
+  otlpCompression: OtlpCompression;
 }
+
+export type OtlpCompression = 'gzip' | 'none';

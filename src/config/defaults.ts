@@ -2,12 +2,20 @@ import type { DaemonConfig } from './config.js';
 
 export const DEFAULT_PORT = 2000;
 export const MIN_BUFFER_MEMORY_MB = 3;
+/** OTLP/HTTP's standard port, where OpenTelemetry SDKs send by default. */
+export const DEFAULT_OTLP_PORT = 4318;
 
 /** Defaults for everything but the derived buffer size (see `buffer-size.ts`). */
 export const DEFAULTS: DaemonConfig = {
   backend: 'aws',
   udpAddress: { host: '127.0.0.1', port: DEFAULT_PORT },
   tcpAddress: { host: '127.0.0.1', port: DEFAULT_PORT },
+  allowedHosts: [],
+  tcpMaxConnections: 256,
+  tcpMaxInFlightBodyBytes: 16 * 1024 * 1024,
+  tcpHeadersTimeoutMs: 10_000,
+  tcpRequestTimeoutMs: 30_000,
+  tcpIdleTimeoutMs: 5_000,
   bufferMemoryMB: undefined,
   concurrency: 8,
   region: undefined,
@@ -36,4 +44,16 @@ export const DEFAULTS: DaemonConfig = {
   spoolDirectory: undefined,
   spoolMaxMB: 1024,
   ledgerMaxMB: 2,
+  otlpAddress: { host: '127.0.0.1', port: DEFAULT_OTLP_PORT },
+  otlpUpload: false,
+  otlpIndexedAttributes: [],
+  otlpIndexAllAttributes: undefined,
+  otlpEndpoint: undefined,
+  otlpHeaders: {},
+  otlpCompression: 'gzip',
 };
+
+/** Whether OTLP attributes are all indexed as annotations, for this config (on by default in the local backend). */
+export function otlpIndexAll(config: Pick<DaemonConfig, 'otlpIndexAllAttributes' | 'backend'>): boolean {
+  return config.otlpIndexAllAttributes ?? config.backend === 'local';
+}

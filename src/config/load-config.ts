@@ -1,9 +1,11 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
-import type { BackendKind, DaemonConfig, LogLevelName } from './config.js';
+import type { BackendKind, DaemonConfig, LogLevelName, OtlpCompression } from './config.js';
 import { DEFAULTS } from './defaults.js';
 import { ConfigError } from './errors.js';
 import { parseHostPort } from './address.js';
+import { parseAllowedHosts } from '../http/host-names.js';
+import { ownListeners, selfExportProblem } from './otlp-export-loop.js';
 
 /** What the command line may set (see `cli.ts`); each key overrides the file and the environment. */
 export interface CliFlags {
@@ -23,10 +25,15 @@ export interface CliFlags {
   storePath?: string;
   spoolDir?: string;
   spoolMb?: string;
+  otlpBind?: string;
+  otlpUpload?: boolean;
+  allowedHosts?: string;
+  otlpEndpoint?: string;
 }
 
 export const LOG_LEVELS: readonly LogLevelName[] = ['dev', 'debug', 'info', 'warn', 'error', 'prod'];
 export const BACKENDS: readonly BackendKind[] = ['aws', 'local'];
+export const OTLP_COMPRESSIONS: readonly OtlpCompression[] = ['gzip', 'none'];
 /** Where the reference daemon looks for its config when `-c` is not given. */
 export const DEFAULT_CONFIG_PATHS = ['/etc/amazon/xray/cfg.yaml', './cfg.yaml'];
 
@@ -79,6 +86,44 @@ const url = (apply: (u: string) => Patch) =>
     return apply(s.replace(/\/+$/, ''));
   });
 
+/** An address where "" means "off" (the OTLP receiver), unlike other keys where "" means "not set". */
+const optionalAddress = (apply: (a: { host: string; port: number } | undefined) => Patch): Setter => (v, key, problems) => {
+  if (v === '') return apply(undefined);
+  return address(apply)(v, key, problems);
+};
+/** true/false, or "" for "decided by the backend". */
+const optionalBool = (apply: (b: boolean | undefined) => Patch): Setter => (v, key, problems) =>
+  v === '' ? apply(undefined) : bool(apply)(v, key, problems);
+const stringList = (apply: (l: string[]) => Patch): Setter => (v, key, problems) => {
+  if (!Array.isArray(v) || v.some((x) => typeof x !== 'string' || x === '')) {
+    return void problems.push(`${key}: expected a list of attribute names, got ${show(v)}`);
+  }
+  return apply(v as string[]);
+};
+/** HTTP header names (RFC 9110 tokens) and values without control characters. */
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
+const headers = (apply: (h: Record<string, string>) => Patch): Setter => (v, key, problems) => {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) return void problems.push(`${key}: expected a mapping of header names to values, got ${show(v)}`);
+  const found: string[] = [];
+  for (const [name, value] of Object.entries(v)) {
+    if (!HEADER_NAME.test(name)) found.push(`${key}.${name}: not a valid HTTP header name`);
+    // a bad value is not echoed: header values are often API keys
+    else if (typeof value !== 'string' || !HEADER_VALUE.test(value)) found.push(`${key}.${name}: expected a string without control characters`);
+  }
+  problems.push(...found);
+  return found.length ? undefined : apply({ ...(v as Record<string, string>) });
+};
+
+/** A comma-separated string or a YAML list of names (`true` = `*`, as Vite's `allowedHosts: true`). */
+const allowedHosts: Setter = (v, key, problems) => {
+  const text = v === true ? '*' : Array.isArray(v) && v.every((e) => typeof e === 'string') ? v.join(',') : typeof v === 'string' ? v : undefined;
+  if (text === undefined) return void problems.push(`${key}: expected host names (a list or a comma-separated string), "*" or true, got ${show(v)}`);
+  const parsed = parseAllowedHosts(text);
+  if (typeof parsed === 'object' && 'error' in parsed) return void problems.push(`${key}: ${parsed.error}`);
+  return { allowedHosts: parsed };
+};
+
 type Schema = { [key: string]: Setter | Schema };
 
 /** The config file's keys: the reference daemon's `cfg.yaml` (Version 2) plus xrayd's own settings. */
@@ -91,6 +136,13 @@ const FILE_SCHEMA: Schema = {
   Socket: {
     UDPAddress: address((a) => ({ udpAddress: a })),
     TCPAddress: address((a) => ({ tcpAddress: a })),
+    OTLPAddress: optionalAddress((a) => ({ otlpAddress: a })),
+    AllowedHosts: allowedHosts,
+    MaxConnections: int(1, 1_000_000, (n) => ({ tcpMaxConnections: n })),
+    MaxInFlightBodyBytes: int(1024, 1 << 30, (n) => ({ tcpMaxInFlightBodyBytes: n })),
+    HeadersTimeoutMs: int(100, 3_600_000, (n) => ({ tcpHeadersTimeoutMs: n })),
+    RequestTimeoutMs: int(100, 3_600_000, (n) => ({ tcpRequestTimeoutMs: n })),
+    IdleTimeoutMs: int(100, 3_600_000, (n) => ({ tcpIdleTimeoutMs: n })),
   },
   Logging: {
     LogRotation: bool((b) => ({ logRotation: b })),
@@ -125,6 +177,15 @@ const FILE_SCHEMA: Schema = {
   },
   Ledger: {
     MaxMB: int(0, 1024, (n) => ({ ledgerMaxMB: n })),
+  },
+  OTLP: {
+    Upload: bool((b) => ({ otlpUpload: b })),
+    IndexedAttributes: stringList((l) => ({ otlpIndexedAttributes: l })),
+    IndexAllAttributes: optionalBool((b) => ({ otlpIndexAllAttributes: b })),
+    // the OTLP exporter (docs/otel-mapping.md, README "OpenTelemetry")
+    Endpoint: url((s) => ({ otlpEndpoint: s })),
+    Headers: headers((h) => ({ otlpHeaders: h })),
+    Compression: oneOf(OTLP_COMPRESSIONS, (c) => ({ otlpCompression: c })),
   },
 };
 
@@ -191,6 +252,10 @@ function flagPatch(flags: CliFlags, problems: string[]): Patch {
     if (!Number.isInteger(n) || n < 1 || n > 10_000_000) problems.push(`--spool-mb: expected a whole number of MB from 1 to 10000000, got "${flags.spoolMb}"`);
     else patch.spoolMaxMB = n;
   }
+  take('--otlp-bind', flags.otlpBind, optionalAddress((a) => ({ otlpAddress: a })));
+  if (flags.otlpUpload) patch.otlpUpload = true;
+  take('--allowed-hosts', flags.allowedHosts, allowedHosts);
+  take('--otlp-endpoint', flags.otlpEndpoint, url((s) => ({ otlpEndpoint: s })));
   return patch;
 }
 
@@ -199,8 +264,11 @@ function envPatch(env: NodeJS.ProcessEnv): Patch {
   return region ? { region } : {};
 }
 
+/** Keys whose undefined value is a choice ("off", "by backend") rather than "not set". */
+const UNDEFINED_IS_A_VALUE = new Set<string>(['otlpAddress', 'otlpIndexAllAttributes']);
+
 function dropUndefined(p: Patch): Patch {
-  return Object.fromEntries(Object.entries(p).filter(([, v]) => v !== undefined)) as Patch;
+  return Object.fromEntries(Object.entries(p).filter(([k, v]) => v !== undefined || UNDEFINED_IS_A_VALUE.has(k))) as Patch;
 }
 
 export interface LoadedConfig {
@@ -247,5 +315,7 @@ export function loadConfig(
     ...dropUndefined(filePatch),
     ...dropUndefined(fromFlags),
   };
+  const loop = selfExportProblem(config.otlpEndpoint, ownListeners(config));
+  if (loop) throw new ConfigError([loop]);
   return { config, configPath };
 }

@@ -2,44 +2,35 @@ import http from 'node:http';
 import type { HostPort } from '../config/config.js';
 import type { Logger } from '../log/logger.js';
 import { sendJson, type Route } from './route.js';
+import { boundAddressOf, closeGracefully, listenOn } from './server-lifecycle.js';
+import { createGuardedServer, type GuardedServerOptions } from './guarded-server.js';
+import type { ConnectionLimits } from './connection-limits.js';
 
 /**
- * The TCP listener: health, metrics, the sampling proxy or the local X-Ray API, the console. Routes
- * are tried in order; a request none claims gets a 404 in X-Ray's error shape.
+ * The TCP listener: health, metrics, the sampling proxy or the local X-Ray API, the console. The
+ * request guard and the connection limits (guarded-server.ts) decide first; routes are then tried
+ * in order, and a request none claims gets a 404 in X-Ray's error shape.
  */
 export class TcpServer {
   private readonly server: http.Server;
+  readonly limits: ConnectionLimits;
   private closing: Promise<void> | undefined;
 
   constructor(
     private readonly address: HostPort,
     private readonly routes: Route[],
     private readonly logger: Logger,
+    guarded: Omit<GuardedServerOptions, 'logger'>,
   ) {
-    this.server = http.createServer((req, res) => void this.handle(req, res));
-    // Slow or stuck clients must not hold sockets forever.
-    this.server.headersTimeout = 10_000;
-    this.server.requestTimeout = 30_000;
-    this.server.keepAliveTimeout = 5_000;
-    this.server.on('clientError', (err, socket) => {
-      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
-      logger.debug({ err: err.message }, 'bad HTTP request');
-    });
+    ({ server: this.server, limits: this.limits } = createGuardedServer({ ...guarded, logger }, (req, res) => void this.handle(req, res)));
   }
 
   get boundAddress(): HostPort | undefined {
-    const a = this.server.address();
-    return a && typeof a === 'object' ? { host: a.address, port: a.port } : undefined;
+    return boundAddressOf(this.server);
   }
 
   async start(): Promise<void> {
-    await new Promise<void>((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(this.address.port, this.address.host, () => {
-        this.server.off('error', reject);
-        resolve();
-      });
-    });
+    await listenOn(this.server, this.address);
     this.logger.info({ address: this.boundAddress }, 'listening on TCP');
   }
 
@@ -61,13 +52,7 @@ export class TcpServer {
 
   /** Stops accepting and closes idle connections. Idempotent; safe before start. */
   shutdown(): Promise<void> {
-    this.closing ??= new Promise<void>((resolve) => {
-      if (!this.server.listening) return resolve();
-      this.server.close(() => resolve());
-      this.server.closeIdleConnections();
-      // in-flight requests get a moment; after that they are cut so shutdown keeps its deadline
-      setTimeout(() => this.server.closeAllConnections(), 1000).unref();
-    });
+    this.closing ??= closeGracefully(this.server);
     return this.closing;
   }
 }

@@ -10,7 +10,7 @@ import type { SegmentSink } from '../pipeline/segment-sink.js';
 import { createXrayApiRoute } from './api/xray-api-route.js';
 import { TelemetryLog, putTelemetryRecords } from './api/trace-write-handlers.js';
 import { isObject } from './api/fields.js';
-import { LocalStoreSink } from './local-store-sink.js';
+import { LocalStoreSink, type AdotExpand } from './local-store-sink.js';
 import { SamplingRules } from './sampling/sampling-rules.js';
 import { SamplingTargets } from './sampling/sampling-targets.js';
 import { openTraceStore } from './store/open-trace-store.js';
@@ -33,6 +33,8 @@ export interface LocalBackend {
 export async function createLocalBackend(
   config: Pick<DaemonConfig, 'storePath' | 'storeMaxSegments' | 'storeMaxMB'>,
   logger: Logger,
+  /** Decodes ADOT `T1S`/`T1U` datagram bodies into segment documents (OpenTelemetry intake). */
+  expandAdot?: AdotExpand,
 ): Promise<LocalBackend> {
   const opened = await openTraceStore({ maxSegments: config.storeMaxSegments, maxMB: config.storeMaxMB, path: config.storePath, logger });
   const rules = new SamplingRules();
@@ -40,7 +42,7 @@ export async function createLocalBackend(
   const telemetry = new TelemetryLog();
   const route = createXrayApiRoute({ store: opened.store, rules, targets, telemetry, logger });
   return {
-    sink: new LocalStoreSink(opened.store),
+    sink: new LocalStoreSink(opened.store, expandAdot),
     routes: [route],
     // A getter: the daemon's health answer spreads it, so the store numbers are current.
     get describe() {

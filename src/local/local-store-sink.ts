@@ -6,26 +6,42 @@
 import type { SegmentSink, SendOutcome, UnprocessedSegment } from '../pipeline/segment-sink.js';
 import type { StoreInput, TraceStore } from './store/trace-store.js';
 import { parseSegment } from './store/validate-segment.js';
+import { isAdotBody, type AdotExpansion } from '../otlp/adot-datagram.js';
+
+/** Turns an ADOT `T1S`/`T1U` body (OTLP spans from ADOT's UDP exporter) into segment documents. */
+export type AdotExpand = (text: string) => AdotExpansion;
 
 /** Parses and validates a batch; valid documents are stored, the rest listed. */
-export function storeDocuments(store: TraceStore, documents: readonly string[]): UnprocessedSegment[] {
+export function storeDocuments(store: TraceStore, documents: readonly string[], expandAdot?: AdotExpand): UnprocessedSegment[] {
   const valid: StoreInput[] = [];
   const unprocessed: UnprocessedSegment[] = [];
-  for (const text of documents) {
+  const take = (text: string) => {
     const check = parseSegment(text);
     if (check.ok) valid.push({ doc: check.doc, text });
     else unprocessed.push({ ...(check.id !== undefined ? { Id: check.id } : {}), ErrorCode: check.errorCode, Message: check.message });
+  };
+  for (const text of documents) {
+    if (!expandAdot || !isAdotBody(text)) {
+      take(text);
+      continue;
+    }
+    const expanded = expandAdot(text);
+    if (expanded.ok) expanded.documents.forEach(take);
+    else unprocessed.push({ ErrorCode: 'InvalidAdotDatagram', Message: expanded.message });
   }
   if (valid.length > 0) store.putMany(valid);
   return unprocessed;
 }
 
 export class LocalStoreSink implements SegmentSink {
-  constructor(private readonly store: TraceStore) {}
+  constructor(
+    private readonly store: TraceStore,
+    private readonly expandAdot?: AdotExpand,
+  ) {}
 
   async send(documents: readonly string[]): Promise<SendOutcome> {
     try {
-      return { status: 'success', unprocessed: storeDocuments(this.store, documents) };
+      return { status: 'success', unprocessed: storeDocuments(this.store, documents, this.expandAdot) };
     } catch (err) {
       // Not expected (the persistence log absorbs its own write errors); if it happens the batch
       // is not retried and its documents are counted as rejected.

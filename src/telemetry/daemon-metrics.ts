@@ -1,5 +1,5 @@
 import { Registry, Counter, Gauge, Histogram, collectDefaultMetrics } from 'prom-client';
-import { BACKEND_ERROR_CLASSES, type Counters } from './counters.js';
+import { BACKEND_ERROR_CLASSES, type BackendErrorClass, type Counters } from './counters.js';
 import type { CredentialState } from '../xray/credential-errors.js';
 
 /** What the pipeline reports about itself at scrape time (implemented by the buffer/uploader). */
@@ -33,10 +33,65 @@ export interface DaemonMetrics {
   /** Our own registry (never prom-client's global one): two daemons in one process never collide. */
   registry: Registry;
   upload: UploadObserver;
+  /** The request guard calls this once per refused request or failed accept (see docs/metrics.md). */
+  refused(reason: string): void;
 }
+
+/** Refusal reasons, pre-set to 0 so dashboards see every series before the first attack. */
+const REFUSAL_REASONS = ['host', 'origin', 'sec-fetch-site', 'content-type', 'connections', 'body-bytes', 'accept-failed'];
 
 /** Upload latency buckets in seconds: X-Ray answers in tens of ms; our timeout defaults to 2 s. */
 const UPLOAD_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10];
+
+/** A counter whose value is read at scrape time from counters kept elsewhere (never incremented here). */
+export function collectedCounter(registry: Registry, name: string, help: string, read: () => number): Counter {
+  return new Counter({
+    name,
+    help,
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.inc(read());
+    },
+  });
+}
+
+/** A gauge read at scrape time. */
+export function collectedGauge(registry: Registry, name: string, help: string, read: () => number): Gauge {
+  return new Gauge({
+    name,
+    help,
+    registers: [registry],
+    collect() {
+      this.set(read());
+    },
+  });
+}
+
+/** Failed calls by error class, read at scrape time. */
+export function errorClassCounter(registry: Registry, name: string, help: string, read: () => Record<BackendErrorClass, number>): Counter {
+  return new Counter({
+    name,
+    help,
+    labelNames: ['class'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      const errors = read();
+      for (const c of BACKEND_ERROR_CLASSES) this.inc({ class: c }, errors[c]);
+    },
+  });
+}
+
+/** A histogram of attempt durations by outcome, and the observer that feeds it. */
+export function durationHistogram(registry: Registry, name: string, help: string): UploadObserver {
+  const histogram = new Histogram({ name, help, labelNames: ['outcome'], buckets: UPLOAD_BUCKETS, registers: [registry] });
+  return {
+    observe(durationMs, outcome) {
+      if (Number.isFinite(durationMs) && durationMs >= 0) histogram.observe({ outcome }, durationMs / 1000);
+    },
+  };
+}
 
 /**
  * The daemon's Prometheus metrics (names documented in docs/metrics.md). Counters are read from
@@ -49,23 +104,15 @@ export function createDaemonMetrics(deps: {
   /** The disk spool, when one is configured. */
   spool?: () => SpoolGaugeStats;
   credentials?: { state(): CredentialState };
+  /** The TCP listener's load against its limits (src/http/connection-limits.ts). */
+  http?: { connections(): number; inFlightBodyBytes(): number };
   /** Process metrics (CPU, memory, event loop lag, GC); on by default. */
   processMetrics?: boolean;
 }): DaemonMetrics {
   const registry = new Registry();
-  const registers = [registry];
   const snap = () => deps.counters.snapshot();
 
-  const fromSnapshot = (name: string, help: string, pick: (s: ReturnType<typeof snap>) => number) =>
-    new Counter({
-      name,
-      help,
-      registers,
-      collect() {
-        this.reset();
-        this.inc(pick(snap()));
-      },
-    });
+  const fromSnapshot = (name: string, help: string, pick: (s: ReturnType<typeof snap>) => number) => collectedCounter(registry, name, help, () => pick(snap()));
   fromSnapshot('xrayd_segments_received_total', 'Non-empty datagrams received on the UDP port.', (s) => s.received);
   fromSnapshot('xrayd_segments_sent_total', 'Segment documents the backend accepted.', (s) => s.sent);
   fromSnapshot('xrayd_segments_spillover_total', 'Segment documents dropped because the buffer was full.', (s) => s.spillover);
@@ -80,7 +127,7 @@ export function createDaemonMetrics(deps: {
       name,
       help,
       labelNames: ['reason'],
-      registers,
+      registers: [registry],
       collect() {
         this.reset();
         for (const [reason, n] of Object.entries(read())) this.inc({ reason }, n);
@@ -96,30 +143,14 @@ export function createDaemonMetrics(deps: {
     'Rejected datagrams and documents, by reason: no-newline, empty-body, bad-header, unprocessed, refused (their sum is xrayd_segments_rejected_total).',
     () => deps.counters.rejectionsByReason(),
   );
-  new Counter({
-    name: 'xrayd_backend_errors_total',
-    help: 'Failed backend calls by class (timeout, refused, http4xx, http5xx, unknownHost, other).',
-    labelNames: ['class'],
-    registers,
-    collect() {
-      this.reset();
-      const errors = snap().backendErrors;
-      for (const c of BACKEND_ERROR_CLASSES) this.inc({ class: c }, errors[c]);
-    },
-  });
+  errorClassCounter(registry, 'xrayd_backend_errors_total', 'Failed backend calls by class (timeout, refused, http4xx, http5xx, unknownHost, other).', () => snap().backendErrors);
 
-  const gauge = (name: string, help: string, read: () => number) =>
-    new Gauge({
-      name,
-      help,
-      registers,
-      collect() {
-        this.set(read());
-      },
-    });
+  const gauge = (name: string, help: string, read: () => number) => collectedGauge(registry, name, help, read);
   gauge('xrayd_buffer_bytes', 'Bytes of segment documents waiting in the buffer.', () => deps.stats?.bufferBytes() ?? 0);
   gauge('xrayd_buffer_limit_bytes', 'The buffer budget in bytes; past it the oldest segments are dropped.', () => deps.stats?.bufferLimitBytes() ?? 0);
   gauge('xrayd_batches_in_flight', 'Upload requests in progress.', () => deps.stats?.batchesInFlight() ?? 0);
+  gauge('xrayd_http_connections', 'Open connections on the TCP port (capped by Socket.MaxConnections).', () => deps.http?.connections() ?? 0);
+  gauge('xrayd_http_body_bytes_in_flight', 'Request body bytes admitted and being received (capped by Socket.MaxInFlightBodyBytes).', () => deps.http?.inFlightBodyBytes() ?? 0);
   if (deps.spool) {
     const spool = deps.spool;
     gauge('xrayd_spool_bytes', 'Bytes of spool files on disk.', () => spool().bytes);
@@ -137,22 +168,17 @@ export function createDaemonMetrics(deps: {
     });
   }
 
-  const uploads = new Histogram({
-    name: 'xrayd_upload_duration_seconds',
-    help: 'Duration of PutTraceSegments attempts, by outcome (success, retryable, failure).',
-    labelNames: ['outcome'],
-    buckets: UPLOAD_BUCKETS,
-    registers,
+  const upload = durationHistogram(registry, 'xrayd_upload_duration_seconds', 'Duration of PutTraceSegments attempts, by outcome (success, retryable, failure).');
+
+  const refusals = new Counter({
+    name: 'xrayd_http_requests_refused_total',
+    help: 'HTTP requests refused before any route ran, by reason (host, origin, sec-fetch-site, content-type, connections, body-bytes, accept-failed).',
+    labelNames: ['reason'],
+    registers: [registry],
   });
+  for (const reason of REFUSAL_REASONS) refusals.inc({ reason }, 0);
 
   if (deps.processMetrics !== false) collectDefaultMetrics({ register: registry });
 
-  return {
-    registry,
-    upload: {
-      observe(durationMs, outcome) {
-        if (Number.isFinite(durationMs) && durationMs >= 0) uploads.observe({ outcome }, durationMs / 1000);
-      },
-    },
-  };
+  return { registry, refused: (reason) => refusals.inc({ reason }), upload };
 }

@@ -17,7 +17,7 @@ export interface XrayWorkerInit {
 /** Main thread -> upload worker. Credentials are resolved on the main thread and passed along. */
 export type WorkerRequest =
   | { type: 'put'; id: number; documents: readonly string[]; credentials: AwsCredentialIdentity }
-  | { type: 'post'; id: number; path: string; body: string; timestampHeader: boolean; credentials: AwsCredentialIdentity }
+  | { type: 'post'; id: number; path: string; body: string | Uint8Array; timestampHeader: boolean; contentType?: string; credentials: AwsCredentialIdentity }
   | { type: 'abort'; id: number }
   | { type: 'close' };
 

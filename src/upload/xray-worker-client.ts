@@ -34,8 +34,11 @@ export class XrayWorkerClient {
     this.call((id, credentials) => ({ type: 'put', id, documents, credentials }), signal);
 
   /** Any other X-Ray operation (same contract as XrayClient.post). */
-  post(path: string, body: string, signal?: AbortSignal, opts: { timestampHeader?: boolean } = {}): Promise<XrayResponse> {
-    return this.call((id, credentials) => ({ type: 'post', id, path, body, timestampHeader: opts.timestampHeader !== false, credentials }), signal);
+  post(path: string, body: string | Uint8Array, signal?: AbortSignal, opts: { timestampHeader?: boolean; contentType?: string } = {}): Promise<XrayResponse> {
+    return this.call(
+      (id, credentials) => ({ type: 'post', id, path, body, timestampHeader: opts.timestampHeader !== false, contentType: opts.contentType, credentials }),
+      signal,
+    );
   }
 
   private async call(message: (id: number, credentials: AwsCredentialIdentity) => WorkerRequest, signal?: AbortSignal): Promise<XrayResponse> {

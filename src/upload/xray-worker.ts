@@ -36,7 +36,7 @@ port.on('message', (msg: WorkerRequest) => {
   const call =
     msg.type === 'put'
       ? client.post('/TraceSegments', traceSegmentsBody(msg.documents), controller.signal)
-      : client.post(msg.path, msg.body, controller.signal, { timestampHeader: msg.timestampHeader });
+      : client.post(msg.path, msg.body, controller.signal, { timestampHeader: msg.timestampHeader, contentType: msg.contentType });
   call
     .then(
       (response) => port.postMessage({ id: msg.id, ok: true, response } satisfies WorkerReply),

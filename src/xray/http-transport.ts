@@ -5,6 +5,8 @@ export interface XrayResponse {
   statusCode: number;
   headers: Record<string, string | string[] | undefined>;
   body: string;
+  /** The body's bytes, for binary (protobuf) answers only: X-Ray's OTLP endpoint. */
+  raw?: Uint8Array;
 }
 
 /** Responses larger than this are cut off: X-Ray's answers to us are small. */
@@ -20,15 +22,16 @@ export class UndiciTransport {
     private readonly requestTimeoutMs: number,
   ) {}
 
-  async post(url: URL, headers: Record<string, string>, body: string, signal?: AbortSignal): Promise<XrayResponse> {
+  async post(url: URL, headers: Record<string, string>, body: string | Uint8Array, signal?: AbortSignal): Promise<XrayResponse> {
     const timeout = new AbortController();
     const timer = setTimeout(() => timeout.abort(new RequestTimeoutError(this.requestTimeoutMs)), this.requestTimeoutMs);
     const onAbort = () => timeout.abort(signal?.reason);
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
       const res = await request(url, { method: 'POST', dispatcher: this.dispatcher, headers, body, signal: timeout.signal });
-      const text = await readCapped(res.body);
-      return { statusCode: res.statusCode, headers: res.headers, body: text };
+      const bytes = await readCapped(res.body);
+      const binary = String(res.headers['content-type'] ?? '').includes('protobuf');
+      return { statusCode: res.statusCode, headers: res.headers, body: bytes.toString('utf8'), ...(binary ? { raw: bytes } : {}) };
     } catch (err) {
       // undici rejects with the abort reason or wraps it: surface our typed timeout either way
       if (timeout.signal.aborted && timeout.signal.reason instanceof RequestTimeoutError) throw timeout.signal.reason;
@@ -40,7 +43,7 @@ export class UndiciTransport {
   }
 }
 
-async function readCapped(body: Dispatcher.ResponseData['body']): Promise<string> {
+async function readCapped(body: Dispatcher.ResponseData['body']): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of body) {
@@ -51,5 +54,5 @@ async function readCapped(body: Dispatcher.ResponseData['body']): Promise<string
     }
     chunks.push(chunk as Buffer);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }

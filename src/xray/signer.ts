@@ -6,7 +6,7 @@ import { CredentialsUnavailableError } from './errors.js';
 export interface SignedRequest {
   url: URL;
   headers: Record<string, string>;
-  body: string;
+  body: string | Uint8Array;
 }
 
 /**
@@ -25,7 +25,7 @@ export class XraySigner {
    * Rejects with CredentialsUnavailableError when the credential provider fails (the only way
    * signing fails), so callers can tell "not signed" apart from network errors.
    */
-  async sign(url: URL, body: string, extraHeaders: Record<string, string> = {}): Promise<SignedRequest> {
+  async sign(url: URL, body: string | Uint8Array, extraHeaders: Record<string, string> = {}, contentType = 'application/json'): Promise<SignedRequest> {
     const signed = await this.signer.sign({
       method: 'POST',
       protocol: url.protocol,
@@ -33,7 +33,7 @@ export class XraySigner {
       port: url.port ? Number(url.port) : undefined,
       path: url.pathname,
       query: {},
-      headers: { host: url.host, 'content-type': 'application/json', ...extraHeaders },
+      headers: { host: url.host, 'content-type': contentType, ...extraHeaders },
       body,
     }).catch((err: unknown) => {
       throw new CredentialsUnavailableError(err);

@@ -34,11 +34,11 @@ export class XrayClient {
    * Rejects with CredentialsUnavailableError (nothing was sent), RequestTimeoutError,
    * ResponseTooLargeError or undici's network errors.
    */
-  async post(path: string, body: string, signal?: AbortSignal, opts: { timestampHeader?: boolean } = {}): Promise<XrayResponse> {
+  async post(path: string, body: string | Uint8Array, signal?: AbortSignal, opts: { timestampHeader?: boolean; contentType?: string } = {}): Promise<XrayResponse> {
     const url = new URL(this.opts.endpoint + path);
     const extra: Record<string, string> =
       opts.timestampHeader === false ? {} : { 'x-amzn-xray-timestamp': (Date.now() / 1000).toFixed(3) };
-    const signed = await this.opts.signer.sign(url, body, extra);
+    const signed = await this.opts.signer.sign(url, body, extra, opts.contentType);
     return this.transport.post(url, { ...signed.headers, 'user-agent': this.opts.userAgent }, body, signal);
   }
 }

@@ -78,7 +78,7 @@ describe('web console against the real daemon', { skip: skipBrowser }, () => {
     base = `http://127.0.0.1:${tcpPort}`;
     daemon = spawn(
       process.execPath,
-      [DAEMON, '--backend', 'local', '-b', `127.0.0.1:${udpPort}`, '-t', `127.0.0.1:${tcpPort}`, '-l', 'warn'],
+      [DAEMON, '--backend', 'local', '-b', `127.0.0.1:${udpPort}`, '-t', `127.0.0.1:${tcpPort}`, '--otlp-bind', '', '-l', 'warn'],
       { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] },
     );
     daemon.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));

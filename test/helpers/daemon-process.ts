@@ -25,21 +25,25 @@ export class DaemonProcess {
   readonly stderr: string[] = [];
   udpPort = 0;
   tcpPort = 0;
+  /** The OTLP/HTTP port (0 when the receiver is off). */
+  otlpPort = 0;
   private readonly child: ChildProcess;
   private readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   private readonly waiters: { predicate: (l: LogLine) => boolean; resolve: (l: LogLine) => void }[] = [];
 
   /**
    * `nodeArgs` go to node itself, before the script (e.g. `--cpu-prof`, which NODE_OPTIONS refuses).
-   * `fileSizeLimitBlocks` starts it under `ulimit -f` (512-byte blocks), as a full or capped disk would.
+   * `maxOpenFiles` starts it under `ulimit -n` (through bash, then exec: the child is still the daemon);
+   * `fileSizeLimitBlocks` under `ulimit -f` (512-byte blocks), as a full or capped disk would.
    */
-  constructor(args: string[], env: NodeJS.ProcessEnv = {}, nodeArgs: string[] = [], opts: { fileSizeLimitBlocks?: number } = {}) {
-    const argv = [...LAUNCH_FLAGS, ...nodeArgs, BIN, '-b', '127.0.0.1:0', '-t', '127.0.0.1:0', '-l', 'debug', ...args];
-    const [cmd, cmdArgs] =
-      opts.fileSizeLimitBlocks === undefined
-        ? [process.execPath, argv]
-        : ['bash', ['-c', `ulimit -f ${opts.fileSizeLimitBlocks}; exec "$0" "$@"`, process.execPath, ...argv]];
-    this.child = spawn(cmd, cmdArgs, {
+  constructor(args: string[], env: NodeJS.ProcessEnv = {}, nodeArgs: string[] = [], options: { maxOpenFiles?: number; fileSizeLimitBlocks?: number } = {}) {
+    const argv = [...LAUNCH_FLAGS, ...nodeArgs, BIN, '-b', '127.0.0.1:0', '-t', '127.0.0.1:0', '--otlp-bind', '127.0.0.1:0', '-l', 'debug', ...args];
+    const limits = [
+      ...(options.maxOpenFiles === undefined ? [] : [`ulimit -n ${options.maxOpenFiles}`]),
+      ...(options.fileSizeLimitBlocks === undefined ? [] : [`ulimit -f ${options.fileSizeLimitBlocks}`]),
+    ];
+    const [command, commandArgs] = limits.length === 0 ? [process.execPath, argv] : ['bash', ['-c', `${limits.join(' && ')} && exec "$0" "$@"`, process.execPath, ...argv]];
+    this.child = spawn(command, commandArgs, {
       env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
       cwd: REPO_ROOT,
@@ -55,6 +59,7 @@ export class DaemonProcess {
       const address = line.address as { port?: number } | undefined;
       if (line.msg === 'listening for segments on UDP' && address?.port) this.udpPort = address.port;
       if (line.msg === 'listening on TCP' && address?.port) this.tcpPort = address.port;
+      if (line.msg === 'listening for OTLP/HTTP on /v1/traces' && address?.port) this.otlpPort = address.port;
       for (let i = this.waiters.length - 1; i >= 0; i--) {
         if (this.waiters[i].predicate(line)) this.waiters.splice(i, 1)[0].resolve(line);
       }
@@ -64,8 +69,8 @@ export class DaemonProcess {
   }
 
   /** Starts a daemon and waits for its "xrayd started" line. */
-  static async start(args: string[], env: NodeJS.ProcessEnv = {}, nodeArgs: string[] = [], opts: { fileSizeLimitBlocks?: number } = {}): Promise<DaemonProcess> {
-    const d = new DaemonProcess(args, env, nodeArgs, opts);
+  static async start(args: string[], env: NodeJS.ProcessEnv = {}, nodeArgs: string[] = [], options: { maxOpenFiles?: number; fileSizeLimitBlocks?: number } = {}): Promise<DaemonProcess> {
+    const d = new DaemonProcess(args, env, nodeArgs, options);
     const started = d.waitForLog((l) => l.msg === 'xrayd started', 15_000);
     const result = await Promise.race([started, d.exited.then((e) => e)]);
     if (!('msg' in result)) throw new Error(`daemon exited early (${JSON.stringify(result)}): ${d.stderr.join('\n')}`);

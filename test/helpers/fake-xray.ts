@@ -13,6 +13,8 @@ export interface ReceivedCall {
   path: string;
   headers: http.IncomingHttpHeaders;
   body: string;
+  /** The body's bytes (OTLP protobuf bodies are not text). */
+  raw: Buffer;
   signatureProblem: string | undefined;
 }
 
@@ -26,6 +28,8 @@ export class FakeXray {
   readonly documents: string[] = [];
   readonly batchSizes: number[] = [];
   readonly telemetry: Record<string, unknown>[] = [];
+  /** Bodies of accepted OTLP calls to X-Ray's `/v1/traces` (protobuf ExportTraceServiceRequest). */
+  readonly otlpBodies: Buffer[] = [];
   /** Behaviors used for the next requests, in order (shifted per request to /TraceSegments). */
   script: Behavior[] = [];
   /** While true, every PutTraceSegments call answers 503 (an outage), after the script. */
@@ -82,10 +86,11 @@ export class FakeXray {
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
-    const body = Buffer.concat(chunks).toString('utf8');
+    const raw = Buffer.concat(chunks);
+    const body = raw.toString('utf8');
     const path = req.url ?? '/';
-    const signatureProblem = await verifySigV4({ method: req.method ?? 'POST', path, headers: req.headers, body });
-    this.calls.push({ path, headers: req.headers, body, signatureProblem });
+    const signatureProblem = await verifySigV4({ method: req.method ?? 'POST', path, headers: req.headers, body: raw });
+    this.calls.push({ path, headers: req.headers, body, raw, signatureProblem });
     const outage: Behavior = { kind: 'answer', status: 503, body: { __type: 'ServiceUnavailableException', message: 'stand-in outage' } };
     const behavior: Behavior =
       path === '/TraceSegments' ? (this.script.shift() ?? (this.unavailable ? outage : { kind: 'answer', status: 200 })) : { kind: 'answer', status: 200 };
@@ -108,6 +113,11 @@ export class FakeXray {
       }
       this.batchSizes.push(docs.length);
       this.reply(res, 200, { UnprocessedTraceSegments: unprocessed });
+    } else if (path === '/v1/traces') {
+      // X-Ray's OTLP endpoint: an empty ExportTraceServiceResponse is full success
+      this.otlpBodies.push(raw);
+      res.writeHead(200, { 'content-type': 'application/x-protobuf', 'content-length': 0 });
+      res.end();
     } else if (path === '/TelemetryRecords') {
       this.telemetry.push(...(JSON.parse(body) as { TelemetryRecords: Record<string, unknown>[] }).TelemetryRecords);
       this.reply(res, 200, {});

@@ -16,6 +16,7 @@ export async function startInProcess(overrides: Partial<DaemonConfig>): Promise<
     region: 'us-east-1',
     udpAddress: { host: '127.0.0.1', port: 0 },
     tcpAddress: { host: '127.0.0.1', port: 0 },
+    otlpAddress: { host: '127.0.0.1', port: 0 },
     flushIntervalMs: 50,
     summaryIntervalMs: 0,
     telemetryIntervalMs: 0,

@@ -27,7 +27,7 @@ export async function verifySigV4(
     method: string;
     path: string;
     headers: Record<string, string | string[] | undefined>;
-    body: string;
+    body: string | Uint8Array;
   },
   credentials: AwsCredentialIdentity = TEST_CREDENTIALS,
   expectedRegion?: string,
