@@ -36,7 +36,7 @@ import { TelemetryReporter, type TelemetryIdentity, type TelemetrySend } from '.
 import os from 'node:os';
 import { existsSync } from 'node:fs';
 import { builtConsoleDir, createConsoleRoute } from './console/console-route.js';
-import { SpooledBuffer } from './spool/spooled-buffer.js';
+import type { SpooledBuffer } from './spool/spooled-buffer.js';
 import { NO_RECORDER, TraceRecorder, type LedgerRecorder } from './ledger/ledger-recorder.js';
 import { TraceLedger } from './ledger/trace-ledger.js';
 import { createDebugRoute } from './ledger/debug-route.js';
@@ -105,6 +105,7 @@ export class Daemon {
     private readonly logger: Logger,
     env: NodeJS.ProcessEnv,
     readonly otlpStats: OtlpStats,
+    spoolModule: typeof import('./spool/spooled-buffer.js') | undefined,
   ) {
     const { counters } = this;
     this.traceRecorder =
@@ -112,9 +113,9 @@ export class Daemon {
     const recorder = (this.recorder = this.traceRecorder ?? NO_RECORDER);
     const spillWarning = new EpisodeWarning(logger.child({ component: 'buffer' }), 'segment buffer full: oldest segments dropped (spillover)');
     const memoryBytes = bufferBudgetBytes(config.bufferMemoryMB);
-    if (config.spoolDirectory && config.backend === 'aws') {
-      this.spool = this.buffer = SpooledBuffer.open({
-        dir: config.spoolDirectory,
+    if (spoolModule) {
+      this.spool = this.buffer = spoolModule.SpooledBuffer.open({
+        dir: config.spoolDirectory!,
         maxBytes: config.spoolMaxMB * 1024 * 1024,
         memoryLimitBytes: memoryBytes,
         counters,
@@ -242,7 +243,9 @@ export class Daemon {
     const otlpStats = new OtlpStats();
     const backend =
       config.backend === 'local' ? await createLocalConsoleBackend(config, deps.logger, otlpStats) : await createAwsBackend(config, deps);
-    return new Daemon(config, backend, deps.logger, deps.env, otlpStats);
+    // loaded only when used: fewer modules to read at start (a daemon under a low `ulimit -n` starts reliably)
+    const spoolModule = config.spoolDirectory && config.backend === 'aws' ? await import('./spool/spooled-buffer.js') : undefined;
+    return new Daemon(config, backend, deps.logger, deps.env, otlpStats, spoolModule);
   }
 
   health() {
