@@ -123,3 +123,16 @@ export function recoverSpool(dir: string): Recovered {
   }
   return { files, acked, unsettled, firstUnsettledSeq, nextSeq, corruptBytes };
 }
+
+/** The texts of `file`'s documents in [fromSeq, beforeSeq) not acknowledged: what deleting it loses. */
+export function undeliveredDocs(file: SpoolFile, fromSeq: number, beforeSeq: number, acked: SeqRanges): string[] {
+  const texts: string[] = [];
+  try {
+    readRecords(file, 0, (r) => {
+      if (r.type === DOC && r.seq >= fromSeq && r.seq < beforeSeq && !acked.has(r.seq)) texts.push(r.text);
+    });
+  } catch {
+    // unreadable: its documents are counted as lost when the reader comes up short
+  }
+  return texts;
+}
