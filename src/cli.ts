@@ -106,7 +106,21 @@ export async function main(argv: string[]): Promise<void> {
   const logger = log.logger;
   if (configPath) logger.info({ configPath }, 'loaded config file');
 
-  let daemon: Daemon;
+  let daemon: Daemon | undefined;
+  // Last resort only: every background task catches its own errors where they happen (and reports
+  // them in /healthz). Anything that still escapes is a bug: logged and counted, never fatal.
+  process.on('unhandledRejection', (reason) => {
+    daemon?.faults.count('process');
+    logger.error({ err: reason }, 'unhandled promise rejection (a bug: please report it); the daemon keeps running');
+  });
+  process.on('uncaughtException', (err) => {
+    daemon?.faults.count('process');
+    logger.error({ err }, 'uncaught exception (a bug: please report it); the daemon keeps running');
+  });
+  // A file-size limit (ulimit -f) must surface as EFBIG on the write, which is handled, not as a
+  // signal that kills the process (Node ignores SIGXFSZ today; this keeps it so).
+  if (process.platform !== 'win32') process.on('SIGXFSZ', () => {});
+
   try {
     daemon = await Daemon.create(config, { logger, env: process.env });
     await daemon.start();
@@ -133,7 +147,7 @@ export async function main(argv: string[]): Promise<void> {
       process.exit(1);
     }
     logger.info({ signal }, 'signal received');
-    daemon.shutdown().then(
+    daemon!.shutdown().then(
       () => {
         log.flush();
         process.exit(0);

@@ -8,21 +8,27 @@ import { Dispatcher } from './pipeline/dispatcher.js';
 import type { SegmentSink } from './pipeline/segment-sink.js';
 import { UdpReceiver } from './ingest/udp-receiver.js';
 import { TcpServer } from './http/tcp-server.js';
-import { createHealthRoute } from './http/health-route.js';
+import { createHealthRoute, createReadyRoute } from './http/health-route.js';
+import { HealthRegistry } from './health/component-health.js';
+import { BackgroundFaults } from './health/background-faults.js';
 import type { Route } from './http/route.js';
 import { XrayUploader } from './upload/xray-uploader.js';
-import { XrayWorkerClient } from './upload/xray-worker-client.js';
+import { putInThread } from './upload/xray-uploader.js';
+import { XrayClient } from './xray/xray-client.js';
+import { XraySigner } from './xray/signer.js';
 import { createCredentialSource } from './xray/credentials.js';
 import { xrayEndpointFor } from './xray/endpoint.js';
 import { resolveRegion } from './xray/region.js';
-import { createDispatcher, describeProxyPlan, proxyPlan } from './xray/http-dispatcher.js';
-import { createUndiciRequestHandler } from './xray/undici-request-handler.js';
+import { describeProxyPlan, proxyPlan } from './xray/proxy-plan.js';
+import { UndiciTransport } from './xray/http-transport.js';
+import { SocketTransport } from './xray/socket-transport.js';
 import { regionSources } from './xray/discovery/region-sources.js';
 import { ImdsClient, imdsOptionsFromEnv } from './xray/discovery/imds-client.js';
 import { discoverIdentity, type HostIdentity } from './xray/discovery/identity.js';
 import { CredentialHealth, type CredentialState } from './xray/credential-errors.js';
 import { createSamplingProxyRoute, SAMPLING_PROXY_DEFAULTS } from './proxy/sampling-proxy.js';
-import { DEFAULT_MAX_BODY_BYTES } from './local/api/xray-api-route.js';
+// the constant alone: the local API's modules load only with --backend local
+import { DEFAULT_MAX_BODY_BYTES } from './local/api/body-limit.js';
 import { isLoopbackAddress } from './http/host-names.js';
 import { listenerGuardOptions } from './http/listener-guard-options.js';
 import { formatHostPort } from './config/address.js';
@@ -31,28 +37,34 @@ import { createMetricsRoute } from './telemetry/metrics-route.js';
 import { userAgent } from './version.js';
 import { EpisodeWarning } from './log/episode-warning.js';
 import { SummaryLog } from './telemetry/summary-log.js';
-import { createLocalBackend } from './local/local-backend.js';
 import { TelemetryReporter, type TelemetryIdentity, type TelemetrySend } from './telemetry/telemetry-reporter.js';
 import os from 'node:os';
 import { existsSync } from 'node:fs';
-import { builtConsoleDir, createConsoleRoute } from './console/console-route.js';
 import type { SpooledBuffer } from './spool/spooled-buffer.js';
 import { NO_RECORDER, TraceRecorder, type LedgerRecorder } from './ledger/ledger-recorder.js';
 import { TraceLedger } from './ledger/trace-ledger.js';
 import { createDebugRoute } from './ledger/debug-route.js';
 import { otlpIndexAll } from './config/defaults.js';
 import { OtlpStats, registerOtlpMetrics } from './otlp/otlp-stats.js';
-import { OtlpIntake } from './otlp/otlp-intake.js';
-import { MAX_OTLP_BODY_BYTES, OtlpHttpReceiver } from './otlp/otlp-http-receiver.js';
-import { adotExpander } from './otlp/adot-datagram.js';
-import { OTLP_PATH } from './upload/otlp-upload.js';
-import { translateRequest, type TranslateOptions } from './otlp/otlp-to-xray.js';
-import { HealthRegistry } from './health/component-health.js';
-import { createOtlpExport, type OtlpExport } from './export/create-otlp-export.js';
+import type { OtlpIntake } from './otlp/otlp-intake.js';
+import type { OtlpHttpReceiver } from './otlp/otlp-http-receiver.js';
+import type { TranslateOptions } from './otlp/otlp-to-xray.js';
+import type { OtlpExport } from './export/create-otlp-export.js';
+
+/** While credentials fail, they are fetched again this often even with no upload to make. */
+const CREDENTIAL_PROBE_INTERVAL_MS = 30_000;
 
 export interface DaemonDeps {
   logger: Logger;
   env: NodeJS.ProcessEnv;
+}
+
+/** The OTLP receiver's modules, loaded by `Daemon.create` only when `--otlp-address` is set. */
+type OtlpIntakeModules = [typeof import('./otlp/otlp-intake.js'), typeof import('./otlp/otlp-http-receiver.js')];
+
+/** What the backends report their background failures into (/healthz, /readyz, /metrics). */
+interface BackendDeps extends DaemonDeps {
+  faults: BackgroundFaults;
 }
 
 /** What the backend-specific part contributes: where batches go, extra TCP routes, cleanup. */
@@ -92,8 +104,8 @@ export class Daemon {
   private readonly flushSpillWarning: () => void;
   readonly telemetry: TelemetryReporter | undefined;
   readonly metrics: DaemonMetrics;
-  /** Background components' problems, for /healthz. */
-  readonly componentHealth = new HealthRegistry();
+  /** Background components' problems, for /healthz and /readyz (the registry behind `faults`). */
+  readonly componentHealth: HealthRegistry;
   /** The OTLP exporter (`--otlp-endpoint`): a second pipeline fed the same documents. */
   readonly otlpExport: OtlpExport | undefined;
   private readonly startedAt = Date.now();
@@ -105,9 +117,14 @@ export class Daemon {
     private readonly logger: Logger,
     env: NodeJS.ProcessEnv,
     readonly otlpStats: OtlpStats,
-    spoolModule: typeof import('./spool/spooled-buffer.js') | undefined,
+    /** Background failures by component: /healthz, /readyz and /metrics read them. */
+    readonly faults: BackgroundFaults,
+    otlp?: typeof import('./export/create-otlp-export.js'),
+    intakeModules?: OtlpIntakeModules,
+    spoolModule?: typeof import('./spool/spooled-buffer.js'),
   ) {
     const { counters } = this;
+    this.componentHealth = faults.health;
     this.traceRecorder =
       config.ledgerMaxMB > 0 ? new TraceRecorder(new TraceLedger(config.ledgerMaxMB * 1024 * 1024), config.backend === 'aws' ? 'accepted by X-Ray' : 'stored locally') : undefined;
     const recorder = (this.recorder = this.traceRecorder ?? NO_RECORDER);
@@ -132,7 +149,7 @@ export class Daemon {
           counters.spillover(n, this.stopping ? 'shutdown' : 'buffer-full');
           spillWarning.add(n, { limitBytes: this.buffer.limitBytes, hint: 'raise -m/TotalBufferSizeMB or check the backend' });
         },
-        Date.now,
+        undefined, // the buffer's own (monotonic) clock
         this.traceRecorder ? (text) => recorder.dropped(text, this.stopping ? 'shutdown' : 'buffer-full') : undefined,
       );
     }
@@ -149,7 +166,10 @@ export class Daemon {
       retryWindowMs: this.spool ? Number.MAX_SAFE_INTEGER : config.retryWindowMs,
       retryBaseDelayMs: config.retryBaseDelayMs,
       retryMaxDelayMs: config.retryMaxDelayMs,
+      // two tries (a credential refresh retries once), each under the request timeout, plus time to fetch credentials
+      attemptDeadlineMs: 2 * config.requestTimeoutMs + 10_000,
       onAttempt: (outcome, durationMs) => this.metrics.upload.observe(durationMs, outcome.status),
+      health: faults.component('upload', 'uploads are failing (an attempt hung past its deadline, or the backend has failed for longer than the retry window): segments are retried, and dropped once their window closes', logger.child({ component: 'dispatcher' })),
       onOutcome: this.traceRecorder ? (docs, outcome, expired) => recorder.outcome(docs, outcome, expired) : undefined,
     });
     this.udp = new UdpReceiver({
@@ -161,9 +181,11 @@ export class Daemon {
         counters.rejected(1, reason);
         recorder.rejected(datagram, reason);
       },
+      faults: faults.component('udp', 'UDP socket error', logger.child({ component: 'udp' })),
+      // the document stays the datagram's bytes: it is escaped into the request body once, never decoded
       onDocument: (body) => {
         recorder.received(body);
-        this.buffer.push(body.toString('utf8'), body.length);
+        this.buffer.push(body, body.length);
         this.dispatcher.notify();
         this.otlpExport?.push(body);
       },
@@ -178,14 +200,17 @@ export class Daemon {
       spool: this.spool ? () => this.spool!.stats() : undefined,
       credentials: backend.credentials,
       http: { connections: () => this.tcp.limits.connections, inFlightBodyBytes: () => this.tcp.limits.inFlightBodyBytes },
+      faults,
     });
     const debug = createDebugRoute(this.traceRecorder, {
       spool: () => this.spool?.stats() ?? null,
       counters: () => ({ ...this.counters.snapshot(), droppedByReason: counters.dropsByReason(), rejectedByReason: counters.rejectionsByReason() }),
     });
-    this.otlpExport = createOtlpExport(config, { logger, env, health: this.componentHealth, registry: this.metrics.registry });
-    registerOtlpMetrics(this.metrics.registry, otlpStats);
-    if (config.otlpAddress) {
+    this.otlpExport = otlp?.createOtlpExport(config, { logger, env, health: this.componentHealth, metrics: this.metrics });
+    // OTLP series join the registry when it loads (first upload or scrape), without loading it now
+    this.metrics.withRegistry((registry) => registerOtlpMetrics(registry, otlpStats), false);
+    if (config.otlpAddress && intakeModules) {
+      const [{ OtlpIntake }, { MAX_OTLP_BODY_BYTES, OtlpHttpReceiver }] = intakeModules;
       const otlpLogger = logger.child({ component: 'otlp' });
       const mode = config.backend === 'local' ? 'local' : config.otlpUpload ? 'upload' : 'segments';
       this.otlpIntake = new OtlpIntake(
@@ -215,11 +240,12 @@ export class Daemon {
     this.tcp = new TcpServer(
       config.tcpAddress,
       // /debug before the backend's routes: the sampling proxy would forward it to X-Ray
-      [createHealthRoute(() => this.health()), createMetricsRoute(this.metrics.registry), debug, ...backend.routes],
+      [createHealthRoute(() => this.health()), createReadyRoute(() => this.health()), createMetricsRoute(this.metrics.registry), debug, ...backend.routes],
       logger.child({ component: 'tcp' }),
       {
         ...listenerGuardOptions(config, config.backend === 'local' ? DEFAULT_MAX_BODY_BYTES : SAMPLING_PROXY_DEFAULTS.maxBodyBytes),
         onRefused: (reason) => this.metrics.refused(reason),
+        health: this.componentHealth.component('tcp'),
       },
     );
     // env/OS values until EC2 metadata answers (the reporter reads the object at send time)
@@ -228,11 +254,18 @@ export class Daemon {
       instanceId: env.AWS_INSTANCE_ID || undefined,
       resourceArn: config.resourceArn,
     };
-    void backend.identity?.then((found) => {
-      identity.hostname = found.hostname ?? identity.hostname;
-      identity.instanceId = found.instanceId ?? identity.instanceId;
-      logger.debug({ hostname: identity.hostname, instanceId: identity.instanceId }, 'telemetry identity');
-    });
+    backend.identity?.then(
+      (found) => {
+        identity.hostname = found.hostname ?? identity.hostname;
+        identity.instanceId = found.instanceId ?? identity.instanceId;
+        logger.debug({ hostname: identity.hostname, instanceId: identity.instanceId }, 'telemetry identity');
+      },
+      (err: unknown) => {
+        // discovery is best effort: telemetry keeps the env/OS values
+        faults.count('discovery');
+        logger.warn({ err }, 'could not discover the instance identity; telemetry uses the hostname');
+      },
+    );
     this.telemetry = backend.telemetrySend
       ? new TelemetryReporter(counters, backend.telemetrySend, identity, config.telemetryIntervalMs, logger.child({ component: 'telemetry' }))
       : undefined;
@@ -240,17 +273,39 @@ export class Daemon {
   }
 
   static async create(config: DaemonConfig, deps: DaemonDeps): Promise<Daemon> {
+    const faults = new BackgroundFaults(new HealthRegistry(), deps.logger);
     const otlpStats = new OtlpStats();
+    const backendDeps = { ...deps, faults };
+    // segments written through the local X-Ray API are exported like UDP ones; the daemon exists
+    // before the TCP port opens, so no request can arrive while `daemon` is unset
+    let daemon: Daemon | undefined;
+    const exportApiSegments = (documents: readonly string[]) => {
+      for (const text of documents) daemon?.otlpExport?.push(text);
+    };
     const backend =
-      config.backend === 'local' ? await createLocalConsoleBackend(config, deps.logger, otlpStats) : await createAwsBackend(config, deps);
-    // loaded only when used: fewer modules to read at start (a daemon under a low `ulimit -n` starts reliably)
+      config.backend === 'local' ? await createLocalConsoleBackend(config, backendDeps, otlpStats, exportApiSegments) : await createAwsBackend(config, backendDeps);
+    // the exporter (and the HTTP client it brings) only when it is configured
+    const otlp = config.otlpEndpoint ? await import('./export/create-otlp-export.js') : undefined;
+    // the OTLP receiver and its protobuf codec only when it listens
+    const intake: OtlpIntakeModules | undefined = config.otlpAddress ? await Promise.all([import('./otlp/otlp-intake.js'), import('./otlp/otlp-http-receiver.js')]) : undefined;
+    // the spool only when configured: fewer modules to read at start (a daemon under a low `ulimit -n` starts reliably)
     const spoolModule = config.spoolDirectory && config.backend === 'aws' ? await import('./spool/spooled-buffer.js') : undefined;
-    return new Daemon(config, backend, deps.logger, deps.env, otlpStats, spoolModule);
+    daemon = new Daemon(config, backend, deps.logger, deps.env, otlpStats, faults, otlp, intake, spoolModule);
+    return daemon;
   }
 
+  /**
+   * /healthz and /readyz: `ok` is liveness (UDP bound, not shutting down; false answers 503);
+   * `status` is `degraded` while any background component reports a problem (listed in
+   * `problems`), which /readyz turns into 503 while /healthz stays 200.
+   */
   health() {
+    const ok = this.udp.bound && !this.stopping;
+    const problems = this.componentHealth.list();
     return {
-      ok: this.udp.bound && !this.stopping,
+      ok,
+      status: !ok ? 'unavailable' : problems.length > 0 ? 'degraded' : 'ok',
+      problems,
       uptimeSeconds: Math.round((Date.now() - this.startedAt) / 1000),
       backend: this.config.backend,
       ...this.backend.describe,
@@ -266,8 +321,6 @@ export class Daemon {
         ...this.otlpStats.snapshot(),
       },
       ...(this.otlpExport ? { otlpExport: this.otlpExport.describe() } : {}),
-      status: this.componentHealth.degraded ? 'degraded' : 'ok',
-      problems: this.componentHealth.list(),
       ...(this.backend.credentials ? { credentials: this.backend.credentials.state() } : {}),
     };
   }
@@ -345,11 +398,10 @@ export class Daemon {
   }
 
   private async stop(): Promise<void> {
-    const deadline = Date.now() + this.config.shutdownTimeoutMs;
     this.logger.info({ heldBytes: this.buffer.usedBytes, deadlineMs: this.config.shutdownTimeoutMs }, 'shutting down: draining buffered segments');
     await Promise.all([this.udp.shutdown(), this.otlp?.shutdown()]);
     this.otlpIntake?.flushWarnings();
-    const [{ undelivered }] = await Promise.all([this.dispatcher.drain(deadline), this.otlpExport?.shutdown(deadline)]);
+    const [{ undelivered }] = await Promise.all([this.dispatcher.drain(this.config.shutdownTimeoutMs), this.otlpExport?.shutdown(this.config.shutdownTimeoutMs)]);
     if (this.spool) {
       const { kept, lost } = this.spool.close();
       if (lost > 0) {
@@ -377,10 +429,20 @@ function otlpTranslateOptions(config: DaemonConfig): TranslateOptions {
   return { indexedAttributes: config.otlpIndexedAttributes, indexAllAttributes: otlpIndexAll(config) };
 }
 
-async function createLocalConsoleBackend(config: DaemonConfig, logger: Logger, otlpStats: OtlpStats): Promise<Backend> {
+async function createLocalConsoleBackend(
+  config: DaemonConfig,
+  { logger, faults }: BackendDeps,
+  otlpStats: OtlpStats,
+  onApiSegments: (documents: readonly string[]) => void,
+): Promise<Backend> {
   const translate = otlpTranslateOptions(config);
+  const [{ adotExpander }, { translateRequest }] = await Promise.all([import('./otlp/adot-datagram.js'), import('./otlp/otlp-to-xray.js')]);
   const expandAdot = adotExpander((request) => translateRequest(request, translate), otlpStats);
-  const local = await createLocalBackend(config, logger.child({ component: 'local' }), expandAdot);
+  // Loaded on demand: the relay never pays for the store, the filter language or the console, and the local
+  // backend's ~90 modules would otherwise be read at start together with everything else (the ESM loader opens
+  // them all at once), which a low `ulimit -n` cannot take.
+  const [{ createLocalBackend }, { builtConsoleDir, createConsoleRoute }] = await Promise.all([import('./local/local-backend.js'), import('./console/console-route.js')]);
+  const local = await createLocalBackend(config, logger.child({ component: 'local' }), faults, expandAdot, onApiSegments);
   const consoleDir = builtConsoleDir();
   if (!existsSync(consoleDir)) logger.warn({ consoleDir }, 'web console not built (run npm run build); the X-Ray API is served without it');
   return {
@@ -394,34 +456,56 @@ async function createLocalConsoleBackend(config: DaemonConfig, logger: Logger, o
   };
 }
 
-async function createAwsBackend(config: DaemonConfig, { logger, env }: DaemonDeps): Promise<Backend> {
+async function createAwsBackend(config: DaemonConfig, { logger, env, faults }: BackendDeps): Promise<Backend> {
   // one IMDS client for region and identity: an absent IMDS is waited for once
   const imds = new ImdsClient(imdsOptionsFromEnv(env, { localMode: config.localMode }));
   const { region, source } = await resolveRegion(config.region, regionSources(env, { localMode: config.localMode, imds }));
   const endpoint = config.endpoint ?? xrayEndpointFor(region);
   const outbound = { proxyAddress: config.proxyAddress, noVerifySSL: config.noVerifySSL, connections: config.concurrency + 4 };
-  const dispatcher: UndiciDispatcher = createDispatcher(outbound, env);
-  const health = new CredentialHealth(logger.child({ component: 'credentials' }), env, config.roleArn);
+  const plan = proxyPlan(config.proxyAddress, env); // throws ProxyConfigError for an unusable proxy URL
+  // undici (its proxy agent) only when a proxy is set or STS must be reached for -r; else our own sockets
+  const needsUndici = Boolean(plan.httpProxy || plan.httpsProxy || config.roleArn);
+  const undici = needsUndici ? await import('./xray/http-dispatcher.js') : undefined;
+  const dispatcher: UndiciDispatcher | undefined = undici?.createDispatcher(outbound, env);
+  const credentialProblem = faults.health.component('credentials');
+  // CredentialHealth logs its own episodes (with the fix); the registry shows them in /healthz
+  const health = new CredentialHealth(logger.child({ component: 'credentials' }), env, config.roleArn, Date.now, {
+    failed: (reason) => {
+      faults.count('credentials');
+      credentialProblem.fail(reason);
+    },
+    recovered: () => credentialProblem.recover(),
+  });
   const credentials = createCredentialSource({
     region,
     roleArn: config.roleArn,
     health,
     // AssumeRole through the same proxy/TLS settings as uploads
-    sts: { requestHandler: createUndiciRequestHandler(dispatcher, config.requestTimeoutMs) },
+    sts: config.roleArn && dispatcher ? { requestHandler: (await import('./xray/undici-request-handler.js')).createUndiciRequestHandler(dispatcher, config.requestTimeoutMs) } : undefined,
   });
-  const plan = proxyPlan(config.proxyAddress, env);
-  // every X-Ray call (uploads, telemetry, the sampling proxy) is encoded, signed and sent from one
-  // worker thread with its own pool: the main thread only receives, batches and serves TCP
-  const xray = new XrayWorkerClient(
-    { endpoint, region, userAgent: userAgent(env), requestTimeoutMs: config.requestTimeoutMs, outbound, env },
-    credentials.provider,
-  );
+  const transport =
+    plan.httpProxy || plan.httpsProxy
+      ? new UndiciTransport(dispatcher!, config.requestTimeoutMs)
+      : new SocketTransport({ connections: outbound.connections, noVerifySSL: config.noVerifySSL, requestTimeoutMs: config.requestTimeoutMs });
+  // every X-Ray call (uploads, telemetry, the sampling proxy) is signed and sent from this thread,
+  // over one keep-alive pool: see docs/architecture.md for why there is no upload worker any more
+  const xray = new XrayClient({ endpoint, signer: new XraySigner(region, credentials.provider), transport, requestTimeoutMs: config.requestTimeoutMs, userAgent: userAgent(env) });
+  const otlpPath = config.otlpUpload ? (await import('./upload/otlp-upload.js')).OTLP_PATH : undefined;
+  // /healthz tells the truth before the first upload, and returns to ok by itself once credentials
+  // appear even when no segment arrives: fetch at start, then again while they fail (the source
+  // caches a success, so this costs nothing once they resolve)
+  const probeCredentials = () => {
+    if (health.state().status !== 'resolved') credentials.provider().catch(() => {}); // reported by `health`
+  };
+  probeCredentials();
+  const probe = setInterval(probeCredentials, CREDENTIAL_PROBE_INTERVAL_MS);
+  probe.unref();
   return {
     sink: new XrayUploader(
-      xray.put,
+      putInThread(xray),
       logger.child({ component: 'uploader' }),
       credentials.invalidate,
-      config.otlpUpload ? (body, signal) => xray.post(OTLP_PATH, body, signal, { timestampHeader: false, contentType: 'application/x-protobuf' }) : undefined,
+      otlpPath ? (body, signal) => xray.post(otlpPath, body, signal, { timestampHeader: false, contentType: 'application/x-protobuf' }) : undefined,
     ),
     routes: [createSamplingProxyRoute({ client: xray, logger })],
     describe: {
@@ -434,8 +518,9 @@ async function createAwsBackend(config: DaemonConfig, { logger, env }: DaemonDep
     identity: discoverIdentity(env, { localMode: config.localMode, imds }),
     credentials: health,
     close: async () => {
-      await xray.close();
-      await dispatcher.close();
+      clearInterval(probe);
+      await xray.close(); // closes the dispatcher too when uploads go through it
+      if (!(transport instanceof UndiciTransport)) await dispatcher?.close();
     },
   };
 }

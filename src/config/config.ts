@@ -77,6 +77,8 @@ export interface DaemonConfig {
   spoolMaxMB: number;
   /** The trace ledger behind /debug/traces (fixed rings of 40-byte events); 0 disables it. */
   ledgerMaxMB: number;
+  /** Local backend: how often the insight detector looks at groups with insights enabled; 0 disables it. */
+  insightsIntervalMs: number;
   /** OTLP/HTTP receiver (`POST /v1/traces`); undefined = off. */
   otlpAddress: HostPort | undefined;
   /** AWS backend: send OTLP spans to X-Ray's OTLP endpoint (SigV4) instead of translating them to segments. */

@@ -44,6 +44,7 @@ export const DEFAULTS: DaemonConfig = {
   spoolDirectory: undefined,
   spoolMaxMB: 1024,
   ledgerMaxMB: 2,
+  insightsIntervalMs: 10_000,
   otlpAddress: { host: '127.0.0.1', port: DEFAULT_OTLP_PORT },
   otlpUpload: false,
   otlpIndexedAttributes: [],

@@ -4,6 +4,7 @@ import type { HostPort } from '../config/config.js';
 import type { Logger } from '../log/logger.js';
 import { EpisodeWarning } from '../log/episode-warning.js';
 import { parseDatagram, type RejectReason } from './datagram.js';
+import type { FaultHandle } from '../health/background-faults.js';
 
 export interface UdpReceiverOptions {
   address: HostPort;
@@ -16,6 +17,17 @@ export interface UdpReceiverOptions {
   onReceived(): void;
   /** A malformed datagram (with its bytes, for the trace ledger and the intake view). */
   onRejected(reason: RejectReason, datagram: Buffer): void;
+  /** Socket errors after bind (logged once per episode, counted, shown in /healthz). */
+  faults?: FaultHandle;
+}
+
+/**
+ * The receive buffer a socket really has, from SO_RCVBUF as read back: Linux doubles the value set
+ * (the extra half is its bookkeeping overhead) and reports the doubled value, capped at twice
+ * net.core.rmem_max; other systems report what was set.
+ */
+export function usableReceiveBuffer(reported: number, platform: NodeJS.Platform = process.platform): number {
+  return platform === 'linux' ? Math.floor(reported / 2) : reported;
 }
 
 /**
@@ -48,7 +60,8 @@ export class UdpReceiver {
       recvBufferSize: receiveBufferBytes > 0 ? receiveBufferBytes : undefined,
     });
     socket.on('message', (msg) => this.onMessage(msg));
-    socket.on('error', (err) => logger.error({ err }, 'UDP socket error'));
+    // an error never closes the socket for us: it keeps receiving, so note it and go on
+    socket.on('error', (err) => (this.opts.faults ? this.opts.faults.failed(err) : logger.error({ err }, 'UDP socket error')));
     await new Promise<void>((resolve, reject) => {
       socket.once('error', reject);
       socket.bind(address.port, address.host, () => {
@@ -58,8 +71,8 @@ export class UdpReceiver {
     });
     this.socket = socket;
     if (receiveBufferBytes > 0) {
-      const granted = socket.getRecvBufferSize();
-      // Linux reports twice the usable size; less than asked means net.core.rmem_max capped it
+      const granted = usableReceiveBuffer(socket.getRecvBufferSize());
+      // less than asked means the kernel capped it (net.core.rmem_max on Linux)
       if (granted < receiveBufferBytes) {
         logger.warn({ asked: receiveBufferBytes, granted }, 'kernel granted a smaller UDP receive buffer (raise net.core.rmem_max to absorb bursts)');
       }
@@ -68,6 +81,7 @@ export class UdpReceiver {
   }
 
   private onMessage(msg: Buffer): void {
+    if (this.opts.faults?.failing) this.opts.faults.recovered(); // receiving again
     if (msg.length === 0) return; // not "received" in the reference's sense either
     this.opts.onReceived();
     const result = parseDatagram(msg);

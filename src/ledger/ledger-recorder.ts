@@ -1,4 +1,4 @@
-import type { SendOutcome } from '../pipeline/segment-sink.js';
+import { documentText, type SegmentDocument, type SendOutcome } from '../pipeline/segment-sink.js';
 import type { Doc } from './id-scan.js';
 import { IntakeLog } from './intake-log.js';
 import { TraceLedger } from './trace-ledger.js';
@@ -16,7 +16,7 @@ export interface LedgerRecorder {
   spooled(doc: Doc, detail: string): void;
   dropped(doc: Doc, reason: string): void;
   /** One upload attempt's outcome for its documents; `expired` = given up after this attempt. */
-  outcome(documents: readonly string[], outcome: SendOutcome, expired: boolean): void;
+  outcome(documents: readonly SegmentDocument[], outcome: SendOutcome, expired: boolean): void;
 }
 
 export const NO_RECORDER: LedgerRecorder = {
@@ -55,13 +55,13 @@ export class TraceRecorder implements LedgerRecorder {
     this.intake.problem('dropped', reason, doc);
   }
 
-  outcome(documents: readonly string[], outcome: SendOutcome, expired: boolean): void {
+  outcome(documents: readonly SegmentDocument[], outcome: SendOutcome, expired: boolean): void {
     if (outcome.status === 'success') {
       const refused = new Map(outcome.unprocessed.filter((u) => u.Id).map((u) => [u.Id!, u]));
       for (const u of outcome.unprocessed) this.intake.backendError(u.ErrorCode ?? 'Unprocessed', u.Message ?? '');
       const sent = `${this.sentDetail} (batch of ${documents.length})`;
       for (const doc of documents) {
-        const u = refused.size > 0 ? refused.get(segmentIdOf(doc)) : undefined;
+        const u = refused.size > 0 ? refused.get(segmentIdOf(documentText(doc))) : undefined;
         if (u) this.ledger.record(doc, 'unprocessed', `${u.ErrorCode ?? 'Unprocessed'}: ${u.Message ?? ''}`);
         else this.ledger.record(doc, 'sent', sent);
       }

@@ -15,8 +15,9 @@ import type { OtlpSpanRejection, OtlpStats } from './otlp-stats.js';
 
 export type OtlpIntakeMode = 'local' | 'segments' | 'upload';
 
-/** Marks a buffered document holding a base64 OTLP ExportTraceServiceRequest (upload mode). */
-export const OTLP_DOCUMENT_PREFIX = 'xrayd-otlp:';
+import { OTLP_DOCUMENT_PREFIX } from './otlp-document.js';
+
+export { OTLP_DOCUMENT_PREFIX };
 /** X-Ray's OTLP endpoint refuses spans over 200 KB. */
 export const MAX_UPLOAD_SPAN_BYTES = 200 * 1024;
 
@@ -83,7 +84,7 @@ export class OtlpIntake {
     for (const rs of request.resourceSpans ?? []) {
       for (const ss of rs.scopeSpans ?? []) {
         for (const span of ss.spans ?? []) {
-          if (span.traceId?.length !== 16 || span.spanId?.length !== 8) {
+          if (!isValidId(span.traceId, 16) || !isValidId(span.spanId, 8)) {
             rejected['invalid-id'] = (rejected['invalid-id'] ?? 0) + 1;
             continue;
           }
@@ -106,4 +107,9 @@ export class OtlpIntake {
   flushWarnings(): void {
     this.idWarning.flush();
   }
+}
+
+/** An id of the right length that is not all zeros (OTLP: an all-zero id is invalid). */
+function isValidId(id: Uint8Array | undefined, length: number): boolean {
+  return !!id && id.length === length && id.some((b) => b !== 0);
 }

@@ -5,6 +5,11 @@ import type { Batch } from './segment-buffer.js';
  * directory, the disk-backed `SpooledBuffer` (`src/spool/`). The dispatcher does not know which.
  */
 export interface BatchSource {
+  /** The clock arrival and retry times are in (the dispatcher uses the same). */
+  readonly now: () => number;
+  /** Bytes held against the budget (queued, in flight, held) and the budget. */
+  readonly usedBytes: number;
+  readonly limitBytes: number;
   /** Documents waiting to be batched. */
   readonly queuedDocuments: number;
   /** When the oldest waiting document arrived (epoch ms), if any. */

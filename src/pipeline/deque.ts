@@ -34,4 +34,9 @@ export class Deque<T> {
     }
     return item;
   }
+
+  /** The items, first to last (a copy). */
+  toArray(): T[] {
+    return this.items.slice(this.head) as T[];
+  }
 }

@@ -13,11 +13,12 @@ export const ACK = 2;
 /** No record is larger (a datagram is at most 64 KB); a length past this is corruption. */
 export const MAX_PAYLOAD = 1024 * 1024;
 
-export function encodeDoc(seq: number, text: string): Buffer {
-  const len = 6 + Buffer.byteLength(text);
+export function encodeDoc(seq: number, doc: string | Buffer): Buffer {
+  const len = 6 + (typeof doc === 'string' ? Buffer.byteLength(doc) : doc.length);
   const buf = Buffer.allocUnsafe(HEADER_BYTES + len);
   buf.writeUIntLE(seq, HEADER_BYTES, 6);
-  buf.write(text, HEADER_BYTES + 6);
+  if (typeof doc === 'string') buf.write(doc, HEADER_BYTES + 6);
+  else doc.copy(buf, HEADER_BYTES + 6);
   return seal(buf, DOC, len);
 }
 

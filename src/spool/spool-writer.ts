@@ -4,6 +4,7 @@ import { EpisodeWarning } from '../log/episode-warning.js';
 import { encodeAck, encodeDoc } from './spool-record.js';
 import { runsOf } from './seq-ranges.js';
 import type { SpoolDisk } from './spool-disk.js';
+import type { SegmentDocument } from '../pipeline/segment-sink.js';
 
 /** ...as soon as this many bytes wait to be written (else at the next periodic flush). */
 const FLUSH_BYTES = 256 * 1024;
@@ -11,7 +12,8 @@ const FLUSH_BYTES = 256 * 1024;
 /** A document the spool holds, in memory and/or on disk. */
 export interface SpoolEntry {
   seq: number;
-  text: string;
+  /** The document: the datagram's bytes, or text read back from disk. */
+  text: SegmentDocument;
   bytes: number;
   /** Arrival (epoch ms); 0 for documents read back from disk. */
   at: number;

@@ -1,5 +1,6 @@
 import type { Batch } from '../pipeline/segment-buffer.js';
 import type { BatchSource } from '../pipeline/batch-source.js';
+import type { SegmentDocument } from '../pipeline/segment-sink.js';
 import { DOC_OVERHEAD_BYTES } from '../pipeline/segment-buffer.js';
 import { Deque } from '../pipeline/deque.js';
 import type { DropReason } from '../telemetry/counters.js';
@@ -42,7 +43,8 @@ export class SpooledBuffer implements BatchSource {
   private readonly reader: SpoolReader;
   private readonly acked: SeqRanges;
   private readonly timer: NodeJS.Timeout;
-  private readonly now: () => number;
+  readonly now: () => number;
+  private batchSeq = 0;
   private readonly fullWarning: EpisodeWarning;
 
   private constructor(
@@ -101,7 +103,7 @@ export class SpooledBuffer implements BatchSource {
     return this.queuedDocuments === 0 && this.out.heldCount === 0;
   }
 
-  push(text: string, byteLength: number): void {
+  push(text: SegmentDocument, byteLength: number): void {
     const e: Entry = { seq: this.nextSeq++, text, bytes: byteLength + DOC_OVERHEAD_BYTES, at: this.now(), onDisk: false, settled: false };
     this.writer.add(e, this.makeRoom);
     while (this.usedBytes + e.bytes > this.limitBytes && this.cache.length > 0) this.evictFront();
@@ -120,7 +122,7 @@ export class SpooledBuffer implements BatchSource {
 
   takeBatch(max: number): Batch | undefined {
     if (this.diskUnread > 0 && this.replayPaused) return undefined;
-    const documents: string[] = [];
+    const documents: SegmentDocument[] = [];
     const entries: Entry[] = [];
     let bytes = 0;
     while (documents.length < max) {
@@ -145,7 +147,7 @@ export class SpooledBuffer implements BatchSource {
       bytes += e.bytes;
     }
     if (documents.length === 0) return undefined;
-    return this.out.send({ documents, bytes, attempts: 0, notBefore: 0, tag: entries });
+    return this.out.send({ documents, seq: this.batchSeq++, bytes, attempts: 0, notBefore: 0, tag: entries });
   }
 
   takeDueRetry(): Batch | undefined {

@@ -73,7 +73,9 @@ export class TelemetryReporter {
 
   start(): void {
     if (this.intervalMs <= 0 || this.timer) return;
-    this.timer = setInterval(() => void this.tick(), this.intervalMs);
+    this.timer = setInterval(() => {
+      this.tick().catch((err: unknown) => this.logger.warn({ err }, 'telemetry tick failed; trying again next interval'));
+    }, this.intervalMs);
     this.timer.unref();
   }
 

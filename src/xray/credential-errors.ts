@@ -50,6 +50,8 @@ export class CredentialHealth {
     private readonly env: NodeJS.ProcessEnv,
     private readonly roleArn?: string,
     private readonly now: () => number = Date.now,
+    /** Mirrors the state into /healthz (`degraded` while failing) and the failure counter. */
+    private readonly report?: { failed(reason: string): void; recovered(): void },
   ) {}
 
   state(): CredentialState {
@@ -57,6 +59,7 @@ export class CredentialHealth {
   }
 
   succeeded(): void {
+    this.report?.recovered();
     if (this.current.status === 'resolved') return;
     const after = this.current.failures;
     this.current = { status: 'resolved', since: new Date(this.now()).toISOString(), failures: 0 };
@@ -66,6 +69,7 @@ export class CredentialHealth {
   /** `stage`: whether the base chain failed or assuming `roleArn` with the base credentials did. */
   failed(err: unknown, stage: 'chain' | 'assumeRole' = 'chain'): void {
     const lastError = describeError(err);
+    this.report?.failed(`credentials failing: ${lastError}`);
     if (this.current.status === 'failing') {
       this.current.failures++;
       this.current.lastError = lastError;

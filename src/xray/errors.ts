@@ -1,3 +1,4 @@
+import { redactUrlCredentials } from '../log/redact-url.js';
 import type { BackendErrorClass } from '../telemetry/counters.js';
 
 /** Our own request timeout (the whole request, not just connect): classified as `timeout`. */
@@ -44,7 +45,8 @@ export function classifyFailure(failure: { error?: unknown; statusCode?: number 
 /** A short description for logs: the innermost code and message. */
 export function describeError(err: unknown): string {
   const codes = codesOf(err);
-  const msg = err instanceof Error ? err.message : String(err);
+  // a proxy error may quote the proxy URL, password included
+  const msg = redactUrlCredentials(err instanceof Error ? err.message : String(err));
   return codes.length ? `${codes.at(-1)}: ${msg}` : msg;
 }
 

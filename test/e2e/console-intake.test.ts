@@ -12,7 +12,7 @@ test('the console Intake view shows rejections with a sample of the bytes, and l
     const traceId = (JSON.parse(good.text) as { trace_id: string }).trace_id;
     await udp.send(HEADER + good.text);
     await udp.send('{"format":"json","version":2}\n{"oops":true}');
-    await waitUntil(async () => (await d.getJson('/healthz')).body.counters.rejected === 1 && (await d.getJson(`/debug/traces/${traceId}`)).status === 200, 'intake');
+    await waitUntil(async () => (await d.getJson('/healthz')).body.counters.rejected === 1 && JSON.stringify((await d.getJson(`/debug/traces/${traceId}`)).body).includes('stored locally'), 'intake');
     const page = await browser.newPage();
     await page.goto(`http://127.0.0.1:${d.tcpPort}/#/intake`);
     const problems = page.getByRole('region', { name: 'Intake' }).locator('[aria-label="Recent rejections and drops"]');

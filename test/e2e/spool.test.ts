@@ -155,8 +155,8 @@ test('a tiny file size limit (ulimit -f) never crashes the daemon: the spool fal
   const xray = new FakeXray();
   await xray.listen();
   xray.unavailable = true;
-  // 64 blocks = 32 KB per file: every spool file hits EFBIG (SIGXFSZ is ignored by Node)
-  const d = await DaemonProcess.start(['--endpoint', xray.url, '-o', '--spool-dir', dir], testAwsEnv(), [], { fileSizeLimitBlocks: 64 });
+  // 32 KB per file: every spool file hits EFBIG (SIGXFSZ is ignored by Node)
+  const d = await DaemonProcess.start(['--endpoint', xray.url, '-o', '--spool-dir', dir], testAwsEnv(), [], { fileSizeKB: 32 });
   try {
     const ids = await sendSegments(d.udpPort, 400, { pad: 'y'.repeat(200) });
     let sawDegraded = false;

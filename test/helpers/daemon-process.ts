@@ -7,8 +7,8 @@ import path from 'node:path';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 export const BIN = path.join(REPO_ROOT, 'bin/xrayd');
-/** The node flags of bin/xrayd's shebang: tests start the daemon exactly as the launcher does. */
-export const LAUNCH_FLAGS: string[] = /^#!\/usr\/bin\/env -S node(.*)$/m.exec(readFileSync(BIN, 'utf8'))![1].trim().split(/\s+/).filter(Boolean);
+/** The node flags of bin/xrayd's shebang (none today: it sets V8 flags itself): tests start the daemon exactly as the launcher does. */
+export const LAUNCH_FLAGS: string[] = (/^#!\/usr\/bin\/env (?:-S )?node(.*)$/m.exec(readFileSync(BIN, 'utf8'))?.[1] ?? '').trim().split(/\s+/).filter(Boolean);
 
 export interface LogLine {
   level: number;
@@ -33,16 +33,17 @@ export class DaemonProcess {
 
   /**
    * `nodeArgs` go to node itself, before the script (e.g. `--cpu-prof`, which NODE_OPTIONS refuses).
-   * `maxOpenFiles` starts it under `ulimit -n` (through bash, then exec: the child is still the daemon);
-   * `fileSizeLimitBlocks` under `ulimit -f` (512-byte blocks), as a full or capped disk would.
+   * `maxOpenFiles` starts it under `ulimit -n`, `fileSizeKB` under a soft `ulimit -f` (which can be raised again,
+   * e.g. with prlimit), both through bash, then exec: the child is still the daemon, with the same pid.
    */
-  constructor(args: string[], env: NodeJS.ProcessEnv = {}, nodeArgs: string[] = [], options: { maxOpenFiles?: number; fileSizeLimitBlocks?: number } = {}) {
+  constructor(args: string[], env: NodeJS.ProcessEnv = {}, nodeArgs: string[] = [], options: { maxOpenFiles?: number; fileSizeKB?: number } = {}) {
     const argv = [...LAUNCH_FLAGS, ...nodeArgs, BIN, '-b', '127.0.0.1:0', '-t', '127.0.0.1:0', '--otlp-bind', '127.0.0.1:0', '-l', 'debug', ...args];
     const limits = [
       ...(options.maxOpenFiles === undefined ? [] : [`ulimit -n ${options.maxOpenFiles}`]),
-      ...(options.fileSizeLimitBlocks === undefined ? [] : [`ulimit -f ${options.fileSizeLimitBlocks}`]),
+      ...(options.fileSizeKB === undefined ? [] : [`ulimit -S -f ${options.fileSizeKB}`]),
     ];
-    const [command, commandArgs] = limits.length === 0 ? [process.execPath, argv] : ['bash', ['-c', `${limits.join(' && ')} && exec "$0" "$@"`, process.execPath, ...argv]];
+    const [command, commandArgs] =
+      limits.length === 0 ? [process.execPath, argv] : ['bash', ['-c', `${limits.join(' && ')} && exec "$0" "$@"`, process.execPath, ...argv]];
     this.child = spawn(command, commandArgs, {
       env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -69,7 +70,12 @@ export class DaemonProcess {
   }
 
   /** Starts a daemon and waits for its "xrayd started" line. */
-  static async start(args: string[], env: NodeJS.ProcessEnv = {}, nodeArgs: string[] = [], options: { maxOpenFiles?: number; fileSizeLimitBlocks?: number } = {}): Promise<DaemonProcess> {
+  static async start(
+    args: string[],
+    env: NodeJS.ProcessEnv = {},
+    nodeArgs: string[] = [],
+    options: { maxOpenFiles?: number; fileSizeKB?: number } = {},
+  ): Promise<DaemonProcess> {
     const d = new DaemonProcess(args, env, nodeArgs, options);
     const started = d.waitForLog((l) => l.msg === 'xrayd started', 15_000);
     const result = await Promise.race([started, d.exited.then((e) => e)]);
@@ -90,6 +96,11 @@ export class DaemonProcess {
         },
       });
     });
+  }
+
+  /** Still running (not exited or killed). */
+  get alive(): boolean {
+    return this.child.exitCode === null && this.child.signalCode === null;
   }
 
   get pid(): number | undefined {

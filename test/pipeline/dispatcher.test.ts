@@ -89,14 +89,14 @@ test('a retryable failure is retried after the backoff; one probe at a time whil
 test('drain sends partial batches at once and reports what the deadline cut off', async () => {
   const { sink, push, dispatcher } = setup();
   push(10);
-  const result = await dispatcher.drain(Date.now() + 5000);
+  const result = await dispatcher.drain(5000);
   assert.deepEqual(result, { undelivered: 0 });
   assert.deepEqual(sink.batches.map((b) => b.length), [10]);
 
   const stuck = setup();
   stuck.sink.send = () => new Promise(() => {}); // never answers
   stuck.push(30);
-  const cut = await stuck.dispatcher.drain(Date.now() + 50);
+  const cut = await stuck.dispatcher.drain(50);
   assert.deepEqual(cut, { undelivered: 30 });
 });
 
@@ -108,9 +108,40 @@ test('a failure (400) drops the batch as rejected; unprocessed documents are rej
   ];
   push(50);
   push(50);
-  await dispatcher.drain(Date.now() + 5000);
+  await dispatcher.drain(5000);
   const c = counters.snapshot();
   assert.equal(c.rejected, 51);
   assert.equal(c.sent, 49);
   assert.equal(c.backendErrors.http4xx, 1);
+});
+
+test('a backend failing for longer than the retry window shows as degraded until an upload succeeds', async () => {
+  const { HealthRegistry } = await import('../../src/health/component-health.js');
+  const { BackgroundFaults } = await import('../../src/health/background-faults.js');
+  const registry = new HealthRegistry();
+  const health = new BackgroundFaults(registry, silentLogger).component('upload', 'backend failing');
+  mock.timers.enable({ apis: ['setTimeout', 'Date'], now: 1_000_000 });
+  try {
+    const { sink, push } = setup({ retryWindowMs: 1000, retryBaseDelayMs: 100, retryMaxDelayMs: 200, concurrency: 1, health });
+    sink.script = Array.from({ length: 30 }, () => ({ status: 'retryable' as const, errorClass: 'http5xx' as const, message: '503 Slow Down' }));
+    push(50);
+    await flush();
+    assert.equal(registry.degraded, false, 'one failure is not an outage');
+    for (let t = 0; t < 1400 && !registry.degraded; t += 50) {
+      mock.timers.tick(50);
+      push(1);
+      await flush();
+    }
+    assert.deepEqual(registry.list().map((p) => p.component), ['upload']);
+    assert.match(registry.list()[0].reason, /longer than the retry window\): 503 Slow Down/);
+    sink.script = [];
+    for (let t = 0; t < 1000 && registry.degraded; t += 50) {
+      mock.timers.tick(50);
+      push(1);
+      await flush();
+    }
+    assert.equal(registry.degraded, false, 'back to ok after a successful upload');
+  } finally {
+    mock.timers.reset();
+  }
 });

@@ -27,7 +27,7 @@ const doc = (i: number) => `{"id":"${i.toString(16).padStart(16, '0')}","n":${i}
 const drainAll = (spool: SpooledBuffer) => {
   const out: string[] = [];
   for (let b = spool.takeBatch(50); b; b = spool.takeBatch(50)) {
-    out.push(...b.documents);
+    out.push(...b.documents.map(String));
     spool.release(b);
   }
   return out;

@@ -39,15 +39,15 @@ export function IntakeView({ lookup, live, pollMs, onLookup }: IntakeViewProps) 
           Look up
         </button>
       </form>
-      {lookup !== undefined && <TraceLookup traceId={lookup} />}
+      {lookup !== undefined && <TraceLookup traceId={lookup} live={live} pollMs={pollMs} />}
       {intake.error !== undefined && <ErrorNote error={intake.error} />}
       {intake.data !== undefined && <IntakeLists data={intake.data} />}
     </section>
   );
 }
 
-function TraceLookup({ traceId }: { traceId: string }) {
-  const record = usePoll(useCallback((signal: AbortSignal) => getTraceRecord(traceId, signal), [traceId]), traceId, { live: false, intervalMs: 0, active: true });
+function TraceLookup({ traceId, live, pollMs }: { traceId: string; live: boolean; pollMs: number }) {
+  const record = usePoll(useCallback((signal: AbortSignal) => getTraceRecord(traceId, signal), [traceId]), traceId, { live, intervalMs: pollMs, active: true });
   return (
     <div class="intake-card" aria-label="Trace record">
       <h2>

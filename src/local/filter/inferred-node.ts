@@ -1,4 +1,5 @@
 import type { SegmentDocument } from '../trace-view.js';
+import { inferredService } from '../reads/inferred-service.js';
 
 export interface InferredNode {
   name: string;
@@ -6,17 +7,15 @@ export interface InferredNode {
 }
 
 /**
- * The node X-Ray infers for an `aws`/`remote` subsegment whose callee sent no segment:
- * a DynamoDB call (it carries `aws.table_name`) is the table (`AWS::DynamoDB::Table`);
- * another AWS call is `AWS::<subsegment name>` (the SDKs name them `S3`, `SQS`...);
- * a remote (HTTP) call is named after the subsegment (the host) with type `remote`.
+ * The node X-Ray infers for an `aws`/`remote` subsegment whose callee sent no segment, named
+ * exactly as the service map names it (reads/inferred-service.ts is the one rule: `AWS::S3` for a
+ * Go SDK subsegment named `s3`, the table for a DynamoDB call, the host for a remote call), so a
+ * filter written from what the map shows matches.
  */
 export function inferredNodeOf(sub: SegmentDocument): InferredNode {
+  const ref = inferredService(sub);
+  if (ref) return { name: ref.id.Name, type: ref.id.Type ?? 'remote' };
+  // no name: the map shows no node; filters still see a (nameless) call of this kind
   const name = typeof sub.name === 'string' ? sub.name : '';
-  if (sub.namespace === 'aws') {
-    const table = sub.aws?.table_name;
-    if (typeof table === 'string' && table !== '') return { name: table, type: 'AWS::DynamoDB::Table' };
-    return { name, type: `AWS::${name}` };
-  }
-  return { name, type: 'remote' };
+  return { name, type: sub.namespace === 'aws' ? `AWS::${name}` : 'remote' };
 }

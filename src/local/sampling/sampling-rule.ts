@@ -84,14 +84,22 @@ function boost(obj: JsonObject, path: string): SamplingRule['SamplingRateBoost']
 /** The name addressed by a RuleName or RuleARN (create, update, delete). */
 export function ruleNameOf(obj: JsonObject, path: string): string | undefined {
   const p = path ? `${path}.` : '';
-  const name = optString(obj, 'RuleName', `${p}RuleName`, 32, 1);
+  const name = optString(obj, 'RuleName', `${p}RuleName`, RULE_NAME_MAX, 1);
   if (name !== undefined) return name;
   const arn = optString(obj, 'RuleARN', `${p}RuleARN`, 500, 1);
   if (arn === undefined) return undefined;
-  const at = arn.lastIndexOf('sampling-rule/');
-  if (at < 0) throw invalidRequest(`${p}RuleARN is not a sampling rule ARN`);
-  return arn.slice(at + 'sampling-rule/'.length);
+  const at = arn.lastIndexOf(':sampling-rule/');
+  if (!arn.startsWith('arn:') || at < 0) throw invalidRequest(`${p}RuleARN is not a sampling rule ARN`);
+  // the name it carries obeys the RuleName rules: an ARN must not address what RuleName cannot
+  const fromArn = arn.slice(at + ':sampling-rule/'.length);
+  if (fromArn.length < 1 || fromArn.length > RULE_NAME_MAX) {
+    throw invalidRequest(`${p}RuleARN: the rule name in it must be 1 to ${RULE_NAME_MAX} characters, got ${fromArn.length}`);
+  }
+  return fromArn;
 }
+
+/** X-Ray's limit on RuleName, and on the name at the end of a RuleARN. */
+const RULE_NAME_MAX = 32;
 
 /** Validates a `SamplingRule` of CreateSamplingRule (every field required but RuleARN/Attributes). */
 export function parseNewRule(raw: unknown, path: string, arnPrefix: string): SamplingRule {

@@ -3,6 +3,7 @@
  * `<crc32 of the document as 8 hex> <document JSON>\n`. A line is self-checking, so a torn or
  * damaged record is recognised and skipped on replay.
  */
+import { writeSync } from 'node:fs';
 import { crc32 } from 'node:zlib';
 
 export const MAGIC = 'xrayd-store-log v1\n';
@@ -14,6 +15,17 @@ export class StoreLogFormatError extends Error {
     super(`${path} is not an xrayd store log (it does not start with "${MAGIC.trim()}"); refusing to modify it`);
     this.name = 'StoreLogFormatError';
   }
+}
+
+/**
+ * The record kind: a segment document, or (starting with this prefix) a state record of the local
+ * X-Ray API (groups, tags, rules, settings, policies, insights; src/local/state/). Segment
+ * documents carrying the `$xrayd` key are refused at intake, so the two never mix.
+ */
+export const STATE_RECORD_PREFIX = '{"$xrayd":"state"';
+
+export function isStateRecord(text: string): boolean {
+  return text.startsWith(STATE_RECORD_PREFIX);
 }
 
 /** Encodes one record. Literal newlines in valid JSON are whitespace, so a space replaces them. */
@@ -30,3 +42,11 @@ export function decodeRecord(line: Buffer): string | undefined {
   return body.toString('utf8');
 }
 
+
+/** Writes all of `text` to `fd` synchronously (write(2) may write less than asked); returns its bytes. */
+export function writeAll(fd: number, text: string): number {
+  const buf = Buffer.from(text);
+  let written = 0;
+  while (written < buf.length) written += writeSync(fd, buf, written);
+  return buf.length;
+}

@@ -5,37 +5,46 @@
  * last line, which replay skips. Writes are synchronous `write(2)` calls, one per batch: a process
  * crash loses nothing already written; an OS crash may lose what the page cache had not flushed.
  *
- * Compaction (when the log exceeds `compactMinBytes` and twice the live documents' size) runs in
- * the background: the live documents are written to `<path>.tmp` in chunks between event-loop
- * turns, while new records keep going to the old log and are remembered; then, in one synchronous
- * step, the remembered records are added to the temp file, it is fsynced and renamed over the
- * log. The log on disk is therefore always the old or the new complete file. A document may be
- * written twice (a later copy of the same id simply wins on replay).
+ * Compaction (log-compaction.ts) runs when the log exceeds `compactMinBytes` and twice the live
+ * records' size; records appended meanwhile are remembered here and go into the new log too.
  *
- * Persistence is best effort behind the memory store: a failed write (disk full, I/O error) is
- * counted and logged once per episode, the documents stay served from memory, and the next
- * append starts on a fresh line so a partial write costs only its own records.
+ * Persistence is best effort behind the memory store: a failed write (disk full, I/O error) or a
+ * failed compaction never throws out of here. It is counted and logged once per episode, shown in
+ * /healthz (components `store` and `store-compaction`), the documents stay served from memory,
+ * and the next append starts on a fresh line so a partial write costs only its own records. A
+ * failed compaction is retried after an exponential backoff, not on every batch.
  */
-import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync, fstatSync } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { close, closeSync, fsyncSync, openSync, fstatSync } from 'node:fs';
 import type { Logger } from '../../log/logger.js';
 import { silentLogger } from '../../log/logger.js';
-import { EpisodeWarning } from '../../log/episode-warning.js';
-import { MAGIC, encodeRecord } from './log-record.js';
+import { BackgroundFaults, type FaultHandle } from '../../health/background-faults.js';
+import { HealthRegistry } from '../../health/component-health.js';
+import { MAGIC, encodeRecord, writeAll } from './log-record.js';
+import { compactLog, type CompactionTarget } from './log-compaction.js';
 import type { StoreJournal } from './trace-store.js';
+import type { LiveRecords } from './live-snapshot.js';
 
 /** By default compaction waits until the log holds at least this much. */
 export const DEFAULT_COMPACT_MIN_BYTES = 1024 * 1024;
-const CHUNK_BYTES = 1024 * 1024;
+/** After a failed compaction the next waits this long, doubling per failure up to the cap. */
+export const COMPACT_RETRY_BASE_MS = 5_000;
+export const COMPACT_RETRY_MAX_MS = 5 * 60_000;
 
-function writeAll(fd: number, text: string): number {
-  const buf = Buffer.from(text);
-  let written = 0;
-  while (written < buf.length) written += writeSync(fd, buf, written);
-  return buf.length;
+export interface SegmentLogHealth {
+  /** Appends (`store`). */
+  write: FaultHandle;
+  /** Compactions (`store-compaction`). */
+  compaction: FaultHandle;
 }
 
-export class SegmentLog implements StoreJournal {
+export function segmentLogHealth(faults: BackgroundFaults, logger: Logger): SegmentLogHealth {
+  return {
+    write: faults.component('store', 'could not write to the store log; batches are kept in memory only until writes work again', logger),
+    compaction: faults.component('store-compaction', 'store log compaction failed; the log keeps growing, next attempt after a backoff', logger),
+  };
+}
+
+export class SegmentLog implements StoreJournal, CompactionTarget {
   private fd: number | undefined;
   private size: number;
   /** Records appended while a compaction is writing its temp file. */
@@ -43,25 +52,40 @@ export class SegmentLog implements StoreJournal {
   private compaction: Promise<void> | undefined;
   /** A write failed part-way: the file may end in a partial line. */
   private torn = false;
-  private readonly writeFailures: EpisodeWarning;
+  private compactFailures = 0;
+  /** Monotonic time (performance.now) before which no compaction starts (backoff after a failure). */
+  private compactNotBefore = 0;
+  private readonly health: SegmentLogHealth;
+  /** The latest state records (store-log kind "state"), written first by every compaction. */
+  private stateSource: () => Iterable<string> = () => [];
   compactions = 0;
   /** Batches that could not be written. */
   failedWrites = 0;
 
   constructor(
-    private readonly path: string,
+    readonly path: string,
     private readonly compactMinBytes = DEFAULT_COMPACT_MIN_BYTES,
     private readonly logger: Logger = silentLogger,
+    health?: SegmentLogHealth,
   ) {
     this.fd = openSync(path, 'a');
     this.size = fstatSync(this.fd).size;
     if (this.size === 0) this.size = writeAll(this.fd, MAGIC);
-    this.writeFailures = new EpisodeWarning(logger, 'could not write to the store log; these batches are kept in memory only');
+    this.health = health ?? segmentLogHealth(new BackgroundFaults(new HealthRegistry(), logger), logger);
+  }
+
+  /** Where compaction reads the live state records from (the log keeps their latest versions). */
+  setStateSource(source: () => Iterable<string>): void {
+    this.stateSource = source;
   }
 
   /** Current log size in bytes. */
   get bytes(): number {
     return this.size;
+  }
+
+  get isOpen(): boolean {
+    return this.fd !== undefined;
   }
 
   append(texts: readonly string[]): void {
@@ -72,10 +96,11 @@ export class SegmentLog implements StoreJournal {
       this.size += this.write(this.fd, out);
       this.torn = false;
       this.pending?.push(out);
+      this.health.write.recovered();
     } catch (err) {
       this.torn = true;
       this.failedWrites += 1;
-      this.writeFailures.add(1, { path: this.path, error: (err as Error).message });
+      this.health.write.failed(err, { path: this.path });
     }
   }
 
@@ -84,65 +109,68 @@ export class SegmentLog implements StoreJournal {
     return writeAll(fd, text);
   }
 
-  afterBatch(liveBytes: number, liveTexts: () => Iterable<string>): void {
-    if (this.compaction || this.fd === undefined) return;
+  afterBatch(liveBytes: number, liveTexts: () => LiveRecords): void {
+    if (this.compaction || this.fd === undefined || performance.now() < this.compactNotBefore) return;
     if (this.size > this.compactMinBytes && this.size > 2 * liveBytes) void this.compact(liveTexts());
   }
 
-  /** Rewrites the log with the given documents (plus whatever is appended meanwhile). */
-  compact(texts: Iterable<string>): Promise<void> {
-    this.compaction ??= this.rewrite(texts).finally(() => {
-      this.compaction = undefined;
-      this.pending = undefined;
-    });
+  /**
+   * Rewrites the log with the given records (plus whatever is appended meanwhile). `texts` must
+   * already be a snapshot of the live set (iterated lazily, but fixed when it was created); it is
+   * released when the compaction ends. Never rejects: a failure is reported and backs off the
+   * next attempt.
+   */
+  compact(texts: Iterable<string> | LiveRecords): Promise<void> {
+    this.compaction ??= this.runCompaction(texts);
     return this.compaction;
   }
 
-  private async rewrite(texts: Iterable<string>): Promise<void> {
-    const tmp = `${this.path}.tmp`;
-    // The live set and the start of `pending` must be the same instant: iterating the store lazily
-    // across the awaits below would mix in documents added (and miss ones evicted) meanwhile, and a
-    // replay could then keep stale traces. References only: the texts are not copied.
-    const snapshot = [...texts];
+  private async runCompaction(texts: Iterable<string> | LiveRecords): Promise<void> {
+    // The state records (few: groups, rules, settings...) are copied at the instant `pending` starts,
+    // like the live documents' snapshot, and written first.
+    const state = [...this.stateSource()];
     this.pending = [];
-    const handle = await open(tmp, 'w');
-    let size = 0;
-    let renamed = false;
+    const records = (function* () {
+      yield* state;
+      yield* texts;
+    })();
     try {
-      let out = MAGIC;
-      for (const t of snapshot) {
-        out += encodeRecord(t);
-        if (out.length >= CHUNK_BYTES) {
-          const buf = Buffer.from(out);
-          out = '';
-          await handle.write(buf);
-          size += buf.length;
-          if (this.fd === undefined) return; // closed meanwhile: the old log stays
-        }
+      if (await compactLog(this, records)) {
+        this.compactions += 1;
+        this.compactFailures = 0;
+        this.health.compaction.recovered();
       }
-      if (this.fd === undefined) return;
-      // From here on everything is synchronous: no append can slip between the last write and the swap.
-      for (const p of this.pending) out += p;
-      size += writeAll(handle.fd, out);
-      fsyncSync(handle.fd);
-      renameSync(tmp, this.path);
-      renamed = true;
-      closeSync(this.fd);
-      this.fd = openSync(this.path, 'a');
-      this.size = size;
-      this.compactions += 1;
     } catch (err) {
-      this.logger.error({ err, path: this.path }, 'store log compaction failed; the log keeps growing until the next attempt');
+      this.compactFailures += 1;
+      const delay = Math.min(COMPACT_RETRY_BASE_MS * 2 ** (this.compactFailures - 1), COMPACT_RETRY_MAX_MS);
+      this.compactNotBefore = performance.now() + delay;
+      this.health.compaction.failed(err, { path: this.path, retryInMs: delay });
     } finally {
-      await handle.close();
-      if (!renamed) rmSync(tmp, { force: true });
+      if ('release' in texts) texts.release();
+      this.compaction = undefined;
+      this.pending = undefined;
     }
+  }
+
+  /** Records appended since the compaction started (CompactionTarget). */
+  appendedDuringCompaction(): readonly string[] {
+    return this.pending ?? [];
+  }
+
+  /** Swaps in the compacted log: `fd` (already open on it for appending) replaces ours (CompactionTarget). */
+  adopt(fd: number, size: number): void {
+    const old = this.fd;
+    this.fd = fd;
+    this.size = size;
+    this.torn = false;
+    // closed on the thread pool: the last close of the replaced (unlinked) log frees all its
+    // blocks, which takes tens of ms for a big log; nothing is lost if it fails
+    if (old !== undefined) close(old, () => {});
   }
 
   /** Waits for a running compaction, then flushes to disk and closes; idempotent. */
   async close(): Promise<void> {
     await this.compaction;
-    this.writeFailures.flush();
     if (this.fd === undefined) return;
     const fd = this.fd;
     this.fd = undefined;

@@ -1,5 +1,6 @@
 /** The trace store's options, inputs and outputs (the store itself: trace-store.ts). */
-import type { SegmentDocument } from '../trace-view.js';
+import type { SegmentDocument, TraceView } from '../trace-view.js';
+import type { LiveRecords } from './live-snapshot.js';
 
 export interface TraceStoreOptions {
   maxSegments: number;
@@ -11,7 +12,11 @@ export interface TraceStoreOptions {
 export interface StoreJournal {
   append(texts: readonly string[]): void;
   /** Called after each batch; may rewrite the log from the live documents. */
-  afterBatch(liveBytes: number, liveTexts: () => Iterable<string>): void;
+  /**
+   * `liveTexts()` snapshots the live set when called (compaction may iterate it later and must
+   * release it when done).
+   */
+  afterBatch(liveBytes: number, liveTexts: () => LiveRecords): void;
 }
 
 export interface StoreStats {
@@ -23,6 +28,8 @@ export interface StoreStats {
   estimatedMemoryBytes: number;
   evictedTraces: number;
   evictedSegments: number;
+  /** Trace changes an observer (the time-series rollups) failed on; the documents are stored regardless. */
+  observerFailures: number;
 }
 
 export type TimeRangeType = 'TraceId' | 'Event';
@@ -39,4 +46,12 @@ export interface StoreInput {
   doc: SegmentDocument;
   /** The document's JSON text as received (journaled and measured). */
   text: string;
+}
+
+/**
+ * Told how a trace changed: `before` is its view before the change (undefined: new trace), `after`
+ * its view now (undefined: evicted). Called once per trace per batch, after the batch is stored.
+ */
+export interface TraceObserver {
+  traceChanged(before: TraceView | undefined, after: TraceView | undefined): void;
 }

@@ -33,6 +33,8 @@ export class TraceEntry {
   endTime = -Infinity;
   /** Segment name -> number of top-level segments carrying it. */
   readonly serviceCounts = new Map<string, number>();
+  /** Creation order in the store (for live snapshots: live-snapshot.ts). */
+  seq = 0;
   private view: TraceView | undefined;
 
   constructor(id: string) {

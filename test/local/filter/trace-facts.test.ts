@@ -88,3 +88,24 @@ describe('service graph links independent subsegments in any arrival order', () 
     assert.equal(compileFilter('service(id(name: "deep.example.com", type: "remote")) { inferred }')(view), true);
   });
 });
+
+describe('inferred AWS nodes are named the same in filters and in the service map', () => {
+  it('a Go SDK subsegment named "s3" is AWS::S3 in both', async () => {
+    const { buildServiceGraph } = await import('../../../src/local/reads/service-graph.js');
+    const view: TraceView = {
+      id: '1-6553f100-00000000000000000000000e',
+      segments: [
+        seg({
+          id: 'e000000000000001',
+          name: 'uploader',
+          subsegments: [{ id: 'e000000000000002', name: 's3', namespace: 'aws', start_time: T, end_time: T + 0.5, aws: { operation: 'PutObject' } }],
+        }),
+      ],
+    };
+    const inferred = buildServiceGraph([view]).find((n) => n.Name === 's3');
+    assert.equal(inferred?.Type, 'AWS::S3', 'the map');
+    assert.equal(compileFilter('service(id(name: "s3", type: "AWS::S3"))')(view), true, 'a filter written from the map matches');
+    assert.equal(compileFilter('edge("uploader", id(name: "s3", type: "AWS::S3"))')(view), true);
+    assert.equal(compileFilter('service(id(type: "AWS::s3"))')(view), false);
+  });
+});

@@ -77,6 +77,18 @@ describe('SamplingRules', () => {
     assert.match(invalidMessage(() => rules.update({ RuleName: 'Default', ServiceName: 'x' })), /Default rule/);
   });
 
+  it('validates the rule name inside a RuleARN like a RuleName', () => {
+    const rules = new SamplingRules();
+    const arn = (name: string) => `arn:aws:xray:us-east-1:000000000000:sampling-rule/${name}`;
+    const { RuleName: _ignored, ...withoutName } = rule('unused');
+    assert.match(invalidMessage(() => rules.create({ ...withoutName, RuleARN: arn('x'.repeat(33)) })), /SamplingRule.RuleARN: the rule name in it must be 1 to 32 characters, got 33/);
+    assert.match(invalidMessage(() => rules.create({ ...withoutName, RuleARN: arn('') })), /SamplingRule.RuleARN: the rule name in it must be 1 to 32 characters, got 0/);
+    assert.match(invalidMessage(() => rules.delete({ RuleARN: 'sampling-rule/cart' })), /RuleARN is not a sampling rule ARN/);
+    assert.match(invalidMessage(() => rules.update({ RuleARN: arn('y'.repeat(40)), FixedRate: 0.5 })), /RuleARN: the rule name in it must be 1 to 32/);
+    assert.equal(rules.list().length, 1, 'nothing was created');
+    assert.equal(rules.create({ ...withoutName, RuleARN: arn('cart') }).SamplingRule.RuleName, 'cart');
+  });
+
   it('caps the number of rules', () => {
     const rules = new SamplingRules({ maxRules: 1 });
     rules.create(rule('one'));
