@@ -78,6 +78,7 @@ describe('console analysis views against the daemon', { skip: skipBrowser }, () 
     await page.locator(`.scatter-chart g.point[data-id="${fx.cartB}"]`).click();
     await page.locator('.trace-id', { hasText: fx.cartB }).waitFor();
     await page.keyboard.press('Escape');
+    await page.locator('section.traces-view').waitFor({ state: 'visible' });
     await waitForCount(rows(), 7, 'trace rows');
     // From the keyboard: the first → lands on the oldest point, Enter opens it
     await page.locator('.scatter-chart svg[role=group]').focus();
@@ -85,10 +86,12 @@ describe('console analysis views against the daemon', { skip: skipBrowser }, () 
     await page.keyboard.press('Enter');
     await page.locator('.trace-id', { hasText: fx.checkoutId }).waitFor();
     await page.keyboard.press('Escape');
+    await page.locator('section.traces-view').waitFor({ state: 'visible' });
     await waitForCount(rows(), 7, 'trace rows');
   });
 
   it('brushing a time range on the scatter plot narrows the window and the list', async () => {
+    await page.locator('.scatter-chart .brush-area').waitFor({ state: 'visible' });
     const box = (await page.locator('.scatter-chart .brush-area').boundingBox())!;
     // From the left edge to the middle: the older half of the last ten minutes.
     await page.mouse.move(box.x + 2, box.y + box.height / 2);

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo } from 'preact/hooks';
+import { useCallback, useEffect, useLayoutEffect, useMemo } from 'preact/hooks';
 import type { Trace } from '../../../src/console/model/xray-types.js';
 import { getTrace, getTraceSummaries } from '../api/xray-client.js';
 import { ErrorNote } from '../components/marks.js';
@@ -54,7 +54,9 @@ export function CompareView({ a, b, sort, onPick, onSort, onOpen, onBack }: Comp
   const shown = nodes === undefined ? undefined : sort === 'delta' ? byLargestDelta(nodes) : nodes;
   const counts = nodes === undefined ? undefined : { onlyA: nodes.filter((n) => n.presence === 'onlyA').length, onlyB: nodes.filter((n) => n.presence === 'onlyB').length };
 
-  useEffect(() => {
+  // a layout effect: the handler is in place before the view is painted, so an Esc pressed as soon as it
+  // shows is not lost
+  useLayoutEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (e.key !== 'Escape' || e.defaultPrevented || (e.target as HTMLElement | null)?.closest('input, textarea, select') != null) return;
       onBack();

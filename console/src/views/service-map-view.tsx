@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { getServiceGraph } from '../api/xray-client.js';
 import { ErrorNote } from '../components/marks.js';
 import { usePoll } from '../hooks/use-poll.js';
@@ -58,7 +58,9 @@ export function ServiceMapView({ range, live, pollMs, onOpenTraces, onBack, wind
   const scale = zoom ?? fit;
   const zoomBy = (factor: number) => setZoom(Math.min(2.5, Math.max(0.25, Math.round(scale * factor * 100) / 100)));
 
-  useEffect(() => {
+  // a layout effect: the handler is in place before the view is painted, so an Esc pressed as soon as it
+  // shows is not lost
+  useLayoutEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (e.key !== 'Escape' || e.defaultPrevented) return;
       if ((e.target as HTMLElement | null)?.closest('input, textarea, select') != null) return;

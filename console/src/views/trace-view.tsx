@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useState } from 'preact/hooks';
 import type { Trace } from '../../../src/console/model/xray-types.js';
 import { getTrace } from '../api/xray-client.js';
 import { ErrorNote, Marks } from '../components/marks.js';
@@ -72,7 +72,9 @@ export function TraceDetail({ id, trace, tab, find, onTab, onFind, onBack, backL
     return () => clearTimeout(timer);
   }, [findDraft]);
 
-  useEffect(() => {
+  // a layout effect: the handler is in place before the view is painted, so an Esc pressed as soon as it
+  // shows is not lost
+  useLayoutEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (e.key !== 'Escape' || e.defaultPrevented) return;
       const target = e.target as HTMLElement | null;

@@ -156,7 +156,9 @@ export class InsightDetector {
     };
     if (active) this.insights.update(active, seen, at);
     else {
-      const opened = this.insights.open(group, seen, at);
+      // The insight starts when the anomaly did (the first faulting trace in the window), not when this check
+      // noticed it: reads of its time range (the map, the impacted traces) must cover the faults.
+      const opened = this.insights.open(group, seen, at, this.firstFaultTime(traces, window) ?? at);
       this.logger.info({ insightId: opened.InsightId, group: group.GroupName, rootCause: root.Name }, 'insight opened');
     }
   }
@@ -166,6 +168,17 @@ export class InsightDetector {
     const seen = { ClientRequestImpactStatistics: clientImpact, RootCauseServiceRequestImpactStatistics: impact(root), TopAnomalousServices: [] };
     this.insights.close(active, `Fault rate of ${active.RootCauseServiceId.Name} recovered`, seen, this.now() / 1000);
     this.logger.info({ insightId: active.InsightId, group: group.GroupName }, 'insight closed');
+  }
+
+  /** When the earliest trace with a fault in the window started (seconds), clamped to the window. */
+  private firstFaultTime(traces: TraceView[], window: { startTime: number; endTime: number }): number | undefined {
+    let first: number | undefined;
+    for (const t of traces) {
+      if (!t.segments.some((s) => s.fault === true)) continue;
+      const start = this.store.bounds(t.id)?.startTime;
+      if (start !== undefined && (first === undefined || start < first)) first = start;
+    }
+    return first === undefined ? undefined : Math.min(window.endTime, Math.max(window.startTime, first));
   }
 
   /** The deepest service of the most common fault root-cause path among the window's traces. */

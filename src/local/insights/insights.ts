@@ -59,14 +59,15 @@ export class Insights {
     return this.list().find((i) => i.GroupARN === groupArn && i.State === 'ACTIVE');
   }
 
-  open(group: { GroupName: string; GroupARN: string }, seen: Observation, at: number): Insight {
+  /** Opens an insight noticed at `at` whose anomaly began at `startTime` (both epoch seconds). */
+  open(group: { GroupName: string; GroupARN: string }, seen: Observation, at: number, startTime = at): Insight {
     const insight: Insight = {
       InsightId: randomUUID(),
       GroupARN: group.GroupARN,
       GroupName: group.GroupName,
       Categories: ['FAULT'],
       State: 'ACTIVE',
-      StartTime: at,
+      StartTime: startTime,
       ...seen,
       LastUpdateTime: at,
       Events: [],

@@ -61,6 +61,17 @@ describe('insight detector (injected clock, ticks driven by the test)', () => {
     assert.equal(closed.EndTime, nowS());
   });
 
+  it('an insight noticed late starts when its first faulting trace did, so its time range covers the faults', () => {
+    const { store, insights, detector, advance, nowS } = setup();
+    const burstEnd = nowS() - 1;
+    for (let i = 0; i < 12; i++) request(store, burstEnd, true);
+    advance(40); // the detector runs late (a busy machine, a long interval)
+    detector.tick();
+    const [open] = insights.list();
+    assert.equal(open.StartTime, burstEnd - 0.05, 'the start of the first faulting trace');
+    assert.ok(open.StartTime < nowS() - 40);
+  });
+
   it('healthy traffic that brings the fault rate under 50% closes it too', () => {
     const { store, insights, detector, nowS } = setup();
     for (let i = 0; i < 12; i++) request(store, nowS() - 2, true);
