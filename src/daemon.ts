@@ -152,6 +152,7 @@ export class Daemon {
       },
       credentials: backend.credentials,
       http: { connections: () => this.tcp.limits.connections, inFlightBodyBytes: () => this.tcp.limits.inFlightBodyBytes },
+      otlpHttp: { connections: () => this.otlp?.limits.connections ?? 0, inFlightBodyBytes: () => this.otlp?.limits.inFlightBodyBytes ?? 0 },
       faults,
     });
     this.otlpExport = createOtlpExport(config, { logger, env, health: this.componentHealth, registry: this.metrics.registry });
@@ -180,7 +181,11 @@ export class Daemon {
           return intake.accept(request);
         },
         onMalformed: () => counters.rejected(),
-        guarded: { ...listenerGuardOptions(config, MAX_OTLP_BODY_BYTES), onRefused: (reason) => this.metrics.refused(reason) },
+        guarded: {
+          ...listenerGuardOptions(config, MAX_OTLP_BODY_BYTES),
+          onRefused: (reason) => this.metrics.refused(reason),
+          health: this.componentHealth.component('otlp'),
+        },
       });
     }
     this.tcp = new TcpServer(

@@ -95,6 +95,8 @@ export function createDaemonMetrics(deps: {
   credentials?: { state(): CredentialState };
   /** The TCP listener's load against its limits (src/http/connection-limits.ts). */
   http?: { connections(): number; inFlightBodyBytes(): number };
+  /** The same for the OTLP/HTTP listener (`Socket.OTLPAddress`), which has limits of its own. */
+  otlpHttp?: { connections(): number; inFlightBodyBytes(): number };
   /** Background failures by component, and the open problems (/healthz `degraded`). */
   faults?: BackgroundFaults;
   /** Process metrics (CPU, memory, event loop lag, GC); on by default. */
@@ -120,6 +122,8 @@ export function createDaemonMetrics(deps: {
   gauge('xrayd_batches_in_flight', 'Upload requests in progress.', () => deps.stats?.batchesInFlight() ?? 0);
   gauge('xrayd_http_connections', 'Open connections on the TCP port (capped by Socket.MaxConnections).', () => deps.http?.connections() ?? 0);
   gauge('xrayd_http_body_bytes_in_flight', 'Request body bytes admitted and being received (capped by Socket.MaxInFlightBodyBytes).', () => deps.http?.inFlightBodyBytes() ?? 0);
+  gauge('xrayd_otlp_http_connections', 'Open connections on the OTLP/HTTP port (capped by Socket.MaxConnections, counted apart from the TCP port).', () => deps.otlpHttp?.connections() ?? 0);
+  gauge('xrayd_otlp_http_body_bytes_in_flight', 'Request body bytes admitted and being received on the OTLP/HTTP port (capped by Socket.MaxInFlightBodyBytes).', () => deps.otlpHttp?.inFlightBodyBytes() ?? 0);
   if (deps.credentials) {
     const creds = deps.credentials;
     gauge('xrayd_credentials_resolved', '1 when the last credential fetch succeeded, 0 when it failed, -1 before the first.', () => {

@@ -29,7 +29,8 @@ const port = parentPort!;
 
 port.on('message', (msg: WorkerRequest) => {
   if (msg.type === 'abort') return void aborts.get(msg.id)?.abort(new Error('aborted'));
-  if (msg.type === 'close') return void dispatcher.close().finally(() => port.close());
+  // a failing close still ends the worker; an unhandled rejection here would crash it instead
+  if (msg.type === 'close') return void dispatcher.close().catch(() => {}).finally(() => port.close());
   credentials = msg.credentials;
   const controller = new AbortController();
   aborts.set(msg.id, controller);
@@ -42,5 +43,8 @@ port.on('message', (msg: WorkerRequest) => {
       (response) => port.postMessage({ id: msg.id, ok: true, response } satisfies WorkerReply),
       (err: unknown) => port.postMessage({ id: msg.id, ok: false, error: serializeError(err) } satisfies WorkerReply),
     )
+    // a reply that cannot be posted (not cloneable) must not become an unhandled rejection that
+    // ends the worker with every call in flight: the caller gets the failure instead
+    .catch((err: unknown) => port.postMessage({ id: msg.id, ok: false, error: serializeError(err) } satisfies WorkerReply))
     .finally(() => aborts.delete(msg.id));
 });
