@@ -20,6 +20,6 @@ EXPOSE 2000/udp 2000/tcp
 # With `--backend local` it exposes an unauthenticated trace store and sampling-rule API to whoever reaches the
 # published port: xrayd logs a warning at start; publish it to the host only (`-p 127.0.0.1:2000:2000`).
 # Browsers on the host call it as localhost:2000, which the Host check accepts (README "Security").
-ENTRYPOINT ["node", "--max-semi-space-size=2", "/app/bin/xrayd", "-b", "0.0.0.0:2000", "-t", "0.0.0.0:2000"]
+ENTRYPOINT ["node", "/app/bin/xrayd", "-b", "0.0.0.0:2000", "-t", "0.0.0.0:2000"]
 HEALTHCHECK --interval=30s --timeout=3s --start-period=5s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:2000/healthz').then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]

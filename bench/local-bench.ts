@@ -77,23 +77,31 @@ export async function benchLocal(opts: BenchOptions, gens: LoadSource): Promise<
     };
     // 2. fill up to `localTraces` traces at a rate the daemon keeps up with (every segment is its own trace)
     // sequence numbers continue past the most any sender could have sent, so every trace id is new
-    let seq = Math.ceil((opts.localRate * ingestFor) / gens.count) + 1;
-    for (let round = 0; round < 20; round++) {
-      const have = await storedNow();
-      if (have >= opts.localTraces) break;
-      const want = opts.localTraces - have;
-      const seconds = Math.max(1, want / opts.localFillRate);
-      const t0 = performance.now();
-      const fill = await gens.offer({ port: daemon.udpPort, rate: (want * 1.02 + 10) / seconds, seconds, tag: TAG, bytes: opts.bytes, variants: 20, sockets: opts.sockets, firstSeq: seq });
-      seq += Math.ceil((want * 1.02 + 10) / gens.count) + 1;
-      await storeSettled(storedNow, have + fill.sent, t0);
-    }
+    await fillTraces(daemon.udpPort, storedNow, gens, opts, opts.localTraces, Math.ceil((opts.localRate * ingestFor) / gens.count) + 1);
     ingest.rssMB = statusKiB(pid, 'VmRSS') / 1024;
     const queries: QueryResult[] = [];
     for (const filter of FILTERS) queries.push(await timeQueries(daemon.tcpPort, filter, opts.queries));
     return { traces: await storedNow(), ingest, queries, profile };
   } finally {
     await daemon.stop();
+  }
+}
+
+/**
+ * Sends one-segment traces until the store holds `target` segments, at `localFillRate` (a rate the
+ * daemon keeps up with); `firstSeq` keeps the trace ids new. Shared with the console bench.
+ */
+export async function fillTraces(udpPort: number, storedNow: () => Promise<number>, gens: LoadSource, opts: BenchOptions, target: number, firstSeq = 1): Promise<void> {
+  let seq = firstSeq;
+  for (let round = 0; round < 20; round++) {
+    const have = await storedNow();
+    if (have >= target) break;
+    const want = target - have;
+    const seconds = Math.max(1, want / opts.localFillRate);
+    const t0 = performance.now();
+    const fill = await gens.offer({ port: udpPort, rate: (want * 1.02 + 10) / seconds, seconds, tag: TAG, bytes: opts.bytes, variants: 20, sockets: opts.sockets, firstSeq: seq });
+    seq += Math.ceil((want * 1.02 + 10) / gens.count) + 1;
+    await storeSettled(storedNow, have + fill.sent, t0);
   }
 }
 

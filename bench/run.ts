@@ -5,11 +5,14 @@ import { BenchChild } from './child.js';
 import { Generators, type LoadSource } from './generators.js';
 import { NativeGenerators } from './native-generators.js';
 import { benchLocal, type LocalResult } from './local-bench.js';
+import { type ApiResult, benchApi } from './api-bench.js';
+import { type ConsoleResult, benchConsole } from './console-bench.js';
 import { USAGE, parseOptions } from './options.js';
-import { benchBare, benchDaemonRate, type RelayRow } from './relay-bench.js';
+import { benchBare, benchTargetRate, type BareRow, type RelayRow } from './relay-bench.js';
+import { goTarget, xraydTarget, type RelayTarget } from './relay-targets.js';
 import { calibrate } from './calibrate.js';
 import { formatSummary, summarizeProfile } from './profile-summary.js';
-import { checkTargets, localTable, otlpTable, relayTable, targetsTable } from './report.js';
+import { apiTable, checkTargets, comparisonTable, consoleTable, idleTable, localTable, otlpTable, runsTable, targetsTable } from './report.js';
 import { benchOtlp, type OtlpRow } from './otlp-bench.js';
 
 /**
@@ -30,27 +33,41 @@ async function main(): Promise<void> {
   const gens: LoadSource = native ?? (await Generators.start(opts.senders ?? 2));
   const generatorName = native ? 'native (C, sendmmsg)' : 'Node';
   const rows: RelayRow[] = [];
+  const bareRows: BareRow[] = [];
+  const targets: RelayTarget[] = [xraydTarget(opts.bufferMb, opts.daemonArgs, opts.nodeArgs)];
+  if (opts.reference) {
+    if (!existsSync(opts.reference)) throw new Error(`--reference ${opts.reference}: no such file`);
+    targets.push(goTarget(opts.reference, opts.bufferMb));
+  }
   let local: LocalResult | undefined;
   let localNote: string | undefined;
+  let api: ApiResult | undefined;
+  let apiNote: string | undefined;
+  let consoleResult: ConsoleResult | undefined;
+  let consoleNote: string | undefined;
   let otlpRows: OtlpRow[] = [];
   let otlpNote: string | undefined;
   try {
     if (opts.relay) {
       const { child: sink, ready } = await BenchChild.start('sink-server');
       const bare = opts.skipBare ? undefined : await BenchChild.start('udp-counter');
+      const ctx = { opts, gens, sink, sinkPort: ready.port as number };
       try {
-        for (const rate of opts.rates) {
-          log(`daemon at ${rate}/s offered for ${opts.seconds} s`);
-          const row = await benchDaemonRate(rate, opts, gens, sink, ready.port as number);
-          if (bare) {
-            log(`bare socket at ${rate}/s`);
-            const b = await benchBare(rate, opts, gens, bare.child, bare.ready.port as number);
-            row.bare = { received: b.received, lossPct: b.sent ? (100 * (b.sent - b.received)) / b.sent : 0, recvBufferBytes: bare.ready.recvBufferBytes as number, cpuMicrosPerDatagram: b.cpuMicrosPerDatagram };
-            // throughput relative to the bare socket's under the same offered load
-            row.ratioToBare = b.received ? row.delivered / row.offered.sent / (b.received / b.sent) : NaN;
+        for (let round = 0; round < opts.repeat; round++) {
+          for (const [i, rate] of opts.rates.entries()) {
+            // interleaved: the daemons alternate who goes first, so drift in the machine's load hits both
+            const order = (round + i) % 2 ? [...targets].reverse() : targets;
+            for (const target of order) {
+              const row = await benchTargetRate(target, rate, round, i === 0, ctx);
+              rows.push(row);
+              log(`round ${round + 1}/${opts.repeat} ${target.name} at ${rate}/s: sent ${row.offered.sent} (${Math.round(row.offered.achievedRate)}/s), delivered ${row.delivered} in ${row.requests} requests, loss ${row.lossPct.toFixed(2)} %, ${row.cpuMicrosPerSegment.toFixed(1)} µs CPU/seg, peak RSS ${row.peakRssMB.toFixed(1)} MB${row.idle ? `, idle ${row.idle.rssMB.toFixed(1)} MB ${row.idle.wakeupsPerSecond.toFixed(1)} wake-ups/s` : ''}, start ${row.startMs.toFixed(0)} ms`);
+            }
+            if (bare) {
+              const b = await benchBare(rate, round, opts, gens, bare.child, bare.ready.port as number);
+              bareRows.push(b);
+              log(`round ${round + 1}/${opts.repeat} bare socket at ${rate}/s: received ${b.received} of ${b.sent}, ${b.cpuMicrosPerDatagram.toFixed(1)} µs CPU/datagram`);
+            }
           }
-          rows.push(row);
-          log(`  sent ${row.offered.sent} (${Math.round(row.offered.achievedRate)}/s), delivered ${row.delivered}, loss ${row.lossPct.toFixed(2)} %, ${row.cpuMicrosPerSegment.toFixed(1)} µs CPU/seg, peak RSS ${row.peakRssMB.toFixed(1)} MB`);
         }
       } finally {
         await sink.stop();
@@ -67,6 +84,26 @@ async function main(): Promise<void> {
         localNote = `local backend bench failed: ${(err as Error).message}`;
       }
       if (localNote) log(localNote);
+    }
+    if (opts.api) {
+      log(`local X-Ray API: ${opts.apiSegments} segments, then time series and grouped service graph queries`);
+      try {
+        api = await benchApi(opts, log);
+      } catch (err) {
+        apiNote = `local API bench failed: ${(err as Error).message}`;
+        log(apiNote);
+      }
+    }
+    if (opts.console) {
+      log(`web console: a ${opts.consoleNodes}-node trace and the list over ${opts.consoleTraces} traces, in headless Chromium`);
+      try {
+        const result = await benchConsole(opts, gens, log);
+        if ('unavailable' in result) consoleNote = result.unavailable;
+        else consoleResult = result;
+      } catch (err) {
+        consoleNote = `console bench failed: ${(err as Error).message}`;
+      }
+      if (consoleNote) log(consoleNote);
     }
     if (opts.otlp) {
       log(`OpenTelemetry intake: ${opts.otlpSpans} spans over OTLP/HTTP per backend`);
@@ -85,16 +122,36 @@ async function main(): Promise<void> {
     await gens.stop();
   }
 
-  const checks = checkTargets(rows, local);
+  const checks = checkTargets(rows, local, api, consoleResult);
   const machine = `${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown'}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}, Node ${process.version}; calibration: native SHA-256 ${calibration.sha256MBps.toFixed(0)} MB/s, JS loop ${calibration.jsLoopMops.toFixed(0)} M/s`;
   const out = [`## xrayd benchmark (${new Date().toISOString()})`, '', machine, ''];
-  if (rows.length) out.push(`Relay (aws backend at a local sink), ${opts.bytes}-byte datagrams, ${opts.seconds} s per rate, ${gens.count} ${generatorName} generator process(es):`, '', relayTable(rows), '');
+  const names = targets.map((t) => (t.name === 'go' ? `the Go daemon (${opts.reference})` : '`node bin/xrayd`'));
+  if (rows.length) {
+    out.push(
+      `Relay to a local sink: ${names.join(' and ')}, both with \`-m ${opts.bufferMb}\`, started fresh per run and interleaved; ${opts.bytes}-byte datagrams, ${opts.seconds} s per rate, ${opts.repeat} round(s), ${gens.count} ${generatorName} generator process(es). Cells: median (min–max) over the rounds; loss: best (min–max). CPU from /proc of the daemon process, per segment delivered.`,
+      '',
+      comparisonTable(rows, bareRows, opts.rates, targets.length > 1),
+      '',
+      idleTable(rows, targets.map((t) => t.name)),
+      '',
+      '<details><summary>every run</summary>',
+      '',
+      runsTable(rows, bareRows),
+      '',
+      '</details>',
+      '',
+    );
+  }
   if (local) out.push(localTable(local), '');
   if (localNote) out.push(`Local backend: ${localNote}`, '');
+  if (api) out.push(apiTable(api), '');
+  if (apiNote) out.push(`Local X-Ray API: ${apiNote}`, '');
+  if (consoleResult) out.push(consoleTable(consoleResult), '');
+  if (consoleNote) out.push(`Web console: ${consoleNote}`, '');
   if (otlpRows.length) out.push('OpenTelemetry intake (OTLP/HTTP from a generator process, 4 requests in flight) next to the UDP path:', '', otlpTable(otlpRows, rows, local), '');
   if (otlpNote) out.push(`OpenTelemetry intake: ${otlpNote}`, '');
-  out.push(targetsTable(checks), '');
-  const profiles = [...rows.map((r) => ({ label: `daemon at ${r.rate}/s`, file: r.profile })), { label: 'local backend ingest', file: local?.profile }];
+  out.push(targetsTable(checks), '', `(bench took ${((Date.now() - started) / 1000).toFixed(0)} s)`, '');
+  const profiles = [...rows.filter((r) => r.profile).map((r) => ({ label: `xrayd at ${r.rate}/s`, file: r.profile })), { label: 'local backend ingest', file: local?.profile }];
   for (const { label, file } of profiles) {
     if (!file || !existsSync(file)) continue;
     out.push('```', formatSummary(`${label} (${file})`, summarizeProfile(file)), '```', '');
@@ -102,7 +159,7 @@ async function main(): Promise<void> {
   process.stdout.write(out.join('\n'));
   const file = path.resolve(opts.out);
   mkdirSync(path.dirname(file), { recursive: true });
-  writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), machine, calibration, generator: generatorName, options: opts, relay: rows, local, localNote, otlp: otlpRows, otlpNote, targets: checks }, null, 2));
+  writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), machine, calibration, generator: generatorName, options: opts, relay: rows, bare: bareRows, local, localNote, api, apiNote, otlp: otlpRows, otlpNote, console: consoleResult, consoleNote, targets: checks }, null, 2));
   log(`wrote ${file} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
 }
 

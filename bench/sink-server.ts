@@ -98,7 +98,7 @@ class RunState {
   }
 }
 
-export function startSink(port = 0): Promise<{ server: http.Server; port: number; setRun(run: SinkRun): void; report(): SinkReport }> {
+export function startSink(port = 0): Promise<{ server: http.Server; port: number; setRun(run: SinkRun): void; report(): SinkReport; count(): number }> {
   let state = new RunState({ tag: -1, capacityPerSender: 0, senders: 0 });
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -122,6 +122,7 @@ export function startSink(port = 0): Promise<{ server: http.Server; port: number
         port: (server.address() as AddressInfo).port,
         setRun: (run) => (state = new RunState(run)),
         report: () => state.report(),
+        count: () => state.distinct,
       }),
     );
   });
@@ -135,6 +136,7 @@ if (process.send) {
       sink.setRun(msg.run);
       process.send!({ cmd: 'run-started' });
     } else if (msg.cmd === 'report') process.send!({ cmd: 'report', report: sink.report() });
+    else if (msg.cmd === 'count') process.send!({ cmd: 'count', count: sink.count() });
     else if (msg.cmd === 'exit') process.exit(0);
   });
   process.on('disconnect', () => process.exit(0));

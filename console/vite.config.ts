@@ -9,6 +9,8 @@ export default defineConfig({
   base: '/',
   publicDir: 'public',
   esbuild: { jsx: 'automatic', jsxImportSource: 'preact' },
+  // The OTLP → X-Ray translation (src/otlp/), shared with the daemon for opening OTLP files, imports node:crypto.
+  resolve: { alias: { 'node:crypto': fileURLToPath(new URL('./src/shims/node-crypto.ts', import.meta.url)) } },
   build: {
     outDir: fileURLToPath(new URL('../dist/console/', import.meta.url)),
     emptyOutDir: true,

@@ -13,18 +13,22 @@ import { HealthRegistry } from './health/component-health.js';
 import { BackgroundFaults } from './health/background-faults.js';
 import type { Route } from './http/route.js';
 import { XrayUploader } from './upload/xray-uploader.js';
-import { XrayWorkerClient } from './upload/xray-worker-client.js';
+import { putInThread } from './upload/xray-uploader.js';
+import { XrayClient } from './xray/xray-client.js';
+import { XraySigner } from './xray/signer.js';
 import { createCredentialSource } from './xray/credentials.js';
 import { xrayEndpointFor } from './xray/endpoint.js';
 import { resolveRegion } from './xray/region.js';
-import { createDispatcher, describeProxyPlan, proxyPlan } from './xray/http-dispatcher.js';
-import { createUndiciRequestHandler } from './xray/undici-request-handler.js';
+import { describeProxyPlan, proxyPlan } from './xray/proxy-plan.js';
+import { UndiciTransport } from './xray/http-transport.js';
+import { SocketTransport } from './xray/socket-transport.js';
 import { regionSources } from './xray/discovery/region-sources.js';
 import { ImdsClient, imdsOptionsFromEnv } from './xray/discovery/imds-client.js';
 import { discoverIdentity, type HostIdentity } from './xray/discovery/identity.js';
 import { CredentialHealth, type CredentialState } from './xray/credential-errors.js';
 import { createSamplingProxyRoute, SAMPLING_PROXY_DEFAULTS } from './proxy/sampling-proxy.js';
-import { DEFAULT_MAX_BODY_BYTES } from './local/api/xray-api-route.js';
+// the constant alone: the local API's modules load only with --backend local
+import { DEFAULT_MAX_BODY_BYTES } from './local/api/body-limit.js';
 import { isLoopbackAddress } from './http/host-names.js';
 import { listenerGuardOptions } from './http/listener-guard-options.js';
 import { formatHostPort } from './config/address.js';
@@ -33,19 +37,15 @@ import { createMetricsRoute } from './telemetry/metrics-route.js';
 import { userAgent } from './version.js';
 import { EpisodeWarning } from './log/episode-warning.js';
 import { SummaryLog } from './telemetry/summary-log.js';
-import { createLocalBackend } from './local/local-backend.js';
 import { TelemetryReporter, type TelemetryIdentity, type TelemetrySend } from './telemetry/telemetry-reporter.js';
 import os from 'node:os';
 import { existsSync } from 'node:fs';
-import { builtConsoleDir, createConsoleRoute } from './console/console-route.js';
 import { otlpIndexAll } from './config/defaults.js';
 import { OtlpStats, registerOtlpMetrics } from './otlp/otlp-stats.js';
-import { OtlpIntake } from './otlp/otlp-intake.js';
-import { MAX_OTLP_BODY_BYTES, OtlpHttpReceiver } from './otlp/otlp-http-receiver.js';
-import { adotExpander } from './otlp/adot-datagram.js';
-import { OTLP_PATH } from './upload/otlp-upload.js';
-import { translateRequest, type TranslateOptions } from './otlp/otlp-to-xray.js';
-import { createOtlpExport, type OtlpExport } from './export/create-otlp-export.js';
+import type { OtlpIntake } from './otlp/otlp-intake.js';
+import type { OtlpHttpReceiver } from './otlp/otlp-http-receiver.js';
+import type { TranslateOptions } from './otlp/otlp-to-xray.js';
+import type { OtlpExport } from './export/create-otlp-export.js';
 
 /** While credentials fail, they are fetched again this often even with no upload to make. */
 const CREDENTIAL_PROBE_INTERVAL_MS = 30_000;
@@ -54,6 +54,9 @@ export interface DaemonDeps {
   logger: Logger;
   env: NodeJS.ProcessEnv;
 }
+
+/** The OTLP receiver's modules, loaded by `Daemon.create` only when `--otlp-address` is set. */
+type OtlpIntakeModules = [typeof import('./otlp/otlp-intake.js'), typeof import('./otlp/otlp-http-receiver.js')];
 
 /** What the backends report their background failures into (/healthz, /readyz, /metrics). */
 interface BackendDeps extends DaemonDeps {
@@ -107,6 +110,8 @@ export class Daemon {
     readonly otlpStats: OtlpStats,
     /** Background failures by component: /healthz, /readyz and /metrics read them. */
     readonly faults: BackgroundFaults,
+    otlp?: typeof import('./export/create-otlp-export.js'),
+    intakeModules?: OtlpIntakeModules,
   ) {
     const { counters } = this;
     this.componentHealth = faults.health;
@@ -127,8 +132,10 @@ export class Daemon {
       retryWindowMs: config.retryWindowMs,
       retryBaseDelayMs: config.retryBaseDelayMs,
       retryMaxDelayMs: config.retryMaxDelayMs,
+      // two tries (a credential refresh retries once), each under the request timeout, plus time to fetch credentials
+      attemptDeadlineMs: 2 * config.requestTimeoutMs + 10_000,
       onAttempt: (outcome, durationMs) => this.metrics.upload.observe(durationMs, outcome.status),
-      health: faults.component('upload', 'the backend has been failing for longer than the retry window; segments are being dropped', logger.child({ component: 'dispatcher' })),
+      health: faults.component('upload', 'uploads are failing (an attempt hung past its deadline, or the backend has failed for longer than the retry window): segments are retried, and dropped once their window closes', logger.child({ component: 'dispatcher' })),
     });
     this.udp = new UdpReceiver({
       address: config.udpAddress,
@@ -137,8 +144,9 @@ export class Daemon {
       onReceived: () => counters.received(),
       onRejected: () => counters.rejected(),
       faults: faults.component('udp', 'UDP socket error', logger.child({ component: 'udp' })),
+      // the document stays the datagram's bytes: it is escaped into the request body once, never decoded
       onDocument: (body) => {
-        this.buffer.push(body.toString('utf8'), body.length);
+        this.buffer.push(body, body.length);
         this.dispatcher.notify();
         this.otlpExport?.push(body);
       },
@@ -155,9 +163,11 @@ export class Daemon {
       otlpHttp: { connections: () => this.otlp?.limits.connections ?? 0, inFlightBodyBytes: () => this.otlp?.limits.inFlightBodyBytes ?? 0 },
       faults,
     });
-    this.otlpExport = createOtlpExport(config, { logger, env, health: this.componentHealth, registry: this.metrics.registry });
-    registerOtlpMetrics(this.metrics.registry, otlpStats);
-    if (config.otlpAddress) {
+    this.otlpExport = otlp?.createOtlpExport(config, { logger, env, health: this.componentHealth, metrics: this.metrics });
+    // OTLP series join the registry when it loads (first upload or scrape), without loading it now
+    this.metrics.withRegistry((registry) => registerOtlpMetrics(registry, otlpStats), false);
+    if (config.otlpAddress && intakeModules) {
+      const [{ OtlpIntake }, { MAX_OTLP_BODY_BYTES, OtlpHttpReceiver }] = intakeModules;
       const otlpLogger = logger.child({ component: 'otlp' });
       const mode = config.backend === 'local' ? 'local' : config.otlpUpload ? 'upload' : 'segments';
       this.otlpIntake = new OtlpIntake(
@@ -228,7 +238,11 @@ export class Daemon {
     const backendDeps = { ...deps, faults };
     const backend =
       config.backend === 'local' ? await createLocalConsoleBackend(config, backendDeps, otlpStats) : await createAwsBackend(config, backendDeps);
-    return new Daemon(config, backend, deps.logger, deps.env, otlpStats, faults);
+    // the exporter (and the HTTP client it brings) only when it is configured
+    const otlp = config.otlpEndpoint ? await import('./export/create-otlp-export.js') : undefined;
+    // the OTLP receiver and its protobuf codec only when it listens
+    const intake: OtlpIntakeModules | undefined = config.otlpAddress ? await Promise.all([import('./otlp/otlp-intake.js'), import('./otlp/otlp-http-receiver.js')]) : undefined;
+    return new Daemon(config, backend, deps.logger, deps.env, otlpStats, faults, otlp, intake);
   }
 
   /**
@@ -312,11 +326,10 @@ export class Daemon {
   }
 
   private async stop(): Promise<void> {
-    const deadline = Date.now() + this.config.shutdownTimeoutMs;
     this.logger.info({ heldBytes: this.buffer.usedBytes, deadlineMs: this.config.shutdownTimeoutMs }, 'shutting down: draining buffered segments');
     await Promise.all([this.udp.shutdown(), this.otlp?.shutdown()]);
     this.otlpIntake?.flushWarnings();
-    const [{ undelivered }] = await Promise.all([this.dispatcher.drain(deadline), this.otlpExport?.shutdown(deadline)]);
+    const [{ undelivered }] = await Promise.all([this.dispatcher.drain(this.config.shutdownTimeoutMs), this.otlpExport?.shutdown(this.config.shutdownTimeoutMs)]);
     if (undelivered > 0) {
       this.counters.spillover(undelivered);
       this.logger.error({ undelivered }, 'shutdown deadline reached before every segment was delivered; these were dropped');
@@ -339,7 +352,12 @@ function otlpTranslateOptions(config: DaemonConfig): TranslateOptions {
 
 async function createLocalConsoleBackend(config: DaemonConfig, { logger, faults }: BackendDeps, otlpStats: OtlpStats): Promise<Backend> {
   const translate = otlpTranslateOptions(config);
+  const [{ adotExpander }, { translateRequest }] = await Promise.all([import('./otlp/adot-datagram.js'), import('./otlp/otlp-to-xray.js')]);
   const expandAdot = adotExpander((request) => translateRequest(request, translate), otlpStats);
+  // Loaded on demand: the relay never pays for the store, the filter language or the console, and the local
+  // backend's ~90 modules would otherwise be read at start together with everything else (the ESM loader opens
+  // them all at once), which a low `ulimit -n` cannot take.
+  const [{ createLocalBackend }, { builtConsoleDir, createConsoleRoute }] = await Promise.all([import('./local/local-backend.js'), import('./console/console-route.js')]);
   const local = await createLocalBackend(config, logger.child({ component: 'local' }), faults, expandAdot);
   const consoleDir = builtConsoleDir();
   if (!existsSync(consoleDir)) logger.warn({ consoleDir }, 'web console not built (run npm run build); the X-Ray API is served without it');
@@ -360,7 +378,11 @@ async function createAwsBackend(config: DaemonConfig, { logger, env, faults }: B
   const { region, source } = await resolveRegion(config.region, regionSources(env, { localMode: config.localMode, imds }));
   const endpoint = config.endpoint ?? xrayEndpointFor(region);
   const outbound = { proxyAddress: config.proxyAddress, noVerifySSL: config.noVerifySSL, connections: config.concurrency + 4 };
-  const dispatcher: UndiciDispatcher = createDispatcher(outbound, env);
+  const plan = proxyPlan(config.proxyAddress, env); // throws ProxyConfigError for an unusable proxy URL
+  // undici (its proxy agent) only when a proxy is set or STS must be reached for -r; else our own sockets
+  const needsUndici = Boolean(plan.httpProxy || plan.httpsProxy || config.roleArn);
+  const undici = needsUndici ? await import('./xray/http-dispatcher.js') : undefined;
+  const dispatcher: UndiciDispatcher | undefined = undici?.createDispatcher(outbound, env);
   const credentialProblem = faults.health.component('credentials');
   // CredentialHealth logs its own episodes (with the fix); the registry shows them in /healthz
   const health = new CredentialHealth(logger.child({ component: 'credentials' }), env, config.roleArn, Date.now, {
@@ -375,8 +397,16 @@ async function createAwsBackend(config: DaemonConfig, { logger, env, faults }: B
     roleArn: config.roleArn,
     health,
     // AssumeRole through the same proxy/TLS settings as uploads
-    sts: { requestHandler: createUndiciRequestHandler(dispatcher, config.requestTimeoutMs) },
+    sts: config.roleArn && dispatcher ? { requestHandler: (await import('./xray/undici-request-handler.js')).createUndiciRequestHandler(dispatcher, config.requestTimeoutMs) } : undefined,
   });
+  const transport =
+    plan.httpProxy || plan.httpsProxy
+      ? new UndiciTransport(dispatcher!, config.requestTimeoutMs)
+      : new SocketTransport({ connections: outbound.connections, noVerifySSL: config.noVerifySSL, requestTimeoutMs: config.requestTimeoutMs });
+  // every X-Ray call (uploads, telemetry, the sampling proxy) is signed and sent from this thread,
+  // over one keep-alive pool: see docs/architecture.md for why there is no upload worker any more
+  const xray = new XrayClient({ endpoint, signer: new XraySigner(region, credentials.provider), transport, requestTimeoutMs: config.requestTimeoutMs, userAgent: userAgent(env) });
+  const otlpPath = config.otlpUpload ? (await import('./upload/otlp-upload.js')).OTLP_PATH : undefined;
   // /healthz tells the truth before the first upload, and returns to ok by itself once credentials
   // appear even when no segment arrives: fetch at start, then again while they fail (the source
   // caches a success, so this costs nothing once they resolve)
@@ -386,19 +416,12 @@ async function createAwsBackend(config: DaemonConfig, { logger, env, faults }: B
   probeCredentials();
   const probe = setInterval(probeCredentials, CREDENTIAL_PROBE_INTERVAL_MS);
   probe.unref();
-  const plan = proxyPlan(config.proxyAddress, env);
-  // every X-Ray call (uploads, telemetry, the sampling proxy) is encoded, signed and sent from one
-  // worker thread with its own pool: the main thread only receives, batches and serves TCP
-  const xray = new XrayWorkerClient(
-    { endpoint, region, userAgent: userAgent(env), requestTimeoutMs: config.requestTimeoutMs, outbound, env },
-    credentials.provider,
-  );
   return {
     sink: new XrayUploader(
-      xray.put,
+      putInThread(xray),
       logger.child({ component: 'uploader' }),
       credentials.invalidate,
-      config.otlpUpload ? (body, signal) => xray.post(OTLP_PATH, body, signal, { timestampHeader: false, contentType: 'application/x-protobuf' }) : undefined,
+      otlpPath ? (body, signal) => xray.post(otlpPath, body, signal, { timestampHeader: false, contentType: 'application/x-protobuf' }) : undefined,
     ),
     routes: [createSamplingProxyRoute({ client: xray, logger })],
     describe: {
@@ -412,8 +435,8 @@ async function createAwsBackend(config: DaemonConfig, { logger, env, faults }: B
     credentials: health,
     close: async () => {
       clearInterval(probe);
-      await xray.close();
-      await dispatcher.close();
+      await xray.close(); // closes the dispatcher too when uploads go through it
+      if (!(transport instanceof UndiciTransport)) await dispatcher?.close();
     },
   };
 }

@@ -71,6 +71,8 @@ export interface DaemonConfig {
   /** Local backend limits: whole oldest traces are evicted past either. */
   storeMaxSegments: number;
   storeMaxMB: number;
+  /** Local backend: how often the insight detector looks at groups with insights enabled; 0 disables it. */
+  insightsIntervalMs: number;
   /** OTLP/HTTP receiver (`POST /v1/traces`); undefined = off. */
   otlpAddress: HostPort | undefined;
   /** AWS backend: send OTLP spans to X-Ray's OTLP endpoint (SigV4) instead of translating them to segments. */

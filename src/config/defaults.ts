@@ -41,6 +41,7 @@ export const DEFAULTS: DaemonConfig = {
   storePath: undefined,
   storeMaxSegments: 1_000_000,
   storeMaxMB: 512,
+  insightsIntervalMs: 10_000,
   otlpAddress: { host: '127.0.0.1', port: DEFAULT_OTLP_PORT },
   otlpUpload: false,
   otlpIndexedAttributes: [],

@@ -2,20 +2,19 @@
  * Builds the OTLP exporter from the config (undefined when `OTLP.Endpoint` is not set), with its
  * health handle and its metrics in the daemon's registry: the one call daemon.ts makes.
  */
-import type { Registry } from 'prom-client';
 import type { DaemonConfig } from '../config/config.js';
 import type { HealthRegistry } from '../health/component-health.js';
 import type { Logger } from '../log/logger.js';
 import { userAgent } from '../version.js';
 import { OtlpExport } from './otlp-export.js';
 import { registerOtlpExportMetrics } from './otlp-export-metrics.js';
-import type { UploadObserver } from '../telemetry/daemon-metrics.js';
+import type { DaemonMetrics, UploadObserver } from '../telemetry/daemon-metrics.js';
 
 export type { OtlpExport } from './otlp-export.js';
 
 export function createOtlpExport(
   config: DaemonConfig,
-  deps: { logger: Logger; env: NodeJS.ProcessEnv; health: HealthRegistry; registry: Registry },
+  deps: { logger: Logger; env: NodeJS.ProcessEnv; health: HealthRegistry; metrics: Pick<DaemonMetrics, 'withRegistry'> },
 ): OtlpExport | undefined {
   if (!config.otlpEndpoint) return undefined;
   let observer: UploadObserver | undefined;
@@ -26,6 +25,6 @@ export function createOtlpExport(
     userAgent: userAgent(deps.env),
     onAttempt: (outcome, durationMs) => observer?.observe(durationMs, outcome.status),
   });
-  observer = registerOtlpExportMetrics(deps.registry, exp);
+  deps.metrics.withRegistry((registry) => (observer = registerOtlpExportMetrics(registry, exp)));
   return exp;
 }

@@ -5,7 +5,8 @@
  */
 import type { Registry } from 'prom-client';
 import type { CounterValues } from '../telemetry/counters.js';
-import { collectedCounter, collectedGauge, durationHistogram, errorClassCounter, type UploadObserver } from '../telemetry/daemon-metrics.js';
+import { collectedCounter, collectedGauge, durationHistogram, errorClassCounter } from '../telemetry/prom-collectors.js';
+import type { UploadObserver } from '../telemetry/daemon-metrics.js';
 import type { OtlpExport } from './otlp-export.js';
 
 export function registerOtlpExportMetrics(registry: Registry, e: OtlpExport): UploadObserver {

@@ -121,9 +121,9 @@ export class OtlpExport {
     };
   }
 
-  /** Exports what is held until `deadline` (epoch ms); what is left is counted as spillover and logged. */
-  async shutdown(deadline: number): Promise<void> {
-    const { undelivered } = await this.dispatcher.drain(deadline);
+  /** Exports what is held for up to `timeoutMs`; what is left is counted as spillover and logged. */
+  async shutdown(timeoutMs: number): Promise<void> {
+    const { undelivered } = await this.dispatcher.drain(timeoutMs);
     if (undelivered > 0) {
       this.counters.spillover(undelivered);
       this.opts.logger.error({ undelivered }, 'shutdown deadline reached before every segment was exported over OTLP; these were dropped');

@@ -1,8 +1,15 @@
 /**
  * The local backend (`--backend local`), built from the config: the bounded trace store (replayed
- * from `storePath` when set), the sink the dispatcher delivers batches to, and the X-Ray API route
- * for the TCP port. No region, credentials or outbound calls.
+ * from `storePath` when set, with the API's own state records: groups, tags, rules, settings,
+ * policies, insights), the per-minute rollups fed by it, the insight detector, the sink the
+ * dispatcher delivers batches to, and the X-Ray API route for the TCP port. No region,
+ * credentials or outbound calls.
  */
+import { DEFAULTS } from '../config/defaults.js';
+import { InsightDetector } from './insights/insight-detector.js';
+import { type LocalAccount, createLocalAccount } from './local-account.js';
+import { StateStore } from './state/state-store.js';
+import { MinuteRollups } from './timeseries/minute-rollups.js';
 import type { DaemonConfig } from '../config/config.js';
 import type { Route } from '../http/route.js';
 import type { Logger } from '../log/logger.js';
@@ -24,6 +31,8 @@ export interface LocalBackend {
   describe: Record<string, unknown>;
   store: TraceStore;
   rules: SamplingRules;
+  account: LocalAccount;
+  detector: InsightDetector;
   telemetry: TelemetryLog;
   /** The daemon's own telemetry records land in `telemetry` too, as if sent to X-Ray. */
   telemetrySend(body: string): Promise<boolean>;
@@ -32,17 +41,37 @@ export interface LocalBackend {
 }
 
 export async function createLocalBackend(
-  config: Pick<DaemonConfig, 'storePath' | 'storeMaxSegments' | 'storeMaxMB'>,
+  config: Pick<DaemonConfig, 'storePath' | 'storeMaxSegments' | 'storeMaxMB'> & Partial<Pick<DaemonConfig, 'insightsIntervalMs'>>,
   logger: Logger,
   faults?: BackgroundFaults,
   /** Decodes ADOT `T1S`/`T1U` datagram bodies into segment documents (OpenTelemetry intake). */
   expandAdot?: AdotExpand,
 ): Promise<LocalBackend> {
-  const opened = await openTraceStore({ maxSegments: config.storeMaxSegments, maxMB: config.storeMaxMB, path: config.storePath, logger, faults });
-  const rules = new SamplingRules();
+  const state = new StateStore();
+  const rollups = new MinuteRollups();
+  const opened = await openTraceStore({
+    maxSegments: config.storeMaxSegments,
+    maxMB: config.storeMaxMB,
+    path: config.storePath,
+    logger,
+    faults,
+    observers: [rollups],
+    onStateRecord: (text) => state.load(text),
+    stateTexts: () => state.texts(),
+  });
+  if (state.unreadable > 0) logger.warn({ unreadable: state.unreadable }, 'store log had unreadable state records; they were skipped');
+  if (opened.stateLog) state.attach(opened.stateLog);
+  const rules = new SamplingRules({ state });
   const targets = new SamplingTargets(rules);
   const telemetry = new TelemetryLog();
-  const route = createXrayApiRoute({ store: opened.store, rules, targets, telemetry, logger });
+  const account = createLocalAccount({ store: opened.store, rules, state, rollups });
+  const detector = new InsightDetector(opened.store, account.groups, account.insights, logger.child({ component: 'insights' }), {
+    intervalMs: config.insightsIntervalMs ?? DEFAULTS.insightsIntervalMs,
+    fault: faults?.component('insights', 'insight detection failed; retrying on the next tick'),
+    rollups,
+  });
+  detector.start();
+  const route = createXrayApiRoute({ store: opened.store, rules, targets, telemetry, logger, account });
   return {
     sink: new LocalStoreSink(opened.store, expandAdot),
     routes: [route],
@@ -57,6 +86,8 @@ export async function createLocalBackend(
     },
     store: opened.store,
     rules,
+    account,
+    detector,
     telemetry,
     telemetrySend: async (body) => {
       try {
@@ -68,6 +99,9 @@ export async function createLocalBackend(
         return false;
       }
     },
-    close: () => opened.close(),
+    close: () => {
+      detector.stop();
+      return opened.close();
+    },
   };
 }

@@ -3,7 +3,7 @@
  * invalid ones come back as unprocessed (the dispatcher counts them as rejected), like X-Ray's
  * `UnprocessedTraceSegments`.
  */
-import type { SegmentSink, SendOutcome, UnprocessedSegment } from '../pipeline/segment-sink.js';
+import { documentText, type SegmentDocument, type SegmentSink, type SendOutcome, type UnprocessedSegment } from '../pipeline/segment-sink.js';
 import type { StoreInput, TraceStore } from './store/trace-store.js';
 import { parseSegment } from './store/validate-segment.js';
 import { isAdotBody, type AdotExpansion } from '../otlp/adot-datagram.js';
@@ -12,7 +12,7 @@ import { isAdotBody, type AdotExpansion } from '../otlp/adot-datagram.js';
 export type AdotExpand = (text: string) => AdotExpansion;
 
 /** Parses and validates a batch; valid documents are stored, the rest listed. */
-export function storeDocuments(store: TraceStore, documents: readonly string[], expandAdot?: AdotExpand): UnprocessedSegment[] {
+export function storeDocuments(store: TraceStore, documents: readonly SegmentDocument[], expandAdot?: AdotExpand): UnprocessedSegment[] {
   const valid: StoreInput[] = [];
   const unprocessed: UnprocessedSegment[] = [];
   const take = (text: string) => {
@@ -20,7 +20,8 @@ export function storeDocuments(store: TraceStore, documents: readonly string[], 
     if (check.ok) valid.push({ doc: check.doc, text });
     else unprocessed.push({ ...(check.id !== undefined ? { Id: check.id } : {}), ErrorCode: check.errorCode, Message: check.message });
   };
-  for (const text of documents) {
+  for (const doc of documents) {
+    const text = documentText(doc);
     if (!expandAdot || !isAdotBody(text)) {
       take(text);
       continue;
@@ -39,7 +40,7 @@ export class LocalStoreSink implements SegmentSink {
     private readonly expandAdot?: AdotExpand,
   ) {}
 
-  async send(documents: readonly string[]): Promise<SendOutcome> {
+  async send(documents: readonly SegmentDocument[]): Promise<SendOutcome> {
     try {
       return { status: 'success', unprocessed: storeDocuments(this.store, documents, this.expandAdot) };
     } catch (err) {

@@ -15,8 +15,9 @@ import type { OtlpSpanRejection, OtlpStats } from './otlp-stats.js';
 
 export type OtlpIntakeMode = 'local' | 'segments' | 'upload';
 
-/** Marks a buffered document holding a base64 OTLP ExportTraceServiceRequest (upload mode). */
-export const OTLP_DOCUMENT_PREFIX = 'xrayd-otlp:';
+import { OTLP_DOCUMENT_PREFIX } from './otlp-document.js';
+
+export { OTLP_DOCUMENT_PREFIX };
 /** X-Ray's OTLP endpoint refuses spans over 200 KB. */
 export const MAX_UPLOAD_SPAN_BYTES = 200 * 1024;
 

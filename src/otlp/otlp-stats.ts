@@ -3,7 +3,8 @@
  * daemon's segment counters: spans also count as received/rejected there, so telemetry and the
  * summary line include them. Shown under `otlp` in /healthz and as `xrayd_otlp_*` in /metrics.
  */
-import { Counter, type Registry } from 'prom-client';
+import { createRequire } from 'node:module';
+import type { Registry } from 'prom-client';
 
 export type OtlpRequestOutcome = 'accepted' | 'malformed' | 'unsupportedMediaType' | 'tooLarge' | 'notFound';
 /** Why spans were not taken (see otlp-to-xray's SpanRejection, plus intake limits). */
@@ -32,6 +33,8 @@ export class OtlpStats {
 
 /** The /metrics view of `stats`, read at scrape time. */
 export function registerOtlpMetrics(registry: Registry, stats: OtlpStats): void {
+  // called once prom-client is loaded (daemon-metrics.ts loads it on first use); require gives that same instance
+  const { Counter } = createRequire(import.meta.url)('prom-client') as typeof import('prom-client');
   const registers = [registry];
   new Counter({
     name: 'xrayd_otlp_requests_total',

@@ -1,22 +1,32 @@
 import { Deque } from './deque.js';
+import type { SegmentDocument } from './segment-sink.js';
 
-/** Bytes charged per held document on top of its text: the object and queue slot that hold it. */
-export const DOC_OVERHEAD_BYTES = 64;
+/** Milliseconds on a clock that never steps (NTP, an admin's `date -s`): every relay timer runs on it. */
+export const monotonicNow = (): number => performance.now();
+
+/**
+ * Bytes charged per held document on top of its text: the Buffer and queue entry that hold it and
+ * its allocation's overhead. Measured: a held 670-byte datagram body costs ~850 bytes of RSS, so
+ * `-m` bounds real memory, not only payload.
+ */
+export const DOC_OVERHEAD_BYTES = 192;
 
 export interface Batch {
-  documents: string[];
+  documents: SegmentDocument[];
+  /** Order of taking: batches held for retry go back in this order (oldest first). */
+  seq: number;
   /** Bytes charged to the buffer budget for this batch. */
   bytes: number;
   /** Attempts made so far. */
   attempts: number;
-  /** When the first attempt started (epoch ms); the retry window counts from here. */
+  /** When the first attempt started (the buffer's clock, ms); the retry window counts from here. */
   firstAttemptAt?: number;
-  /** A held batch is not retried before this time (epoch ms). */
+  /** A held batch is not retried before this time (the buffer's clock, ms). */
   notBefore: number;
 }
 
 interface QueuedDoc {
-  text: string;
+  doc: SegmentDocument;
   bytes: number;
   enqueuedAt: number;
 }
@@ -30,7 +40,9 @@ interface QueuedDoc {
  */
 export class SegmentBuffer {
   private readonly queue = new Deque<QueuedDoc>();
-  private readonly held = new Deque<Batch>();
+  /** Sorted by `seq` (few: at most budget / batch size), so batches that failed together retry oldest first. */
+  private readonly held: Batch[] = [];
+  private nextSeq = 0;
   private queuedBytes = 0;
   private heldBytes = 0;
   private inFlightBytes = 0;
@@ -38,7 +50,8 @@ export class SegmentBuffer {
   constructor(
     readonly limitBytes: number,
     private readonly onSpill: (documents: number) => void,
-    private readonly now: () => number = Date.now,
+    /** The clock for arrival and retry times: monotonic unless a test injects one. */
+    readonly now: () => number = monotonicNow,
   ) {}
 
   get usedBytes(): number {
@@ -60,11 +73,11 @@ export class SegmentBuffer {
   }
   /** When the next held batch may be retried, if any. */
   get nextRetryAt(): number | undefined {
-    return this.held.peek()?.notBefore;
+    return this.held[0]?.notBefore;
   }
 
   /** Adds one document (its UTF-8 size in `byteLength`), making room by dropping the oldest data. */
-  push(text: string, byteLength: number): void {
+  push(doc: SegmentDocument, byteLength: number): void {
     const bytes = byteLength + DOC_OVERHEAD_BYTES;
     if (bytes > this.limitBytes) {
       this.onSpill(1);
@@ -78,28 +91,28 @@ export class SegmentBuffer {
       return;
     }
     if (dropped) this.onSpill(dropped);
-    this.queue.push({ text, bytes, enqueuedAt: this.now() });
+    this.queue.push({ doc, bytes, enqueuedAt: this.now() });
     this.queuedBytes += bytes;
   }
 
   /** Takes up to `max` queued documents as a new batch (now in flight). */
   takeBatch(max: number): Batch | undefined {
     if (this.queue.length === 0) return undefined;
-    const documents: string[] = [];
+    const documents: SegmentDocument[] = [];
     let bytes = 0;
     while (documents.length < max && this.queue.length > 0) {
-      const doc = this.queue.shift()!;
-      documents.push(doc.text);
-      bytes += doc.bytes;
+      const queued = this.queue.shift()!;
+      documents.push(queued.doc);
+      bytes += queued.bytes;
     }
     this.queuedBytes -= bytes;
     this.inFlightBytes += bytes;
-    return { documents, bytes, attempts: 0, notBefore: 0 };
+    return { documents, seq: this.nextSeq++, bytes, attempts: 0, notBefore: 0 };
   }
 
   /** Takes the oldest held batch if its retry time has come (now in flight again). */
   takeDueRetry(): Batch | undefined {
-    const next = this.held.peek();
+    const next = this.held[0];
     if (!next || next.notBefore > this.now()) return undefined;
     this.held.shift();
     this.heldBytes -= next.bytes;
@@ -116,8 +129,10 @@ export class SegmentBuffer {
   hold(batch: Batch): void {
     this.inFlightBytes -= batch.bytes;
     this.heldBytes += batch.bytes;
-    // keep retry order by first attempt: a re-held batch is older than anything behind it
-    this.held.unshift(batch);
+    // retry order is age order, whatever order the attempts of batches that failed together ended in
+    let i = this.held.length;
+    while (i > 0 && this.held[i - 1].seq > batch.seq) i--;
+    this.held.splice(i, 0, batch);
   }
 
   /** Empties the buffer (shutdown deadline); returns how many documents were discarded. */

@@ -21,7 +21,18 @@ export type SendOutcome =
 // `failedAttempts`: attempts the sink itself made and saw fail before this outcome (a credential
 // refresh retry), so each failed attempt is counted once.
 
+/**
+ * One segment document (a JSON text) as the UDP receiver hands it on: the datagram's bytes after
+ * the header line, never decoded on the relay path. Strings are accepted too (tests, other callers).
+ */
+export type SegmentDocument = Buffer | string;
+
+/** A document's text (the local store parses it; the relay path never calls this). */
+export function documentText(doc: SegmentDocument): string {
+  return typeof doc === 'string' ? doc : doc.toString('utf8');
+}
+
 export interface SegmentSink {
-  /** Delivers one batch of documents (each a JSON text). `signal` aborts the attempt (shutdown). */
-  send(documents: readonly string[], signal?: AbortSignal): Promise<SendOutcome>;
+  /** Delivers one batch of documents. `signal` aborts the attempt (shutdown, or the attempt's deadline). */
+  send(documents: readonly SegmentDocument[], signal?: AbortSignal): Promise<SendOutcome>;
 }

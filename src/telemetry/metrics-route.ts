@@ -1,4 +1,4 @@
-import type { Registry } from 'prom-client';
+import type { MetricsSource } from './daemon-metrics.js';
 import type { Route } from '../http/route.js';
 import { sendJson } from '../http/route.js';
 
@@ -6,7 +6,7 @@ import { sendJson } from '../http/route.js';
  * `GET /metrics` in the Prometheus text format (metric names: docs/metrics.md). Other methods on
  * the path get 405; other paths are left to later routes.
  */
-export function createMetricsRoute(registry: Registry): Route {
+export function createMetricsRoute(registry: MetricsSource): Route {
   return async (req, res, url) => {
     if (url.pathname !== '/metrics') return false;
     if (req.method !== 'GET' && req.method !== 'HEAD') {

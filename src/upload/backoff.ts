@@ -6,6 +6,8 @@
 export interface BackoffOptions {
   baseMs: number;
   maxMs: number;
+  /** No delay (Retry-After included) is longer than this: the retry window, past which waiting only loses data. */
+  capMs?: number;
   random?: () => number;
 }
 
@@ -20,7 +22,7 @@ export class SharedBackoff {
     return this.failures > 0;
   }
 
-  /** When the next attempt may start (epoch ms; 0 = now). */
+  /** When the next attempt may start (the caller's clock, ms; 0 = now). */
   get nextAttemptAt(): number {
     return this.blockedUntil;
   }
@@ -30,7 +32,7 @@ export class SharedBackoff {
     this.failures++;
     const exp = Math.min(this.opts.maxMs, this.opts.baseMs * 2 ** Math.min(this.failures - 1, 30));
     const jittered = Math.round(exp / 2 + (exp / 2) * (this.opts.random ?? Math.random)());
-    const delay = retryAfterMs !== undefined ? Math.max(retryAfterMs, jittered) : jittered;
+    const delay = Math.min(retryAfterMs !== undefined ? Math.max(retryAfterMs, jittered) : jittered, this.opts.capMs ?? Infinity);
     this.blockedUntil = now + delay;
     return delay;
   }

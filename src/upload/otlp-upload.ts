@@ -5,15 +5,13 @@
  * decoded again. Bodies stay under X-Ray's limits: 5 MB and 10,000 spans per request.
  */
 import { decodeTraceResponse, toBigInt } from '../otlp/proto/otlp-trace-codec.js';
-import { OTLP_DOCUMENT_PREFIX } from '../otlp/otlp-intake.js';
+import { OTLP_DOCUMENT_PREFIX } from '../otlp/otlp-document.js';
 
 export const OTLP_PATH = '/v1/traces';
 export const MAX_OTLP_REQUEST_BYTES = 5 * 1024 * 1024;
 export const MAX_OTLP_REQUEST_SPANS = 10_000;
 
-export function isOtlpDocument(text: string): boolean {
-  return text.startsWith(OTLP_DOCUMENT_PREFIX);
-}
+export { isOtlpDocument } from '../otlp/otlp-document.js';
 
 /** The documents' spans as request bodies within X-Ray's limits. */
 export function otlpBodies(documents: readonly string[]): Uint8Array[] {

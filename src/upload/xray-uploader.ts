@@ -1,34 +1,30 @@
 import type { Logger } from '../log/logger.js';
-import type { SegmentSink, SendOutcome, UnprocessedSegment } from '../pipeline/segment-sink.js';
+import { documentText, type SegmentDocument, type SegmentSink, type SendOutcome, type UnprocessedSegment } from '../pipeline/segment-sink.js';
 import type { BackendErrorClass } from '../telemetry/counters.js';
 import { classifyFailure, describeError } from '../xray/errors.js';
 import { xrayErrorType, type XrayClient, type XrayResponse } from '../xray/xray-client.js';
 import { parseRetryAfter } from './backoff.js';
-import { isOtlpDocument, otlpBodies, otlpRejected } from './otlp-upload.js';
+import { isOtlpDocument } from '../otlp/otlp-document.js';
+import { traceSegmentsBody } from './trace-segments-body.js';
 
 /** 403 error types that mean "your credentials are stale", worth one refresh and retry. */
 const CREDENTIAL_ERRORS = new Set(['InvalidSignatureException', 'ExpiredTokenException', 'ExpiredToken', 'UnrecognizedClientException', 'SignatureDoesNotMatch']);
 
-/**
- * PutTraceSegments: one attempt per `send`, its result as a value. The documents are embedded as
- * JSON strings without being parsed (they were never parsed on the relay path).
- */
-/** Sends one PutTraceSegments call for these documents (in this thread, or through the upload worker). */
-export type PutTraceSegments = (documents: readonly string[], signal?: AbortSignal) => Promise<XrayResponse>;
-
-/** The request body: one native stringify of the array gives the same bytes as quoting each document and joining. */
-export function traceSegmentsBody(documents: readonly string[]): string {
-  return `{"TraceSegmentDocuments":${JSON.stringify(documents)}}`;
-}
+/** Sends one PutTraceSegments call for these documents. */
+export type PutTraceSegments = (documents: readonly SegmentDocument[], signal?: AbortSignal) => Promise<XrayResponse>;
 
 /** One signed POST of an OTLP protobuf body to X-Ray's `/v1/traces` (`--otlp-upload`). */
 export type PostOtlp = (body: Uint8Array, signal?: AbortSignal) => Promise<XrayResponse>;
 
-/** PutTraceSegments in this thread through `client`. */
-export function putInThread(client: XrayClient): PutTraceSegments {
+/** PutTraceSegments through `client`: the body is built once as bytes and sent as is. */
+export function putInThread(client: Pick<XrayClient, 'post'>): PutTraceSegments {
   return (documents, signal) => client.post('/TraceSegments', traceSegmentsBody(documents), signal);
 }
 
+/**
+ * One attempt per `send`, its result as a value. The documents are embedded as JSON strings
+ * without being parsed (they were never parsed on the relay path).
+ */
 export class XrayUploader implements SegmentSink {
   constructor(
     private readonly put: PutTraceSegments,
@@ -43,12 +39,14 @@ export class XrayUploader implements SegmentSink {
    * batch's outcome, and a retry sends the parts that had succeeded again (X-Ray keeps the latest
    * version of a segment id, so segments are not duplicated).
    */
-  async send(documents: readonly string[], signal?: AbortSignal): Promise<SendOutcome> {
-    const otlp = this.postOtlp ? documents.filter(isOtlpDocument) : [];
+  async send(documents: readonly SegmentDocument[], signal?: AbortSignal): Promise<SendOutcome> {
+    const otlp = this.postOtlp ? documents.filter(isOtlpDocument).map(documentText) : [];
     if (otlp.length === 0) return this.sendOne((s) => this.attempt(documents, s), signal);
     const segments = documents.filter((d) => !isOtlpDocument(d));
     const unprocessed: UnprocessedSegment[] = [];
     const failedAttempts: BackendErrorClass[] = [];
+    // the OTLP codec is loaded with the first OTLP document (--otlp-upload only)
+    const { otlpBodies } = await import('./otlp-upload.js');
     const calls = [
       ...(segments.length ? [(s?: AbortSignal) => this.attempt(segments, s)] : []),
       ...otlpBodies(otlp).map((body) => (s?: AbortSignal) => this.attemptOtlp(body, s)),
@@ -63,6 +61,7 @@ export class XrayUploader implements SegmentSink {
   }
 
   private async attemptOtlp(body: Uint8Array, signal?: AbortSignal): Promise<{ result: SendOutcome; credentialError?: boolean }> {
+    const { otlpRejected } = await import('./otlp-upload.js');
     return this.classify(() => this.postOtlp!(body, signal), (res) => {
       const { rejected, message } = otlpRejected(res.raw);
       return Array.from({ length: rejected }, () => ({ ErrorCode: 'OtlpPartialSuccess', Message: message || 'rejected by X-Ray' }));
@@ -85,7 +84,7 @@ export class XrayUploader implements SegmentSink {
     return outcome.result;
   }
 
-  private attempt(documents: readonly string[], signal?: AbortSignal): Promise<{ result: SendOutcome; credentialError?: boolean }> {
+  private attempt(documents: readonly SegmentDocument[], signal?: AbortSignal): Promise<{ result: SendOutcome; credentialError?: boolean }> {
     return this.classify(() => this.put(documents, signal), (res) => parseUnprocessed(res.body));
   }
 

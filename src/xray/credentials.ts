@@ -1,4 +1,3 @@
-import { fromNodeProviderChain, fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import type { HttpHandler } from '@smithy/protocol-http';
 import type { CredentialHealth } from './credential-errors.js';
@@ -42,7 +41,7 @@ export interface CredentialSourceOptions {
 export function createCredentialSource(opts: CredentialSourceOptions): CredentialSource {
   const now = opts.now ?? Date.now;
   const backoffMs = opts.failureBackoffMs ?? DEFAULT_FAILURE_BACKOFF_MS;
-  const chain = opts.chain ?? fromNodeProviderChain();
+  const chain = opts.chain ?? lazyNodeChain();
   // which stage failed decides the advice (fix the base credentials, or the role's trust policy)
   let baseFailed = false;
   const base: AwsCredentialIdentityProvider = () => {
@@ -52,16 +51,23 @@ export function createCredentialSource(opts: CredentialSourceOptions): Credentia
       throw err;
     });
   };
-  const source: AwsCredentialIdentityProvider = opts.roleArn
-    ? fromTemporaryCredentials({
-        params: { RoleArn: opts.roleArn, RoleSessionName: 'xrayd' },
-        masterCredentials: base,
-        clientConfig: {
-          region: opts.region,
-          ...(opts.sts?.requestHandler ? { requestHandler: opts.sts.requestHandler } : {}),
-          ...(opts.sts?.endpoint ? { endpoint: opts.sts.endpoint } : {}),
-        },
-      })
+  const roleArn = opts.roleArn;
+  let assumed: Promise<AwsCredentialIdentityProvider> | undefined;
+  const source: AwsCredentialIdentityProvider = roleArn
+    ? async () => {
+        assumed ??= import('@aws-sdk/credential-providers').then(({ fromTemporaryCredentials }) =>
+          fromTemporaryCredentials({
+            params: { RoleArn: roleArn, RoleSessionName: 'xrayd' },
+            masterCredentials: base,
+            clientConfig: {
+              region: opts.region,
+              ...(opts.sts?.requestHandler ? { requestHandler: opts.sts.requestHandler } : {}),
+              ...(opts.sts?.endpoint ? { endpoint: opts.sts.endpoint } : {}),
+            },
+          }),
+        );
+        return (await assumed)();
+      }
     : base;
   let cached: Promise<AwsCredentialIdentity> | undefined;
   let last: AwsCredentialIdentity | undefined;
@@ -92,5 +98,17 @@ export function createCredentialSource(opts: CredentialSourceOptions): Credentia
       last = undefined;
       failedUntil = -Infinity;
     },
+  };
+}
+
+/**
+ * The SDK's default Node chain, loaded on first use: the module and its providers are a few MB and
+ * tens of ms that the local backend never needs (the relay fetches credentials right after start).
+ */
+function lazyNodeChain(): AwsCredentialIdentityProvider {
+  let chain: Promise<AwsCredentialIdentityProvider> | undefined;
+  return async () => {
+    chain ??= import('@aws-sdk/credential-providers').then((m) => m.fromNodeProviderChain());
+    return (await chain)();
   };
 }

@@ -1,5 +1,3 @@
-import { loadSharedConfigFiles } from '@smithy/shared-ini-file-loader';
-
 /** One place a region may come from; returns undefined when it has none (never throws). */
 export interface RegionSource {
   /** How the source is named in the "what was tried" message. */
@@ -25,6 +23,8 @@ export function profileRegionSource(env: NodeJS.ProcessEnv): RegionSource {
     name: `profile "${profile}" in the shared config file`,
     async lookup() {
       try {
+        // loaded only when the region is not configured (a module the relay otherwise never needs)
+        const { loadSharedConfigFiles } = await import('@smithy/shared-ini-file-loader');
         const files = await loadSharedConfigFiles();
         return files.configFile[profile]?.region || files.credentialsFile[profile]?.region || undefined;
       } catch {

@@ -1,6 +1,6 @@
 import type { Dispatcher } from 'undici';
 import type { XraySigner } from './signer.js';
-import { UndiciTransport, type XrayResponse } from './http-transport.js';
+import { UndiciTransport, type HttpTransport, type XrayResponse } from './http-transport.js';
 
 export type { XrayResponse };
 
@@ -8,7 +8,9 @@ export interface XrayClientOptions {
   /** e.g. `https://xray.us-east-1.amazonaws.com` (no trailing slash). */
   endpoint: string;
   signer: XraySigner;
-  dispatcher: Dispatcher;
+  /** How requests are sent: a transport, or an undici dispatcher to send through. */
+  transport?: HttpTransport;
+  dispatcher?: Dispatcher;
   requestTimeoutMs: number;
   userAgent: string;
 }
@@ -18,10 +20,19 @@ export interface XrayClientOptions {
  * status means); rejects only when no response arrived (network error, our timeout, abort).
  */
 export class XrayClient {
-  private readonly transport: UndiciTransport;
+  private readonly transport: HttpTransport;
+  /** One URL per operation (a handful), parsed once. */
+  private readonly urls = new Map<string, URL>();
 
   constructor(private readonly opts: XrayClientOptions) {
-    this.transport = new UndiciTransport(opts.dispatcher, opts.requestTimeoutMs);
+    const transport = opts.transport ?? (opts.dispatcher ? new UndiciTransport(opts.dispatcher, opts.requestTimeoutMs) : undefined);
+    if (!transport) throw new Error('XrayClient needs a transport or a dispatcher');
+    this.transport = transport;
+  }
+
+  /** Closes the transport's connections. */
+  close(): Promise<void> {
+    return this.transport.close();
   }
 
   get endpoint(): string {
@@ -34,8 +45,8 @@ export class XrayClient {
    * Rejects with CredentialsUnavailableError (nothing was sent), RequestTimeoutError,
    * ResponseTooLargeError or undici's network errors.
    */
-  async post(path: string, body: string | Uint8Array, signal?: AbortSignal, opts: { timestampHeader?: boolean; contentType?: string } = {}): Promise<XrayResponse> {
-    const url = new URL(this.opts.endpoint + path);
+  async post(path: string, body: Uint8Array | string, signal?: AbortSignal, opts: { timestampHeader?: boolean; contentType?: string } = {}): Promise<XrayResponse> {
+    const url = this.urls.get(path) ?? this.urls.set(path, new URL(this.opts.endpoint + path)).get(path)!;
     const extra: Record<string, string> =
       opts.timestampHeader === false ? {} : { 'x-amzn-xray-timestamp': (Date.now() / 1000).toFixed(3) };
     const signed = await this.opts.signer.sign(url, body, extra, opts.contentType);

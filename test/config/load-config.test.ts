@@ -110,6 +110,14 @@ test('buffer budget: configured MB, else 1% of the cgroup limit or host memory, 
   const cgroupLimit = 512 * MB;
   assert.equal(availableMemoryBytes((p) => (p === '/sys/fs/cgroup/memory.max' ? `${cgroupLimit}\n` : '')), cgroupLimit);
   assert.ok(availableMemoryBytes((p) => (p === '/sys/fs/cgroup/memory.max' ? 'max\n' : 'junk')) > cgroupLimit, 'no limit: host memory');
+  // cgroup v1: memory.limit_in_bytes, where "no limit" is a huge number rather than "max"
+  const v1 = (value: string) => (p: string) => {
+    if (p === '/sys/fs/cgroup/memory/memory.limit_in_bytes') return `${value}\n`;
+    throw Object.assign(new Error('ENOENT'), { code: 'ENOENT' });
+  };
+  assert.equal(availableMemoryBytes(v1(String(256 * MB))), 256 * MB);
+  assert.equal(bufferBudgetBytes(undefined, availableMemoryBytes(v1(String(1024 * MB)))), Math.floor((1024 * MB) / 100), 'a 1 GiB container gets a ~10 MB buffer');
+  assert.ok(availableMemoryBytes(v1('9223372036854771712')) > cgroupLimit, 'v1 unlimited: host memory');
 });
 
 test('endpoint per partition', () => {

@@ -6,6 +6,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { waitForCount } from './console-browser.js';
 import { consoleFixtures, datagram, simpleTrace, type ConsoleFixtures } from './console-fixtures.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -47,17 +48,8 @@ async function api(base: string, path: string, body: unknown): Promise<{ status:
   return { status: res.status, json: (await res.json()) as Record<string, unknown> };
 }
 
-/** Waits until the list shows exactly `n` rows (the page's CSP rules out waitForFunction's eval). */
-async function rowCount(page: Page, n: number, ms = 10000): Promise<void> {
-  const rows = page.locator('tr.trace-row');
-  const deadline = Date.now() + ms;
-  let count = await rows.count();
-  while (count !== n) {
-    if (Date.now() > deadline) throw new Error(`expected ${n} trace rows, the list shows ${count}`);
-    await new Promise((done) => setTimeout(done, 50));
-    count = await rows.count();
-  }
-}
+/** Waits until the list shows exactly `n` rows. */
+const rowCount = (page: Page, n: number, ms = 10000): Promise<void> => waitForCount(page.locator('tr.trace-row'), n, 'trace rows', ms);
 
 // On a developer machine without Chromium the browser test is skipped; in CI (.ci/run installs it) a missing browser fails.
 const skipBrowser = existsSync(CHROMIUM) || process.env.CI ? false : `${CHROMIUM} is not installed (apt-get install chromium)`;

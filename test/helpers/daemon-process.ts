@@ -7,8 +7,8 @@ import path from 'node:path';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 export const BIN = path.join(REPO_ROOT, 'bin/xrayd');
-/** The node flags of bin/xrayd's shebang: tests start the daemon exactly as the launcher does. */
-export const LAUNCH_FLAGS: string[] = /^#!\/usr\/bin\/env -S node(.*)$/m.exec(readFileSync(BIN, 'utf8'))![1].trim().split(/\s+/).filter(Boolean);
+/** The node flags of bin/xrayd's shebang (none today: it sets V8 flags itself): tests start the daemon exactly as the launcher does. */
+export const LAUNCH_FLAGS: string[] = (/^#!\/usr\/bin\/env (?:-S )?node(.*)$/m.exec(readFileSync(BIN, 'utf8'))?.[1] ?? '').trim().split(/\s+/).filter(Boolean);
 
 export interface LogLine {
   level: number;

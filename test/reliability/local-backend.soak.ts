@@ -12,7 +12,13 @@ const LOCAL = existsSync(path.join(REPO_ROOT, 'dist/src/local/local-backend.js')
 const OPTIONS = RELIABILITY.skip ? RELIABILITY : LOCAL ? {} : { skip: 'no local backend in this build' };
 const RUNS = envNumber('XRAYD_API_RUNS', 300);
 
-const OPERATIONS = ['/TraceSegments', '/TelemetryRecords', '/Traces', '/TraceSummaries', '/ServiceGraph', '/TraceGraph', '/GetSamplingRules', '/SamplingTargets', '/CreateSamplingRule', '/UpdateSamplingRule', '/DeleteSamplingRule'];
+const OPERATIONS = [
+  '/TraceSegments', '/TelemetryRecords', '/Traces', '/TraceSummaries', '/ServiceGraph', '/TraceGraph', '/GetSamplingRules', '/SamplingTargets', '/CreateSamplingRule',
+  '/UpdateSamplingRule', '/DeleteSamplingRule', '/SamplingStatisticSummaries', '/CreateGroup', '/GetGroup', '/Groups', '/UpdateGroup', '/DeleteGroup', '/TagResource',
+  '/UntagResource', '/ListTagsForResource', '/TimeSeriesServiceStatistics', '/EncryptionConfig', '/PutEncryptionConfig', '/GetIndexingRules', '/UpdateIndexingRule',
+  '/GetTraceSegmentDestination', '/UpdateTraceSegmentDestination', '/PutResourcePolicy', '/ListResourcePolicies', '/DeleteResourcePolicy', '/StartTraceRetrieval',
+  '/ListRetrievedTraces', '/GetRetrievedTracesGraph', '/CancelTraceRetrieval', '/InsightSummaries', '/Insight', '/InsightEvents', '/InsightImpactGraph',
+];
 
 /**
  * POST and read the answer. An oversized body may be refused (413) before it is fully written and

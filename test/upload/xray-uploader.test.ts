@@ -9,8 +9,8 @@ import { silentLogger } from '../../src/log/logger.js';
 function recordingClient(): { client: XrayClient; bodies: string[] } {
   const bodies: string[] = [];
   const client = {
-    post: async (_path: string, body: string) => {
-      bodies.push(body);
+    post: async (_path: string, body: Buffer | string) => {
+      bodies.push(body.toString());
       return { statusCode: 200, headers: {}, body: '{"UnprocessedTraceSegments":[]}' };
     },
   } as unknown as XrayClient;
@@ -28,6 +28,20 @@ test('PutTraceSegments body: each document as a JSON string, unchanged after a r
       // the exact bytes the per-document encoding produced before the batch was stringified at once
       assert.equal(bodies[0], `{"TraceSegmentDocuments":[${documents.map((d) => JSON.stringify(d)).join(',')}]}`);
     }),
+  );
+});
+
+test('PutTraceSegments body from datagram bytes: the same bytes as encoding each document text, invalid UTF-8 replaced as before', async () => {
+  await fc.assert(
+    fc.asyncProperty(
+      fc.array(fc.oneof(fc.string({ unit: 'grapheme', maxLength: 300 }).map((s) => Buffer.from(s)), fc.uint8Array({ maxLength: 100 }).map((a) => Buffer.from(a))), { minLength: 1, maxLength: 50 }),
+      async (documents) => {
+        const { client, bodies } = recordingClient();
+        await new XrayUploader(putInThread(client), silentLogger).send(documents);
+        // what the daemon sent when it decoded each datagram to a string on arrival
+        assert.equal(bodies[0], `{"TraceSegmentDocuments":[${documents.map((d) => JSON.stringify(d.toString('utf8'))).join(',')}]}`);
+      },
+    ),
   );
 });
 

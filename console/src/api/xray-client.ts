@@ -7,6 +7,14 @@ import type {
   Trace,
   TraceSummary,
 } from '../../../src/console/model/xray-types.js';
+import type {
+  Group,
+  InsightSummary,
+  SamplingRule,
+  SamplingRuleRecord,
+  SamplingStatisticSummary,
+  TimeSeriesServiceStatistics,
+} from '../../../src/console/model/xray-admin-types.js';
 
 /** An X-Ray API error as the service sends it: `{"__type": "...", "Message": "..."}`. */
 export class ApiError extends Error {
@@ -62,8 +70,15 @@ export interface SummaryListing {
   truncated: boolean;
 }
 
-/** GetTraceSummaries, following NextToken (bounded). */
-export async function getTraceSummaries(request: GetTraceSummariesRequest, signal?: AbortSignal): Promise<SummaryListing> {
+/**
+ * GetTraceSummaries, following NextToken (bounded). `onFirstPage` gets the first page as soon as it
+ * arrives when more follow, so a list over a large store shows something while the rest loads.
+ */
+export async function getTraceSummaries(
+  request: GetTraceSummariesRequest,
+  signal?: AbortSignal,
+  onFirstPage?: (listing: SummaryListing) => void,
+): Promise<SummaryListing> {
   const summaries: TraceSummary[] = [];
   let token: string | undefined;
   for (let page = 0; page < MAX_PAGES; page++) {
@@ -76,6 +91,7 @@ export async function getTraceSummaries(request: GetTraceSummariesRequest, signa
     token = result.NextToken ?? undefined;
     if (token === undefined || token === '') return { summaries, truncated: false };
     if (summaries.length >= MAX_TRACES) break;
+    if (page === 0) onFirstPage?.({ summaries: [...summaries], truncated: true });
   }
   return { summaries, truncated: true };
 }
@@ -102,3 +118,33 @@ export async function getServiceGraph(request: GetServiceGraphRequest, signal?: 
   }
   return services;
 }
+
+/** Follows NextToken (bounded) for a listing operation whose items sit under `key`. */
+async function listAll<T>(path: string, key: string, body: object, signal?: AbortSignal): Promise<T[]> {
+  const items: T[] = [];
+  let token: string | undefined;
+  for (let page = 0; page < MAX_PAGES; page++) {
+    const result = await call<Record<string, unknown>>(path, { ...body, ...(token === undefined ? {} : { NextToken: token }) }, signal);
+    items.push(...((result[key] as T[] | undefined) ?? []));
+    token = typeof result.NextToken === 'string' && result.NextToken !== '' ? result.NextToken : undefined;
+    if (token === undefined) break;
+  }
+  return items;
+}
+
+export const getSamplingRules = (signal?: AbortSignal) => listAll<SamplingRuleRecord>('/GetSamplingRules', 'SamplingRuleRecords', {}, signal);
+export const getSamplingStatisticSummaries = (signal?: AbortSignal) =>
+  listAll<SamplingStatisticSummary>('/SamplingStatisticSummaries', 'SamplingStatisticSummaries', {}, signal);
+export const createSamplingRule = (rule: SamplingRule) => call<{ SamplingRuleRecord?: SamplingRuleRecord }>('/CreateSamplingRule', { SamplingRule: rule });
+export const updateSamplingRule = (update: Partial<SamplingRule>) => call<{ SamplingRuleRecord?: SamplingRuleRecord }>('/UpdateSamplingRule', { SamplingRuleUpdate: update });
+export const deleteSamplingRule = (name: string) => call<{ SamplingRuleRecord?: SamplingRuleRecord }>('/DeleteSamplingRule', { RuleName: name });
+
+export const getGroups = (signal?: AbortSignal) => listAll<Group>('/Groups', 'Groups', {}, signal);
+export const createGroup = (name: string, filter: string) => call<{ Group?: Group }>('/CreateGroup', { GroupName: name, FilterExpression: filter });
+
+export const getTimeSeriesServiceStatistics = (request: { StartTime: number; EndTime: number; EntitySelectorExpression?: string; GroupName?: string; Period?: number }, signal?: AbortSignal) =>
+  listAll<TimeSeriesServiceStatistics>('/TimeSeriesServiceStatistics', 'TimeSeriesServiceStatistics', request, signal);
+
+export const getInsightSummaries = (request: { StartTime: number; EndTime: number; GroupName?: string }, signal?: AbortSignal) =>
+  listAll<InsightSummary>('/InsightSummaries', 'InsightSummaries', request, signal);
+export const getInsight = (id: string, signal?: AbortSignal) => call<{ Insight?: InsightSummary }>('/Insight', { InsightId: id }, signal);

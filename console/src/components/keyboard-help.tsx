@@ -6,7 +6,9 @@ const KEYS: [string, string][] = [
   ['Enter', 'Open the trace / select the row, node or edge'],
   ['← →', 'Fold and unfold a waterfall row'],
   ['Esc', 'Back to the list (or clear the map selection)'],
-  ['Tab', 'Reach map nodes and edge labels'],
+  ['Tab', 'Reach map nodes, edge labels, chart bars and the scatter plot'],
+  ['← →  (scatter plot)', 'Walk the points; Enter opens one'],
+  ['Shift + ← →', 'Mark a time range (scatter) or widen a bar selection (histogram); Enter applies'],
   ['?', 'Show or hide this help'],
 ];
 

@@ -8,10 +8,12 @@ interface Props {
   layout: MapLayout;
   onOpenTraces: (serviceName: string) => void;
   onSelect: (key: string) => void;
+  /** Opens the service's health page (request rate, error rates, percentiles). */
+  onOpenHealth?: (serviceName: string) => void;
 }
 
 /** Statistics of the selected service node, its neighbours, and the way to its traces. */
-export function NodePanel({ node, layout, onOpenTraces, onSelect }: Props) {
+export function NodePanel({ node, layout, onOpenTraces, onSelect, onOpenHealth }: Props) {
   if (node === undefined) {
     return (
       <aside class="details node-panel">
@@ -62,6 +64,11 @@ export function NodePanel({ node, layout, onOpenTraces, onSelect }: Props) {
       {!isClient && service.Name !== undefined && (
         <button type="button" class="button primary wide" onClick={() => onOpenTraces(service.Name ?? '')}>
           View traces for {service.Name} →
+        </button>
+      )}
+      {!isClient && service.Name !== undefined && onOpenHealth !== undefined && (
+        <button type="button" class="button wide health-link" onClick={() => onOpenHealth(service.Name ?? '')}>
+          Service health of {service.Name}
         </button>
       )}
     </aside>

@@ -5,7 +5,7 @@ import { usePoll } from '../hooks/use-poll.js';
 import { serviceFilter } from '../../../src/console/model/filter-text.js';
 import { formatClock } from '../../../src/console/model/format.js';
 import { layoutServiceMap } from '../../../src/console/model/map-layout.js';
-import { timeWindow, type TimeRangeKey } from '../../../src/console/model/time-range.js';
+import { requestWindow, type TimeRangeKey } from '../../../src/console/model/time-range.js';
 import { EdgePanel } from './edge-panel.js';
 import { NodePanel } from './node-panel.js';
 import { ServiceMapSvg } from './service-map-svg.js';
@@ -16,14 +16,30 @@ export interface ServiceMapViewProps {
   pollMs: number;
   onOpenTraces: (filter: string) => void;
   onBack: () => void;
+  /** A brushed window, replacing the range. */
+  window?: { from: number; to: number };
+  /** The X-Ray group scoping the graph (GetServiceGraph's GroupName). */
+  group?: string;
+  onOpenHealth?: (serviceName: string) => void;
+  /** A service to select once the map is drawn (an insight's root cause). */
+  highlight?: string;
+  /** Embedded in another view: no status line of its own. */
+  compact?: boolean;
 }
 
 /** The service map with a side panel for the selected node. */
-export function ServiceMapView({ range, live, pollMs, onOpenTraces, onBack }: ServiceMapViewProps) {
-  const load = useCallback((signal: AbortSignal) => getServiceGraph(timeWindow(range), signal), [range]);
-  const graph = usePoll(load, range, { live, intervalMs: pollMs, active: true });
+export function ServiceMapView({ range, live, pollMs, onOpenTraces, onBack, window: brushed, group, onOpenHealth, highlight, compact }: ServiceMapViewProps) {
+  const load = useCallback(
+    (signal: AbortSignal) => getServiceGraph({ ...requestWindow(range, brushed), ...(group === undefined ? {} : { GroupName: group }) }, signal),
+    [range, brushed?.from, brushed?.to, group],
+  );
+  const graph = usePoll(load, `${range}\n${brushed?.from}-${brushed?.to}\n${group ?? ''}`, { live, intervalMs: pollMs, active: true });
   const layout = useMemo(() => (graph.data === undefined ? undefined : layoutServiceMap(graph.data)), [graph.data]);
   const [selected, setSelected] = useState<string | undefined>(undefined);
+  const highlightKey = layout?.nodes.find((n) => n.service.Name === highlight && n.service.Type !== 'client')?.key;
+  useEffect(() => {
+    if (highlightKey !== undefined) setSelected(highlightKey);
+  }, [highlightKey]);
   const node = layout?.nodes.find((n) => n.key === selected);
   const edge = layout?.edges.find((e) => e.key === selected);
   const canvas = useRef<HTMLDivElement>(null);
@@ -54,8 +70,8 @@ export function ServiceMapView({ range, live, pollMs, onOpenTraces, onBack }: Se
   }, [selected, onBack]);
 
   return (
-    <section class="map-view" aria-label="Service map">
-      <div class="status-line">
+    <section class={`map-view${compact === true ? ' compact' : ''}`} aria-label="Service map">
+      <div class="status-line" hidden={compact === true}>
         {layout !== undefined && (
           <span>
             <strong>{layout.nodes.length}</strong> {layout.nodes.length === 1 ? 'node' : 'nodes'} · <strong>{layout.edges.length}</strong>{' '}
@@ -101,7 +117,7 @@ export function ServiceMapView({ range, live, pollMs, onOpenTraces, onBack }: Se
           edge !== undefined ? (
             <EdgePanel edge={edge} onOpenTraces={onOpenTraces} onSelect={setSelected} />
           ) : (
-            <NodePanel node={node} layout={layout} onOpenTraces={(name) => onOpenTraces(serviceFilter(name))} onSelect={setSelected} />
+            <NodePanel node={node} layout={layout} onOpenTraces={(name) => onOpenTraces(serviceFilter(name))} onSelect={setSelected} onOpenHealth={onOpenHealth} />
           )
         )}
       </div>

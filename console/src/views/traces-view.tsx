@@ -4,8 +4,13 @@ import { FilterHelp } from '../components/filter-help.js';
 import { ErrorNote } from '../components/marks.js';
 import { usePoll } from '../hooks/use-poll.js';
 import { formatClock } from '../../../src/console/model/format.js';
-import { TIME_RANGES, timeWindow, type TimeRangeKey } from '../../../src/console/model/time-range.js';
+import { TIME_RANGES, requestWindow, type TimeRangeKey } from '../../../src/console/model/time-range.js';
+import { withResponseTimeRange } from '../../../src/console/model/response-time-range.js';
 import { TracesTable } from './traces-table.js';
+import { ScatterChart } from '../charts/scatter-chart.js';
+import { HistogramChart } from '../charts/histogram-chart.js';
+import { usePreference } from '../hooks/use-preference.js';
+import { SaveGroup } from '../components/save-group.js';
 
 const EXAMPLES = ['fault', 'error OR throttle', 'responsetime > 1', 'http.status = 404', 'http.url CONTAINS "/api"'];
 
@@ -13,15 +18,23 @@ export interface TracesViewProps {
   active: boolean;
   filter: string;
   range: TimeRangeKey;
+  /** A brushed window (epoch seconds) replacing the range while set. */
+  window: { from: number; to: number } | undefined;
+  /** The picked group's filter expression: GetTraceSummaries has no group parameter, so it is ANDed in. */
+  groupFilter?: string;
   live: boolean;
   pollMs: number;
   onFilter: (filter: string) => void;
   onOpen: (id: string) => void;
+  onWindow: (window: { from: number; to: number } | undefined) => void;
+  /** A group was created from the current filter (CreateGroup). */
+  onGroupSaved: (name: string) => void;
 }
 
 /** The trace list: filter box, status line and the table; stays mounted (hidden) behind a trace. */
 export function TracesView(props: TracesViewProps) {
-  const { active, filter, range } = props;
+  const { active, filter, range, window: brushed, groupFilter } = props;
+  const [charts, setCharts] = usePreference('xrayd.console.charts', true);
   const [draft, setDraft] = useState(filter);
   useEffect(() => setDraft(filter), [filter]);
   const input = useRef<HTMLInputElement>(null);
@@ -40,17 +53,26 @@ export function TracesView(props: TracesViewProps) {
     return () => window.removeEventListener('keydown', onKey);
   }, [active]);
 
+  // The first page, shown while the following pages load (a large store takes a while to list).
+  const [firstPage, setFirstPage] = useState<SummaryListing | undefined>(undefined);
   const load = useCallback(
-    (signal: AbortSignal): Promise<SummaryListing> =>
-      getTraceSummaries({ ...timeWindow(range), ...(filter.trim() === '' ? {} : { FilterExpression: filter.trim() }) }, signal),
-    [filter, range],
+    (signal: AbortSignal): Promise<SummaryListing> => {
+      setFirstPage(undefined);
+      return getTraceSummaries({ ...requestWindow(range, brushed), ...scopedFilter(filter, groupFilter) }, signal, (page) => {
+        if (!signal.aborted) setFirstPage(page);
+      });
+    },
+    [filter, range, brushed?.from, brushed?.to, groupFilter],
   );
   const [rejected, setRejected] = useState(false);
   // Polling a filter the API rejected only repeats the same error; resume once the filter changes.
-  const poll = usePoll(load, `${range}\n${filter}`, { live: props.live && !rejected, intervalMs: props.pollMs, active });
+  // A brushed window is fixed in time: nothing new arrives in it, so it is not polled.
+  const key = `${range}\n${filter}\n${brushed?.from}-${brushed?.to}\n${groupFilter ?? ''}`;
+  const poll = usePoll(load, key, { live: props.live && !rejected && brushed === undefined, intervalMs: props.pollMs, active });
   useEffect(() => setRejected(poll.error instanceof ApiError && poll.error.status === 400), [poll.error]);
-  const summaries = poll.data?.summaries;
-  const rangeLabel = TIME_RANGES.find((r) => r.key === range)?.label.toLowerCase() ?? '';
+  const listing = poll.data ?? (poll.error === undefined ? firstPage : undefined);
+  const summaries = listing?.summaries;
+  const rangeLabel = brushed !== undefined ? 'selected window' : (TIME_RANGES.find((r) => r.key === range)?.label.toLowerCase() ?? '');
 
   const apply = (q: string) => {
     if (q === filter) poll.refresh();
@@ -114,17 +136,35 @@ export function TracesView(props: TracesViewProps) {
         {summaries !== undefined && (
           <span>
             <strong>{summaries.length}</strong> {summaries.length === 1 ? 'trace' : 'traces'}
-            {poll.data?.truncated === true ? ' (the newest ones; narrow the filter to see others)' : ''} · {rangeLabel}
+            {poll.data === undefined && listing !== undefined ? ' so far, loading more' : poll.data?.truncated === true ? ' (the newest ones; narrow the filter to see others)' : ''} · {rangeLabel}
           </span>
         )}
         <span class="spacer" />
         {poll.loading && <span class="loading" aria-label="Loading" />}
+        {brushed !== undefined && (
+          <span class="window-chip">
+            Window {formatClock(brushed.from)} – {formatClock(brushed.to)}
+            <button type="button" class="link" onClick={() => props.onWindow(undefined)}>
+              back to the {TIME_RANGES.find((r) => r.key === range)?.label.toLowerCase()}
+            </button>
+          </span>
+        )}
         {poll.updatedAt !== undefined && poll.error === undefined && <span class="muted">updated {formatClock(poll.updatedAt / 1000)}</span>}
+        {filter !== '' && !rejected && <SaveGroup filter={filter} onSaved={props.onGroupSaved} />}
+        <button type="button" class="button ghost small" aria-pressed={charts} onClick={() => setCharts(!charts)}>
+          {charts ? 'Hide charts' : 'Show charts'}
+        </button>
         <button type="button" class="button ghost small" onClick={poll.refresh}>
           Refresh
         </button>
       </div>
       {rejected && filter !== '' && <FilterHelp onPick={apply} />}
+      {charts && summaries !== undefined && summaries.length > 0 && (
+        <div class="charts">
+          <ScatterChart summaries={summaries} onOpen={props.onOpen} onWindow={props.onWindow} />
+          <HistogramChart summaries={summaries} onRange={(a, b) => props.onFilter(withResponseTimeRange(filter, a, b))} />
+        </div>
+      )}
       {summaries !== undefined && summaries.length > 0 && <TracesTable summaries={summaries} active={active} onOpen={props.onOpen} />}
       {summaries !== undefined && summaries.length === 0 && (
         <div class="empty">
@@ -146,4 +186,11 @@ export function TracesView(props: TracesViewProps) {
       )}
     </section>
   );
+}
+
+/** The filter sent: the user's expression, within the group's when a group is picked. */
+function scopedFilter(filter: string, groupFilter: string | undefined): { FilterExpression?: string } {
+  const parts = [groupFilter, filter].map((f) => f?.trim() ?? '').filter((f) => f !== '');
+  if (parts.length === 0) return {};
+  return { FilterExpression: parts.length === 1 ? parts[0] : parts.map((p) => `(${p})`).join(' AND ') };
 }

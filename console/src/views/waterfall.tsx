@@ -1,26 +1,45 @@
-import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { HttpStatus } from '../components/marks.js';
 import { formatDuration } from '../../../src/console/model/format.js';
 import type { Waterfall, WaterfallRow } from '../../../src/console/model/segment-tree.js';
+import type { CriticalSection } from '../../../src/console/model/critical-path.js';
 
 interface Props {
   waterfall: Waterfall;
   selected: string | undefined;
   onSelect: (key: string) => void;
+  /** The critical path's sections per row key; absent when the path is not shown. */
+  critical?: Map<string, CriticalSection[]>;
+  /** Rows matching the search within the trace. */
+  matches?: Set<string>;
 }
 
 const INDENT_PX = 14;
 const MAX_INDENT_LEVELS = 16;
+/** Every row is exactly this tall (trace.css), which is what lets the list render only the rows in view. */
+const ROW_PX = 30;
+const HEADER_PX = 32;
+const OVERSCAN_ROWS = 12;
 
-/** Segments and subsegments on one time axis; collapsible, navigable with the arrow keys. */
-export function WaterfallView({ waterfall, selected, onSelect }: Props) {
+/**
+ * Segments and subsegments on one time axis; collapsible, navigable with the arrow keys. Only the
+ * rows in view (plus a margin) are in the DOM, so a trace of 10,000 rows opens and scrolls as fast
+ * as one of ten.
+ */
+export function WaterfallView({ waterfall, selected, onSelect, critical, matches }: Props) {
   const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set());
   const list = useRef<HTMLDivElement>(null);
+  const [viewport, setViewport] = useState({ top: 0, height: 900 });
+  const pendingFocus = useRef<string | undefined>(undefined);
 
-  // Opened from the keyboard, the user keeps going with the arrow keys: start on the selected row.
-  useEffect(() => {
-    const row = list.current?.querySelector<HTMLElement>('.wf-row[tabindex="0"]');
-    if (row != null && (document.activeElement === document.body || document.activeElement === null)) row.focus();
+  useLayoutEffect(() => {
+    const el = list.current;
+    if (el === null) return;
+    const measure = () => setViewport({ top: el.scrollTop, height: el.clientHeight || 900 });
+    measure();
+    const observer = new ResizeObserver(measure);
+    observer.observe(el);
+    return () => observer.disconnect();
   }, []);
   const span = Math.max(waterfall.end - waterfall.start, 1e-6);
   const ticks = axisTicks(span);
@@ -47,10 +66,47 @@ export function WaterfallView({ waterfall, selected, onSelect }: Props) {
       return next;
     });
 
+  /** Scrolls the row at `index` into view (it may not be rendered yet). */
+  const reveal = (index: number) => {
+    const el = list.current;
+    if (el === null || index < 0) return;
+    const top = index * ROW_PX;
+    const bottom = top + ROW_PX + HEADER_PX;
+    if (top < el.scrollTop) el.scrollTop = top;
+    else if (bottom > el.scrollTop + el.clientHeight) el.scrollTop = bottom - el.clientHeight;
+    setViewport({ top: el.scrollTop, height: el.clientHeight || 900 });
+  };
+
   const focusRow = (key: string) => {
     onSelect(key);
-    list.current?.querySelector<HTMLElement>(`[data-key="${CSS.escape(key)}"]`)?.focus();
+    pendingFocus.current = key;
+    reveal(visible.findIndex((r) => r.key === key));
   };
+
+  // Focus lands once the row is rendered (after a scroll it may not have been).
+  useLayoutEffect(() => {
+    const key = pendingFocus.current;
+    if (key === undefined) return;
+    const row = list.current?.querySelector<HTMLElement>(`[data-key="${CSS.escape(key)}"]`);
+    if (row != null) {
+      pendingFocus.current = undefined;
+      row.focus({ preventScroll: true });
+    }
+  });
+
+  // A selection made elsewhere (the root cause, the statistics table) is scrolled into view.
+  const selectedIndex = visible.findIndex((r) => r.key === selected);
+  useEffect(() => reveal(selectedIndex), [selected]);
+
+  // Opened from the keyboard, the user keeps going with the arrow keys: start on the selected row.
+  useEffect(() => {
+    if (document.activeElement !== document.body && document.activeElement !== null) return;
+    pendingFocus.current = selected ?? visible[0]?.key;
+    reveal(Math.max(0, selectedIndex));
+  }, []);
+
+  const first = Math.max(0, Math.floor((viewport.top - HEADER_PX) / ROW_PX) - OVERSCAN_ROWS);
+  const last = Math.min(visible.length, Math.ceil((viewport.top + viewport.height) / ROW_PX) + OVERSCAN_ROWS);
 
   const onKey = (e: KeyboardEvent, row: WaterfallRow, index: number) => {
     const go = (i: number) => {
@@ -69,7 +125,14 @@ export function WaterfallView({ waterfall, selected, onSelect }: Props) {
   };
 
   return (
-    <div class="waterfall" role="tree" aria-label="Trace timeline" ref={list} style={{ '--grid-step': `${gridPct}%` }}>
+    <div
+      class="waterfall"
+      role="tree"
+      aria-label="Trace timeline"
+      ref={list}
+      style={{ '--grid-step': `${gridPct}%` }}
+      onScroll={(e) => setViewport({ top: e.currentTarget.scrollTop, height: e.currentTarget.clientHeight || 900 })}
+    >
       <div class="wf-header" aria-hidden="true">
         <div class="wf-name">Name</div>
         <div class="wf-axis">
@@ -80,7 +143,10 @@ export function WaterfallView({ waterfall, selected, onSelect }: Props) {
           ))}
         </div>
       </div>
-      {visible.map((row, index) => {
+      <div style={{ height: `${first * ROW_PX}px` }} aria-hidden="true" />
+      {visible.slice(first, last).map((row, offset) => {
+        const index = first + offset;
+        const sections = critical?.get(row.key);
         const left = ((row.start - waterfall.start) / span) * 100;
         const end = row.end ?? waterfall.end;
         const width = Math.max(((end - row.start) / span) * 100, 0);
@@ -91,9 +157,11 @@ export function WaterfallView({ waterfall, selected, onSelect }: Props) {
           <div
             key={row.key}
             data-key={row.key}
-            class={`wf-row health-${row.health}${row.isSegment ? ' is-segment' : ''}${row.inferred ? ' inferred' : ''}${isSelected ? ' selected' : ''}`}
+            class={`wf-row health-${row.health}${row.isSegment ? ' is-segment' : ''}${row.inferred ? ' inferred' : ''}${isSelected ? ' selected' : ''}${sections !== undefined ? ' critical' : ''}${matches?.has(row.key) === true ? ' match' : ''}`}
             role="treeitem"
             aria-level={row.depth + 1}
+            aria-posinset={index + 1}
+            aria-setsize={visible.length}
             aria-selected={isSelected}
             aria-expanded={row.hasChildren ? !collapsed.has(row.key) : undefined}
             tabIndex={isSelected || (selected === undefined && index === 0) ? 0 : -1}
@@ -118,9 +186,15 @@ export function WaterfallView({ waterfall, selected, onSelect }: Props) {
               ) : (
                 <span class="twisty" />
               )}
+              {sections !== undefined && (
+                <span class="cp-mark" title="On the critical path">
+                  <span class="visually-hidden">critical path: </span>
+                </span>
+              )}
               <span class="wf-label" title={row.name}>
                 {row.name}
               </span>
+              {matches?.has(row.key) === true && <span class="visually-hidden"> (matches the search)</span>}
               {row.inferred && (
                 <span class="pill pill-neutral" title="Inferred from the caller's subsegment: this service sent no segment">
                   inferred
@@ -139,6 +213,13 @@ export function WaterfallView({ waterfall, selected, onSelect }: Props) {
                 class={`wf-bar${row.end === undefined ? ' in-progress' : ''}`}
                 style={{ left: `${left}%`, width: `max(2px, ${width}%)` }}
               />
+              {sections?.map((c) => (
+                <span
+                  key={c.start}
+                  class="wf-critical"
+                  style={{ left: `${((c.start - waterfall.start) / span) * 100}%`, width: `max(2px, ${((c.end - c.start) / span) * 100}%)` }}
+                />
+              ))}
               <span class={`wf-duration${placement(left, width) === 'inside' ? ' inside' : ''}`} style={labelStyle(left, width)}>
                 {row.end === undefined ? 'in progress' : formatDuration(row.end - row.start)}
               </span>
@@ -146,6 +227,7 @@ export function WaterfallView({ waterfall, selected, onSelect }: Props) {
           </div>
         );
       })}
+      <div style={{ height: `${Math.max(0, visible.length - last) * ROW_PX}px` }} aria-hidden="true" />
     </div>
   );
 }

@@ -26,3 +26,9 @@ export function timeWindow(key: TimeRangeKey, nowMs: number = Date.now()): { Sta
   const start = Number.isFinite(range.seconds) ? Math.floor(nowMs / 1000) - range.seconds : 0;
   return { StartTime: start, EndTime: end };
 }
+
+/** The request window: a brushed window (epoch seconds, whole seconds outward) wins over the range. */
+export function requestWindow(key: TimeRangeKey, window: { from: number; to: number } | undefined, nowMs: number = Date.now()): { StartTime: number; EndTime: number } {
+  if (window === undefined) return timeWindow(key, nowMs);
+  return { StartTime: Math.floor(window.from), EndTime: Math.ceil(window.to) };
+}

@@ -6,6 +6,9 @@
 import type { IncomingMessage } from 'node:http';
 import { type JsonObject, isObject } from './fields.js';
 import { XrayApiError, invalidRequest } from './xray-api-error.js';
+import { DEFAULT_MAX_BODY_BYTES } from './body-limit.js';
+
+export { DEFAULT_MAX_BODY_BYTES };
 
 export interface BodyLimits {
   maxBytes: number;

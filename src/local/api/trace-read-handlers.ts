@@ -6,7 +6,9 @@
 import { FilterSyntaxError, FilterUnsupportedError, compileFilter } from '../filter/index.js';
 import type { TimeRangeType, TraceStore } from '../store/trace-store.js';
 import type { TraceView } from '../trace-view.js';
-import { type JsonObject, optBoolean, optObject, optString, reqArray, reqNumber } from './fields.js';
+import type { Groups } from '../groups/groups.js';
+import { type JsonObject, optBoolean, optObject, optString, reqArray } from './fields.js';
+import { timeWindow } from './time-window.js';
 import { decodeToken, encodeToken, tokenIndex } from './next-token.js';
 import { invalidRequest } from './xray-api-error.js';
 import type { XrayReads } from './xray-reads.js';
@@ -44,13 +46,17 @@ export interface ReadContext {
   limits: ReadLimits;
   /** Milliseconds since the epoch. */
   now: () => number;
+  /** Groups scoping GetServiceGraph (GroupName / GroupARN). */
+  groups?: Groups;
 }
 
-function timeWindow(body: JsonObject): { startTime: number; endTime: number } {
-  const startTime = reqNumber(body, 'StartTime');
-  const endTime = reqNumber(body, 'EndTime');
-  if (endTime < startTime) throw invalidRequest('EndTime must not be before StartTime');
-  return { startTime, endTime };
+/** The filter of the group a request names, or undefined (no group, or one holding every trace). */
+export function groupMatcher(groups: Groups | undefined, body: JsonObject): ((t: TraceView) => boolean) | undefined {
+  const name = optString(body, 'GroupName', 'GroupName', 32, 1);
+  const arn = optString(body, 'GroupARN', 'GroupARN', 400, 1);
+  if (name === undefined && arn === undefined) return undefined;
+  if (!groups) throw invalidRequest(`Group not found: ${name ?? arn}`);
+  return groups.matcher(groups.resolve(name, arn));
 }
 
 function compile(expression: string | undefined): ((t: TraceView) => boolean) | undefined {
@@ -147,13 +153,15 @@ export function batchGetTraces(ctx: ReadContext, body: JsonObject): object {
 
 export function getServiceGraph(ctx: ReadContext, body: JsonObject): object {
   const window = timeWindow(body);
-  optString(body, 'GroupName', 'GroupName', 32);
-  optString(body, 'GroupARN', 'GroupARN', 400);
+  const matches = groupMatcher(ctx.groups, body);
   decodeToken('graph', body.NextToken);
   const traces: TraceView[] = [];
+  let examined = 0;
   for (const { trace } of ctx.store.range({ ...window, by: 'Event' })) {
-    if (traces.length >= ctx.limits.graphMaxTraces) break;
-    traces.push(trace);
+    // A group's filter is bounded by the summaries' scan budget as well as by the graph's size.
+    if (traces.length >= ctx.limits.graphMaxTraces || (matches && examined >= ctx.limits.scanPerPage)) break;
+    examined += 1;
+    if (!matches || matches(trace)) traces.push(trace);
   }
   return {
     StartTime: window.startTime,

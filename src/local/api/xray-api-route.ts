@@ -1,5 +1,5 @@
 /**
- * The local backend's X-Ray API on the daemon's TCP port: the eleven operations at X-Ray's paths
+ * The local backend's X-Ray API on the daemon's TCP port: all 38 operations at X-Ray's paths
  * (rest-json: POST, JSON bodies, epoch-second timestamps), wire-compatible with
  * `@aws-sdk/client-xray` and `aws xray --endpoint-url`. Signed and unsigned requests are both
  * accepted (the signature is not checked: the port is meant for localhost). Errors carry X-Ray's
@@ -12,7 +12,8 @@ import type { SamplingRules } from '../sampling/sampling-rules.js';
 import type { SamplingTargets } from '../sampling/sampling-targets.js';
 import type { TraceStore } from '../store/trace-store.js';
 import type { JsonObject } from './fields.js';
-import { readJsonBody } from './read-json-body.js';
+import { DEFAULT_MAX_BODY_BYTES, readJsonBody } from './read-json-body.js';
+import { RawJson } from './raw-json.js';
 import * as sampling from './sampling-handlers.js';
 import * as reads from './trace-read-handlers.js';
 import { DEFAULT_READ_LIMITS, type ReadContext, type ReadLimits } from './trace-read-handlers.js';
@@ -20,11 +21,20 @@ import { TelemetryLog, putTelemetryRecords, putTraceSegments } from './trace-wri
 import { XrayApiError, sendXrayError } from './xray-api-error.js';
 import type { XrayReads } from './xray-reads.js';
 import { defaultReads } from './default-reads.js';
+import { type LocalAccount, createLocalAccount } from '../local-account.js';
+import * as groups from './group-handlers.js';
+import * as tags from './tag-handlers.js';
+import * as settings from './settings-handlers.js';
+import { getTimeSeriesServiceStatistics } from './time-series-handlers.js';
+import * as insights from './insight-handlers.js';
+import * as retrieval from './retrieval-handlers.js';
 
 export interface XrayApiDeps {
   store: TraceStore;
   rules: SamplingRules;
   targets: SamplingTargets;
+  /** Groups, tags, settings, policies, rollups, insights (default: a new memory-only account). */
+  account?: LocalAccount;
   /** Summary and graph builders (default: src/local/reads/). */
   reads?: XrayReads;
   /** Where PutTelemetryRecords keeps recent records (default: a new one holding 100). */
@@ -40,21 +50,27 @@ export interface XrayApiDeps {
   now?: () => number;
   /**
    * Answer every request no other route claimed with a 404 in X-Ray's shape. Set it when this
-   * route is the last in the server's list; otherwise only the eleven operation paths are claimed.
+   * route is the last in the server's list; otherwise only the operation paths are claimed.
    */
   claimUnknownPaths?: boolean;
 }
 
 type Handler = (body: JsonObject) => object;
 
-export const DEFAULT_MAX_BODY_BYTES = 5 * 1024 * 1024;
+export { DEFAULT_MAX_BODY_BYTES };
 
 export function createXrayApiRoute(deps: XrayApiDeps): Route {
   const logger = (deps.logger ?? silentLogger).child({ component: 'local-api' });
   const now = deps.now ?? Date.now;
   const telemetry = deps.telemetry ?? new TelemetryLog();
-  const readCtx: ReadContext = { store: deps.store, reads: deps.reads ?? defaultReads, limits: { ...DEFAULT_READ_LIMITS, ...deps.limits }, now };
-  const samplingCtx: sampling.SamplingContext = { rules: deps.rules, targets: deps.targets, rulesPerPage: deps.rulesPerPage ?? 100 };
+  const account = deps.account ?? createLocalAccount({ store: deps.store, rules: deps.rules, now });
+  const readReads = deps.reads ?? defaultReads;
+  const readCtx: ReadContext = { store: deps.store, reads: readReads, limits: { ...DEFAULT_READ_LIMITS, ...deps.limits }, now, groups: account.groups };
+  const samplingCtx: sampling.SamplingContext = { rules: deps.rules, targets: deps.targets, rulesPerPage: deps.rulesPerPage ?? 100, tags: account.tags };
+  const groupCtx: groups.GroupContext = { groups: account.groups, tags: account.tags, groupsPerPage: 100 };
+  const settingsCtx: settings.SettingsContext = account;
+  const insightCtx: insights.InsightContext = { ...account, store: deps.store, graphMaxTraces: readCtx.limits.graphMaxTraces, now };
+  const retrievalCtx: retrieval.RetrievalContext = { retrievals: account.retrievals, reads: readReads, otelSpans: account.otelSpans };
   const bodyLimits = { maxBytes: deps.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, timeoutMs: deps.bodyTimeoutMs ?? 10_000 };
 
   const operations = new Map<string, Handler>([
@@ -69,6 +85,33 @@ export function createXrayApiRoute(deps: XrayApiDeps): Route {
     ['/CreateSamplingRule', (b) => sampling.createSamplingRule(samplingCtx, b)],
     ['/UpdateSamplingRule', (b) => sampling.updateSamplingRule(samplingCtx, b)],
     ['/DeleteSamplingRule', (b) => sampling.deleteSamplingRule(samplingCtx, b)],
+    ['/SamplingStatisticSummaries', (b) => sampling.getSamplingStatisticSummaries(samplingCtx, b)],
+    ['/CreateGroup', (b) => groups.createGroup(groupCtx, b)],
+    ['/GetGroup', (b) => groups.getGroup(groupCtx, b)],
+    ['/Groups', (b) => groups.getGroups(groupCtx, b)],
+    ['/UpdateGroup', (b) => groups.updateGroup(groupCtx, b)],
+    ['/DeleteGroup', (b) => groups.deleteGroup(groupCtx, b)],
+    ['/TagResource', (b) => tags.tagResource(account.tags, b)],
+    ['/UntagResource', (b) => tags.untagResource(account.tags, b)],
+    ['/ListTagsForResource', (b) => tags.listTagsForResource(account.tags, b)],
+    ['/TimeSeriesServiceStatistics', (b) => getTimeSeriesServiceStatistics(account, b)],
+    ['/EncryptionConfig', () => settings.getEncryptionConfig(settingsCtx)],
+    ['/PutEncryptionConfig', (b) => settings.putEncryptionConfig(settingsCtx, b)],
+    ['/GetIndexingRules', (b) => settings.getIndexingRules(settingsCtx, b)],
+    ['/UpdateIndexingRule', (b) => settings.updateIndexingRule(settingsCtx, b)],
+    ['/GetTraceSegmentDestination', () => settings.getTraceSegmentDestination(settingsCtx)],
+    ['/UpdateTraceSegmentDestination', (b) => settings.updateTraceSegmentDestination(settingsCtx, b)],
+    ['/PutResourcePolicy', (b) => settings.putResourcePolicy(settingsCtx, b)],
+    ['/ListResourcePolicies', (b) => settings.listResourcePolicies(settingsCtx, b)],
+    ['/DeleteResourcePolicy', (b) => settings.deleteResourcePolicy(settingsCtx, b)],
+    ['/StartTraceRetrieval', (b) => retrieval.startTraceRetrieval(retrievalCtx, b)],
+    ['/ListRetrievedTraces', (b) => retrieval.listRetrievedTraces(retrievalCtx, b)],
+    ['/GetRetrievedTracesGraph', (b) => retrieval.getRetrievedTracesGraph(retrievalCtx, b)],
+    ['/CancelTraceRetrieval', (b) => retrieval.cancelTraceRetrieval(retrievalCtx, b)],
+    ['/InsightSummaries', (b) => insights.getInsightSummaries(insightCtx, b)],
+    ['/Insight', (b) => insights.getInsight(insightCtx, b)],
+    ['/InsightEvents', (b) => insights.getInsightEvents(insightCtx, b)],
+    ['/InsightImpactGraph', (b) => insights.getInsightImpactGraph(insightCtx, b)],
   ]);
 
   const fail = (res: ServerResponse, err: unknown, op: string): void => {
@@ -86,7 +129,11 @@ export function createXrayApiRoute(deps: XrayApiDeps): Route {
   const handle = async (req: IncomingMessage, res: ServerResponse, op: string, handler: Handler): Promise<void> => {
     try {
       const body = await readJsonBody(req, bodyLimits);
-      sendJson(res, 200, handler(body));
+      const out = handler(body);
+      if (out instanceof RawJson) {
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(out.text) });
+        res.end(out.text);
+      } else sendJson(res, 200, out);
     } catch (err) {
       fail(res, err, op);
     }

@@ -11,12 +11,13 @@ type Predicate = (facts: Facts, index: TraceIndex) => boolean;
 /**
  * Parses `expression` once and returns a matcher over traces. Throws FilterSyntaxError or
  * FilterUnsupportedError. The matcher never throws on odd documents: a missing field just
- * fails its comparison.
+ * fails its comparison. `remember: false` keeps the traces' derived facts out of the shared cache
+ * (for evaluations at ingest, which would otherwise cache every stored trace).
  */
-export function compileFilter(expression: string): (trace: TraceView) => boolean {
+export function compileFilter(expression: string, remember = true): (trace: TraceView) => boolean {
   const predicate = compileNode(parseFilter(expression));
   return (trace) => {
-    const index = indexTrace(trace);
+    const index = indexTrace(trace, remember);
     return predicate(index.facts, index);
   };
 }

@@ -35,11 +35,12 @@ export class TraceIndex {
  */
 const cache = new WeakMap<TraceView, TraceIndex>();
 
-export function indexTrace(trace: TraceView): TraceIndex {
+/** `remember: false` (a one-off evaluation, e.g. at ingest) uses the cache but does not fill it. */
+export function indexTrace(trace: TraceView, remember = true): TraceIndex {
   const hit = cache.get(trace);
   const segments = Array.isArray(trace.segments) ? trace.segments : [];
   if (hit && hit.segments === segments && hit.length === segments.length) return hit;
   const index = new TraceIndex(trace, segments, segments.length);
-  cache.set(trace, index);
+  if (remember) cache.set(trace, index);
   return index;
 }

@@ -1,7 +1,9 @@
 /**
  * The local backend's sampling rules: a `Default` rule that always exists (it can be tuned, not
- * deleted) plus up to `maxRules` user rules. Kept in memory; a restart brings back only Default.
+ * deleted) plus up to `maxRules` user rules. Kept in the state store when one is given (persisted
+ * with a store path; changes to Default are kept too).
  */
+import type { StateStore } from '../state/state-store.js';
 import { XrayApiError, invalidRequest } from '../api/xray-api-error.js';
 import type { JsonObject } from '../api/fields.js';
 import { DEFAULT_RULE_NAME, type SamplingRule, applyRuleUpdate, defaultRule, parseNewRule, ruleNameOf } from './sampling-rule.js';
@@ -20,6 +22,8 @@ export interface SamplingRulesOptions {
   maxRules?: number;
   /** Milliseconds since the epoch (injectable for tests). */
   now?: () => number;
+  /** Where rules are kept across restarts. */
+  state?: StateStore;
 }
 
 export const LOCAL_ARN_PREFIX = 'arn:aws:xray:local:000000000000';
@@ -30,14 +34,26 @@ export class SamplingRules {
   private readonly maxRules: number;
   readonly now: () => number;
   private lastModification: number;
+  private readonly state: StateStore | undefined;
 
   constructor(options: SamplingRulesOptions = {}) {
+    this.state = options.state;
     this.arnPrefix = options.arnPrefix ?? LOCAL_ARN_PREFIX;
     this.maxRules = options.maxRules ?? 25;
     this.now = options.now ?? Date.now;
     const at = this.seconds();
     this.records.set(DEFAULT_RULE_NAME, { SamplingRule: defaultRule(this.arnPrefix), CreatedAt: at, ModifiedAt: at });
     this.lastModification = at;
+    for (const [name, value] of this.state?.entries('rule') ?? []) {
+      const record = value as SamplingRuleRecord;
+      this.records.set(name, record);
+      this.lastModification = Math.max(this.lastModification, record.ModifiedAt);
+    }
+  }
+
+  private keep(record: SamplingRuleRecord): void {
+    this.records.set(record.SamplingRule.RuleName, record);
+    this.state?.put('rule', record.SamplingRule.RuleName, record);
   }
 
   private seconds(): number {
@@ -55,6 +71,12 @@ export class SamplingRules {
     return this.records.get(name);
   }
 
+  /** Whether a rule has this RuleARN (tags are kept by ARN). */
+  hasArn(arn: string): boolean {
+    for (const r of this.records.values()) if (r.SamplingRule.RuleARN === arn) return true;
+    return false;
+  }
+
   /** Epoch seconds of the last create, update or delete. */
   get lastModified(): number {
     return this.lastModification;
@@ -68,7 +90,7 @@ export class SamplingRules {
     }
     const at = this.seconds();
     const record = { SamplingRule: rule, CreatedAt: at, ModifiedAt: at };
-    this.records.set(rule.RuleName, record);
+    this.keep(record);
     this.lastModification = at;
     return record;
   }
@@ -81,7 +103,7 @@ export class SamplingRules {
     const rule = applyRuleUpdate(existing.SamplingRule, raw, 'SamplingRuleUpdate');
     const at = this.seconds();
     const record = { SamplingRule: rule, CreatedAt: existing.CreatedAt, ModifiedAt: at };
-    this.records.set(name, record);
+    this.keep(record);
     this.lastModification = at;
     return record;
   }
@@ -93,6 +115,7 @@ export class SamplingRules {
     const existing = this.records.get(name);
     if (!existing) throw invalidRequest(`RuleName: no sampling rule named "${name}"`);
     this.records.delete(name);
+    this.state?.delete('rule', name);
     this.lastModification = this.seconds();
     return existing;
   }

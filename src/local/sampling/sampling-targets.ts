@@ -8,6 +8,7 @@
 import { invalidRequest } from '../api/xray-api-error.js';
 import { isObject, optNumber, reqNumber, reqString } from '../api/fields.js';
 import type { SamplingRules } from './sampling-rules.js';
+import { SamplingStatistics } from './sampling-statistics.js';
 
 /** Seconds between an SDK's target polls (what X-Ray answers, and what SDKs expect). */
 export const TARGET_INTERVAL_S = 10;
@@ -46,6 +47,8 @@ export class SamplingTargets {
   private readonly clients = new Map<string, Map<string, number>>();
   private readonly activeWindowMs: number;
   private readonly maxClientsPerRule: number;
+  /** What the clients reported, for GetSamplingStatisticSummaries. */
+  readonly statistics = new SamplingStatistics();
 
   constructor(
     private readonly rules: SamplingRules,
@@ -58,24 +61,27 @@ export class SamplingTargets {
   /** Answers one GetSamplingTargets request (its `SamplingStatisticsDocuments`). */
   report(documents: unknown[]): SamplingTargetsResult {
     const now = this.rules.now();
-    const reported: { rule: string; client: string }[] = [];
+    const reported: { rule: string; client: string; at: number; requests: number; sampled: number; borrowed: number }[] = [];
     const unprocessed: UnprocessedStatistics[] = [];
     documents.forEach((raw, i) => {
       const path = `SamplingStatisticsDocuments[${i}]`;
       if (!isObject(raw)) throw invalidRequest(`${path} must be an object`);
       const rule = reqString(raw, 'RuleName', `${path}.RuleName`, 32);
       const client = reqString(raw, 'ClientID', `${path}.ClientID`, 24, 24);
-      reqNumber(raw, 'Timestamp', `${path}.Timestamp`);
-      reqNumber(raw, 'RequestCount', `${path}.RequestCount`, { integer: true, min: 0 });
-      reqNumber(raw, 'SampledCount', `${path}.SampledCount`, { integer: true, min: 0 });
-      optNumber(raw, 'BorrowCount', `${path}.BorrowCount`, { integer: true, min: 0 });
+      const at = reqNumber(raw, 'Timestamp', `${path}.Timestamp`);
+      const requests = reqNumber(raw, 'RequestCount', `${path}.RequestCount`, { integer: true, min: 0 });
+      const sampled = reqNumber(raw, 'SampledCount', `${path}.SampledCount`, { integer: true, min: 0 });
+      const borrowed = optNumber(raw, 'BorrowCount', `${path}.BorrowCount`, { integer: true, min: 0 }) ?? 0;
       if (!this.rules.get(rule)) {
         unprocessed.push({ RuleName: rule, ErrorCode: '400', Message: `no sampling rule named "${rule}"` });
         return;
       }
-      reported.push({ rule, client });
+      reported.push({ rule, client, at, requests, sampled, borrowed });
     });
-    for (const { rule, client } of reported) this.touch(rule, client, now);
+    for (const r of reported) {
+      this.touch(r.rule, r.client, now);
+      this.statistics.record(r.rule, r.at, r.requests, r.sampled, r.borrowed);
+    }
     const targets: SamplingTargetDocument[] = [];
     for (const { rule, client } of reported) {
       const record = this.rules.get(rule);
@@ -115,5 +121,6 @@ export class SamplingTargets {
   /** Forgets clients of deleted rules (called after DeleteSamplingRule). */
   forgetRule(rule: string): void {
     this.clients.delete(rule);
+    this.statistics.forgetRule(rule);
   }
 }

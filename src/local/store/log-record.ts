@@ -17,6 +17,17 @@ export class StoreLogFormatError extends Error {
   }
 }
 
+/**
+ * The record kind: a segment document, or (starting with this prefix) a state record of the local
+ * X-Ray API (groups, tags, rules, settings, policies, insights; src/local/state/). Segment
+ * documents carrying the `$xrayd` key are refused at intake, so the two never mix.
+ */
+export const STATE_RECORD_PREFIX = '{"$xrayd":"state"';
+
+export function isStateRecord(text: string): boolean {
+  return text.startsWith(STATE_RECORD_PREFIX);
+}
+
 /** Encodes one record. Literal newlines in valid JSON are whitespace, so a space replaces them. */
 export function encodeRecord(text: string): string {
   const line = text.includes('\n') || text.includes('\r') ? text.replace(/[\r\n]/g, ' ') : text;

@@ -4,11 +4,11 @@
  */
 import type { Logger } from '../../log/logger.js';
 import { silentLogger } from '../../log/logger.js';
-import { StoreLogFormatError } from './log-record.js';
+import { StoreLogFormatError, isStateRecord } from './log-record.js';
 import { type ReplayReport, replaySegmentLog } from './replay-segment-log.js';
 import { SegmentLog, segmentLogHealth } from './segment-log.js';
 import type { BackgroundFaults } from '../../health/background-faults.js';
-import { type StoreInput, TraceStore } from './trace-store.js';
+import { type StoreInput, type TraceObserver, TraceStore } from './trace-store.js';
 import { parseSegment } from './validate-segment.js';
 
 export interface OpenTraceStoreOptions {
@@ -21,10 +21,23 @@ export interface OpenTraceStoreOptions {
   compactMinBytes?: number;
   /** Where write and compaction failures are reported (/healthz, /metrics); a private one if absent. */
   faults?: BackgroundFaults;
+  /** Told of every trace change, replay included (the time-series rollups). */
+  observers?: TraceObserver[];
+  /** Receives the state records of the log, in order, during replay. */
+  onStateRecord?: (text: string) => void;
+  /** The live state records, which every compaction (the one right after replay too) writes first. */
+  stateTexts?: () => Iterable<string>;
+}
+
+/** Appends state records to the log. */
+export interface StateLog {
+  append(texts: readonly string[]): void;
 }
 
 export interface OpenedTraceStore {
   store: TraceStore;
+  /** Undefined in memory-only mode. */
+  stateLog?: StateLog;
   /** Waits for a running compaction, closes the log (fsync); idempotent, a no-op in memory-only mode. */
   close(): Promise<void>;
 }
@@ -35,12 +48,19 @@ const REPLAY_BATCH = 500;
 export async function openTraceStore(options: OpenTraceStoreOptions): Promise<OpenedTraceStore> {
   const logger = (options.logger ?? silentLogger).child({ component: 'local-store' });
   const store = new TraceStore({ maxSegments: options.maxSegments, maxBytes: Math.floor(options.maxMB * 1024 * 1024) });
+  for (const o of options.observers ?? []) store.addObserver(o);
   const path = options.path;
   if (!path) return { store, close: async () => {} };
 
   let batch: StoreInput[] = [];
   let invalid = 0;
   const onRecord = (text: string): void => {
+    if (isStateRecord(text)) {
+      store.putMany(batch); // state records apply in log order, after the documents before them
+      batch = [];
+      options.onStateRecord?.(text);
+      return;
+    }
     const check = parseSegment(text);
     if (!check.ok) {
       invalid += 1;
@@ -58,6 +78,7 @@ export async function openTraceStore(options: OpenTraceStoreOptions): Promise<Op
     report = await replaySegmentLog(path, onRecord);
     store.putMany(batch);
     log = new SegmentLog(path, options.compactMinBytes, logger, options.faults && segmentLogHealth(options.faults, logger));
+    if (options.stateTexts) log.setStateSource(options.stateTexts);
   } catch (err) {
     if (err instanceof StoreLogFormatError) throw err;
     throw new Error(`cannot use the store log ${path}: ${(err as Error).message}`, { cause: err });
@@ -73,6 +94,7 @@ export async function openTraceStore(options: OpenTraceStoreOptions): Promise<Op
   let closing: Promise<void> | undefined;
   return {
     store,
+    stateLog: { append: (texts) => log.append(texts) },
     close: () => (closing ??= log.close()),
   };
 }

@@ -56,6 +56,8 @@ export class SegmentLog implements StoreJournal, CompactionTarget {
   /** Monotonic time (performance.now) before which no compaction starts (backoff after a failure). */
   private compactNotBefore = 0;
   private readonly health: SegmentLogHealth;
+  /** The latest state records (store-log kind "state"), written first by every compaction. */
+  private stateSource: () => Iterable<string> = () => [];
   compactions = 0;
   /** Batches that could not be written. */
   failedWrites = 0;
@@ -70,6 +72,11 @@ export class SegmentLog implements StoreJournal, CompactionTarget {
     this.size = fstatSync(this.fd).size;
     if (this.size === 0) this.size = writeAll(this.fd, MAGIC);
     this.health = health ?? segmentLogHealth(new BackgroundFaults(new HealthRegistry(), logger), logger);
+  }
+
+  /** Where compaction reads the live state records from (the log keeps their latest versions). */
+  setStateSource(source: () => Iterable<string>): void {
+    this.stateSource = source;
   }
 
   /** Current log size in bytes. */
@@ -119,9 +126,16 @@ export class SegmentLog implements StoreJournal, CompactionTarget {
   }
 
   private async runCompaction(texts: Iterable<string> | LiveRecords): Promise<void> {
+    // The state records (few: groups, rules, settings...) are copied at the instant `pending` starts,
+    // like the live documents' snapshot, and written first.
+    const state = [...this.stateSource()];
     this.pending = [];
+    const records = (function* () {
+      yield* state;
+      yield* texts;
+    })();
     try {
-      if (await compactLog(this, texts)) {
+      if (await compactLog(this, records)) {
         this.compactions += 1;
         this.compactFailures = 0;
         this.health.compaction.recovered();

@@ -1,5 +1,5 @@
 /** The trace store's options, inputs and outputs (the store itself: trace-store.ts). */
-import type { SegmentDocument } from '../trace-view.js';
+import type { SegmentDocument, TraceView } from '../trace-view.js';
 import type { LiveRecords } from './live-snapshot.js';
 
 export interface TraceStoreOptions {
@@ -28,6 +28,8 @@ export interface StoreStats {
   estimatedMemoryBytes: number;
   evictedTraces: number;
   evictedSegments: number;
+  /** Trace changes an observer (the time-series rollups) failed on; the documents are stored regardless. */
+  observerFailures: number;
 }
 
 export type TimeRangeType = 'TraceId' | 'Event';
@@ -44,4 +46,12 @@ export interface StoreInput {
   doc: SegmentDocument;
   /** The document's JSON text as received (journaled and measured). */
   text: string;
+}
+
+/**
+ * Told how a trace changed: `before` is its view before the change (undefined: new trace), `after`
+ * its view now (undefined: evicted). Called once per trace per batch, after the batch is stored.
+ */
+export interface TraceObserver {
+  traceChanged(before: TraceView | undefined, after: TraceView | undefined): void;
 }

@@ -12,7 +12,7 @@
  * event time (sorted, for newest-first range walks), and by segment name (service).
  */
 import type { SegmentDocument, TraceView } from '../trace-view.js';
-import type { RangeQuery, StoreInput, StoreJournal, StoreStats, TraceStoreOptions } from './store-types.js';
+import type { RangeQuery, StoreInput, StoreJournal, StoreStats, TraceObserver, TraceStoreOptions } from './store-types.js';
 import { Deque } from '../../pipeline/deque.js';
 import { LiveSnapshot } from './live-snapshot.js';
 import { TimeIndex } from './time-index.js';
@@ -25,7 +25,7 @@ const PER_DOCUMENT_BYTES = 500;
 /** Traces spanning more than this (seconds) are indexed aside for event-time queries. */
 const LONG_SPAN_S = 3600;
 
-export type { RangeQuery, StoreInput, StoreJournal, StoreStats, TimeRangeType, TraceStoreOptions } from './store-types.js';
+export type { RangeQuery, StoreInput, StoreJournal, StoreStats, TimeRangeType, TraceObserver, TraceStoreOptions } from './store-types.js';
 
 export class TraceStore {
   private readonly traces = new Map<string, TraceEntry>();
@@ -41,6 +41,7 @@ export class TraceStore {
   private byteCount = 0;
   private evictedTraces = 0;
   private evictedSegments = 0;
+  private observerFailures = 0;
   /**
    * Longest span (last end - first start) of a trace seen, up to LONG_SPAN_S: bounds how far back
    * an event-time overlap walk must look. Longer traces are kept aside in `longTraces`, so one
@@ -49,6 +50,9 @@ export class TraceStore {
   private maxSpan = 0;
   private readonly longTraces = new Set<string>();
   private journal: StoreJournal | undefined;
+  private readonly observers: TraceObserver[] = [];
+  /** During a batch with observers: each touched trace's view before the batch. */
+  private touched: Map<string, TraceView | undefined> | undefined;
   /** Entries created so far (their `seq`). */
   private created = 0;
   /** Open compaction snapshots (usually none or one), told of every change to an existing trace. */
@@ -63,13 +67,20 @@ export class TraceStore {
     this.journal = journal;
   }
 
+  /** Observers learn of every change from now on (attach before replay to see every trace). */
+  addObserver(observer: TraceObserver): void {
+    this.observers.push(observer);
+  }
+
   /** Stores a batch of validated documents, then evicts down to the limits. */
   putMany(inputs: readonly StoreInput[]): void {
     const journaled: string[] = [];
+    if (this.observers.length > 0) this.touched = new Map();
     for (const { doc, text } of inputs) {
       if (this.putOne(doc, Buffer.byteLength(text))) journaled.push(text);
     }
     this.evict();
+    this.notifyTouched();
     if (this.journal && journaled.length > 0) {
       this.journal.append(journaled);
       this.journal.afterBatch(this.byteCount, () => this.liveTexts());
@@ -80,9 +91,28 @@ export class TraceStore {
     this.putMany([{ doc, text }]);
   }
 
+  private notifyTouched(): void {
+    const touched = this.touched;
+    this.touched = undefined;
+    if (!touched) return;
+    for (const [id, before] of touched) this.notify(before, this.traces.get(id)?.toView());
+  }
+
+  /** An observer's failure must not fail the batch: the documents are stored; it is counted (/healthz). */
+  private notify(before: TraceView | undefined, after: TraceView | undefined): void {
+    for (const o of this.observers) {
+      try {
+        o.traceChanged(before, after);
+      } catch {
+        this.observerFailures += 1;
+      }
+    }
+  }
+
   private putOne(doc: SegmentDocument, bytes: number): boolean {
     const traceId = doc.trace_id as string;
     let entry = this.traces.get(traceId);
+    if (this.touched && !this.touched.has(traceId)) this.touched.set(traceId, entry?.toView());
     if (!entry) {
       entry = new TraceEntry(traceId);
       entry.seq = this.created++;
@@ -134,6 +164,12 @@ export class TraceStore {
   private remove(traceId: string): void {
     const entry = this.traces.get(traceId);
     if (!entry) return;
+    if (this.observers.length > 0) {
+      // A trace stored and evicted in the same batch was never seen by the observers as stored.
+      const before = this.touched?.has(traceId) ? this.touched.get(traceId) : entry.toView();
+      this.touched?.delete(traceId);
+      this.notify(before, undefined);
+    }
     for (const s of this.snapshots) s.beforeChange(entry);
     this.traces.delete(traceId);
     this.byEpoch.remove(entry.epoch, traceId);
@@ -208,7 +244,13 @@ export class TraceStore {
       estimatedMemoryBytes: Math.round(this.estimatedMemory()),
       evictedTraces: this.evictedTraces,
       evictedSegments: this.evictedSegments,
+      observerFailures: this.observerFailures,
     };
+  }
+
+  /** Every stored trace's view, oldest first (a group's rollups are built from them). */
+  *views(): Generator<TraceView> {
+    for (const entry of this.traces.values()) yield entry.toView();
   }
 
   /**

@@ -31,6 +31,7 @@ export function validateSegment(value: unknown): SegmentCheck {
   const v = value as Record<string, unknown>;
   const id = typeof v.id === 'string' ? v.id : undefined;
   if (id === undefined || !HEX16.test(id)) return invalid(id, 'id must be 16 hexadecimal digits');
+  if (Object.prototype.hasOwnProperty.call(v, '$xrayd')) return invalid(id, 'the "$xrayd" field is reserved');
   if (typeof v.name !== 'string' || v.name.length === 0) return invalid(id, 'name is required (a non-empty string)');
   if (v.name.length > MAX_NAME_LENGTH) return invalid(id, `name is longer than ${MAX_NAME_LENGTH} characters`);
   if (typeof v.trace_id !== 'string' || !TRACE_ID.test(v.trace_id)) {

@@ -82,5 +82,10 @@ describe('response-time range', () => {
       withResponseTimeRange('fault OR error', 0.1234, 0.5),
       '(fault OR error) AND responsetime >= 0.123 AND responsetime <= 0.5',
     );
+    assert.equal(withResponseTimeRange('', 5 * 0.05, 7 * 0.05), 'responsetime >= 0.25 AND responsetime <= 0.35'); // bin edges, not float noise
+    // a new selection replaces the previous range, keeping the rest of the filter
+    assert.equal(withResponseTimeRange('(fault OR error) AND responsetime >= 0.123 AND responsetime <= 0.5', 1, 2), '(fault OR error) AND responsetime >= 1 AND responsetime <= 2');
+    assert.equal(withResponseTimeRange('responsetime >= 0.1 AND responsetime <= 0.2', 1, 2), 'responsetime >= 1 AND responsetime <= 2');
+    assert.equal(withResponseTimeRange('(a) OR (b) AND responsetime >= 0.1 AND responsetime <= 0.2', 1, 2), '((a) OR (b)) AND responsetime >= 1 AND responsetime <= 2');
   });
 });

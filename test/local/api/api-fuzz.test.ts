@@ -15,11 +15,23 @@ const PATHS = [
   '/CreateSamplingRule',
   '/UpdateSamplingRule',
   '/DeleteSamplingRule',
+  '/SamplingStatisticSummaries',
+  '/CreateGroup', '/GetGroup', '/Groups', '/UpdateGroup', '/DeleteGroup',
+  '/TagResource', '/UntagResource', '/ListTagsForResource',
+  '/TimeSeriesServiceStatistics',
+  '/EncryptionConfig', '/PutEncryptionConfig', '/GetIndexingRules', '/UpdateIndexingRule',
+  '/GetTraceSegmentDestination', '/UpdateTraceSegmentDestination',
+  '/PutResourcePolicy', '/ListResourcePolicies', '/DeleteResourcePolicy',
+  '/StartTraceRetrieval', '/ListRetrievedTraces', '/GetRetrievedTracesGraph', '/CancelTraceRetrieval',
+  '/InsightSummaries', '/Insight', '/InsightEvents', '/InsightImpactGraph',
 ];
 
 const FIELDS = [
   'TraceSegmentDocuments', 'TelemetryRecords', 'TraceIds', 'StartTime', 'EndTime', 'TimeRangeType', 'FilterExpression',
   'NextToken', 'SamplingRule', 'SamplingRuleUpdate', 'RuleName', 'RuleARN', 'SamplingStatisticsDocuments', 'SamplingStrategy',
+  'GroupName', 'GroupARN', 'InsightsConfiguration', 'Tags', 'TagKeys', 'ResourceARN', 'EntitySelectorExpression', 'Period',
+  'ForecastStatistics', 'Type', 'KeyId', 'Name', 'Rule', 'Destination', 'PolicyName', 'PolicyDocument', 'PolicyRevisionId',
+  'BypassPolicyLockoutCheck', 'RetrievalToken', 'TraceFormat', 'States', 'MaxResults', 'InsightId',
 ];
 
 /** Bodies that look like requests: the real field names with arbitrary JSON values. */
@@ -41,7 +53,7 @@ describe('local X-Ray API under arbitrary request bodies', () => {
         assert.equal(r.json.__type, r.type);
         assert.equal(typeof r.json.Message, 'string');
       }),
-      { numRuns: 400 },
+      { numRuns: 1500 },
     );
   });
 
@@ -61,6 +73,8 @@ describe('local X-Ray API under arbitrary request bodies', () => {
       ['/Traces', { TraceIds: [tid] }],
       ['/ServiceGraph', window],
       ['/TraceGraph', { TraceIds: [tid] }],
+      ['/TimeSeriesServiceStatistics', { StartTime: 0, EndTime: 3600 }],
+      ['/TimeSeriesServiceStatistics', { StartTime: 0, EndTime: 3600, EntitySelectorExpression: 'service("a")', Period: 3600 }],
     ];
     for (const [path, b] of reads) {
       const r = await post(h.url, path, JSON.stringify(b));

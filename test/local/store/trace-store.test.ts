@@ -127,3 +127,24 @@ describe('TraceStore', () => {
     assert.deepEqual([...store.range({ startTime: t0, endTime: t0 + 100, by: 'Event', before: { time: all[1].time, id: long } })], []);
   });
 });
+
+describe('TraceStore observers', () => {
+  it('see each touched trace once per batch, with its view before and after, and evictions', () => {
+    const store = new TraceStore({ maxSegments: 3, maxBytes: 1e9 });
+    const seen: [string | undefined, number | undefined, number | undefined][] = [];
+    store.addObserver({ traceChanged: (b, a) => void seen.push([(b ?? a)?.id, b?.segments.length, a?.segments.length]) });
+    const t1 = traceId(1_700_000_000);
+    const t2 = traceId(1_700_000_001);
+    store.putMany([input(segment({ trace_id: t1 })), input(segment({ trace_id: t1 }))]);
+    store.putMany([input(segment({ trace_id: t2 })), input(segment({ trace_id: t2 }))]);
+    assert.deepEqual(seen, [[t1, undefined, 2], [t1, 2, undefined], [t2, undefined, 2]]);
+  });
+
+  it('a failing observer does not fail the batch: the documents are stored and the failure counted', () => {
+    const store = new TraceStore(big);
+    store.addObserver({ traceChanged: () => { throw new Error('boom'); } });
+    store.putMany([input(segment({ trace_id: traceId(1_700_000_000) }))]);
+    assert.equal(store.stats().segments, 1);
+    assert.equal(store.stats().observerFailures, 1);
+  });
+});
