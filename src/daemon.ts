@@ -236,13 +236,20 @@ export class Daemon {
     const faults = new BackgroundFaults(new HealthRegistry(), deps.logger);
     const otlpStats = new OtlpStats();
     const backendDeps = { ...deps, faults };
+    // segments written through the local X-Ray API are exported like UDP ones; the daemon exists
+    // before the TCP port opens, so no request can arrive while `daemon` is unset
+    let daemon: Daemon | undefined;
+    const exportApiSegments = (documents: readonly string[]) => {
+      for (const text of documents) daemon?.otlpExport?.push(text);
+    };
     const backend =
-      config.backend === 'local' ? await createLocalConsoleBackend(config, backendDeps, otlpStats) : await createAwsBackend(config, backendDeps);
+      config.backend === 'local' ? await createLocalConsoleBackend(config, backendDeps, otlpStats, exportApiSegments) : await createAwsBackend(config, backendDeps);
     // the exporter (and the HTTP client it brings) only when it is configured
     const otlp = config.otlpEndpoint ? await import('./export/create-otlp-export.js') : undefined;
     // the OTLP receiver and its protobuf codec only when it listens
     const intake: OtlpIntakeModules | undefined = config.otlpAddress ? await Promise.all([import('./otlp/otlp-intake.js'), import('./otlp/otlp-http-receiver.js')]) : undefined;
-    return new Daemon(config, backend, deps.logger, deps.env, otlpStats, faults, otlp, intake);
+    daemon = new Daemon(config, backend, deps.logger, deps.env, otlpStats, faults, otlp, intake);
+    return daemon;
   }
 
   /**
@@ -350,7 +357,12 @@ function otlpTranslateOptions(config: DaemonConfig): TranslateOptions {
   return { indexedAttributes: config.otlpIndexedAttributes, indexAllAttributes: otlpIndexAll(config) };
 }
 
-async function createLocalConsoleBackend(config: DaemonConfig, { logger, faults }: BackendDeps, otlpStats: OtlpStats): Promise<Backend> {
+async function createLocalConsoleBackend(
+  config: DaemonConfig,
+  { logger, faults }: BackendDeps,
+  otlpStats: OtlpStats,
+  onApiSegments: (documents: readonly string[]) => void,
+): Promise<Backend> {
   const translate = otlpTranslateOptions(config);
   const [{ adotExpander }, { translateRequest }] = await Promise.all([import('./otlp/adot-datagram.js'), import('./otlp/otlp-to-xray.js')]);
   const expandAdot = adotExpander((request) => translateRequest(request, translate), otlpStats);
@@ -358,7 +370,7 @@ async function createLocalConsoleBackend(config: DaemonConfig, { logger, faults 
   // backend's ~90 modules would otherwise be read at start together with everything else (the ESM loader opens
   // them all at once), which a low `ulimit -n` cannot take.
   const [{ createLocalBackend }, { builtConsoleDir, createConsoleRoute }] = await Promise.all([import('./local/local-backend.js'), import('./console/console-route.js')]);
-  const local = await createLocalBackend(config, logger.child({ component: 'local' }), faults, expandAdot);
+  const local = await createLocalBackend(config, logger.child({ component: 'local' }), faults, expandAdot, onApiSegments);
   const consoleDir = builtConsoleDir();
   if (!existsSync(consoleDir)) logger.warn({ consoleDir }, 'web console not built (run npm run build); the X-Ray API is served without it');
   return {

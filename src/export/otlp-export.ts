@@ -18,7 +18,7 @@ import { Counters } from '../telemetry/counters.js';
 import { otlpTracesUrl } from './otlp-endpoint.js';
 import { OtlpExportSink } from './otlp-export-sink.js';
 import { ADOT_UNSAMPLED_PREFIX, otlpDocument } from './otlp-export-batch.js';
-import type { OtlpTraceRequest } from '../otlp/proto/otlp-trace-codec.js';
+import type { OtlpSpan, OtlpTraceRequest } from '../otlp/proto/otlp-trace-codec.js';
 
 /** Segment documents per export request: up to 64 x 64 KB UDP documents, under receivers' usual 4+ MB limits. */
 export const OTLP_BATCH_DOCUMENTS = 64;
@@ -96,8 +96,9 @@ export class OtlpExport {
    * the same buffer and batches as segment documents.
    */
   pushOtlp(request: OtlpTraceRequest): void {
-    if (!(request.resourceSpans ?? []).some((rs) => (rs.scopeSpans ?? []).some((ss) => ss.spans?.length))) return;
-    const text = otlpDocument(request);
+    const valid = withValidIds(request);
+    if (!(valid.resourceSpans ?? []).some((rs) => (rs.scopeSpans ?? []).some((ss) => ss.spans?.length))) return;
+    const text = otlpDocument(valid);
     this.counters.received();
     this.buffer.push(text, text.length);
     this.dispatcher.notify();
@@ -132,6 +133,19 @@ export class OtlpExport {
     this.spillWarning.flush();
     await this.agent.close().catch(() => undefined);
   }
+}
+
+/**
+ * The request without spans whose trace or span id is missing, zero or of the wrong length: the
+ * intake already refused them (partial_success), and a receiver that refuses a request over one
+ * bad span would drop the valid spans batched with it. Copies only when something is left out.
+ */
+function withValidIds(request: OtlpTraceRequest): OtlpTraceRequest {
+  const ok = (id: Uint8Array | undefined, length: number) => !!id && id.length === length && id.some((b) => b !== 0);
+  const valid = (s: OtlpSpan) => ok(s.traceId, 16) && ok(s.spanId, 8);
+  const all = request.resourceSpans ?? [];
+  if (all.every((rs) => (rs.scopeSpans ?? []).every((ss) => (ss.spans ?? []).every(valid)))) return request;
+  return { resourceSpans: all.map((rs) => ({ ...rs, scopeSpans: (rs.scopeSpans ?? []).map((ss) => ({ ...ss, spans: (ss.spans ?? []).filter(valid) })) })) };
 }
 
 /**

@@ -46,6 +46,8 @@ export async function createLocalBackend(
   faults?: BackgroundFaults,
   /** Decodes ADOT `T1S`/`T1U` datagram bodies into segment documents (OpenTelemetry intake). */
   expandAdot?: AdotExpand,
+  /** Gets the documents written through the X-Ray API's PutTraceSegments (for the OTLP exporter). */
+  onApiSegments?: (documents: readonly string[]) => void,
 ): Promise<LocalBackend> {
   const state = new StateStore();
   const rollups = new MinuteRollups();
@@ -71,7 +73,7 @@ export async function createLocalBackend(
     rollups,
   });
   detector.start();
-  const route = createXrayApiRoute({ store: opened.store, rules, targets, telemetry, logger, account });
+  const route = createXrayApiRoute({ store: opened.store, rules, targets, telemetry, logger, account, onSegmentsStored: onApiSegments });
   return {
     sink: new LocalStoreSink(opened.store, expandAdot),
     routes: [route],

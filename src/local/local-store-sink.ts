@@ -11,8 +11,13 @@ import { isAdotBody, type AdotExpansion } from '../otlp/adot-datagram.js';
 /** Turns an ADOT `T1S`/`T1U` body (OTLP spans from ADOT's UDP exporter) into segment documents. */
 export type AdotExpand = (text: string) => AdotExpansion;
 
-/** Parses and validates a batch; valid documents are stored, the rest listed. */
-export function storeDocuments(store: TraceStore, documents: readonly SegmentDocument[], expandAdot?: AdotExpand): UnprocessedSegment[] {
+/** Parses and validates a batch; valid documents are stored (and handed to `onStored`), the rest listed. */
+export function storeDocuments(
+  store: TraceStore,
+  documents: readonly SegmentDocument[],
+  expandAdot?: AdotExpand,
+  onStored?: (texts: readonly string[]) => void,
+): UnprocessedSegment[] {
   const valid: StoreInput[] = [];
   const unprocessed: UnprocessedSegment[] = [];
   const take = (text: string) => {
@@ -30,7 +35,10 @@ export function storeDocuments(store: TraceStore, documents: readonly SegmentDoc
     if (expanded.ok) expanded.documents.forEach(take);
     else unprocessed.push({ ErrorCode: 'InvalidAdotDatagram', Message: expanded.message });
   }
-  if (valid.length > 0) store.putMany(valid);
+  if (valid.length > 0) {
+    store.putMany(valid);
+    onStored?.(valid.map((v) => v.text));
+  }
   return unprocessed;
 }
 

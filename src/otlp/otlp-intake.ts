@@ -84,7 +84,7 @@ export class OtlpIntake {
     for (const rs of request.resourceSpans ?? []) {
       for (const ss of rs.scopeSpans ?? []) {
         for (const span of ss.spans ?? []) {
-          if (span.traceId?.length !== 16 || span.spanId?.length !== 8) {
+          if (!isValidId(span.traceId, 16) || !isValidId(span.spanId, 8)) {
             rejected['invalid-id'] = (rejected['invalid-id'] ?? 0) + 1;
             continue;
           }
@@ -107,4 +107,9 @@ export class OtlpIntake {
   flushWarnings(): void {
     this.idWarning.flush();
   }
+}
+
+/** An id of the right length that is not all zeros (OTLP: an all-zero id is invalid). */
+function isValidId(id: Uint8Array | undefined, length: number): boolean {
+  return !!id && id.length === length && id.some((b) => b !== 0);
 }

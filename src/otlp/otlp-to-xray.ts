@@ -17,7 +17,8 @@ import { makeHttp } from './to-xray/http-block.js';
 import { makeCause } from './to-xray/cause-block.js';
 import { compact, determineOrigin, makeAws, makeService, makeSql } from './to-xray/aws-block.js';
 import { makeAttributeBlocks, type AttributeOptions } from './to-xray/annotations.js';
-import { segmentName } from './to-xray/segment-name.js';
+import { nameBeforeAwsService, segmentName } from './to-xray/segment-name.js';
+import { isPrecursorLink, takeCarriedFields } from './to-xray/xray-carried-fields.js';
 
 export type XraySegmentDocument = Record<string, unknown> & { id: string; trace_id: string; name: string };
 
@@ -133,7 +134,8 @@ function makeSegment(span: OtlpSpan, id: string, traceId: string, attributes: At
   const parentId = spanIdHex(span.parentSpanId);
   const isSubsegment = span.kind !== SpanKind.SERVER && parentId !== undefined;
   const language = asString(resource.get('telemetry.sdk.language'));
-  const http = makeHttp(span, attributes);
+  const carried = takeCarriedFields(attributes);
+  const http = makeHttp(span, carried.rest);
   const cause = makeCause(span, attributes, http.rest, language, opts.newId ?? randomId);
   const aws = makeAws(cause.rest, resource);
   const sql = makeSql(span.name ?? '', aws.rest);
@@ -145,8 +147,9 @@ function makeSegment(span: OtlpSpan, id: string, traceId: string, attributes: At
   }
   const blocks = makeAttributeBlocks(remaining, isSubsegment ? undefined : resource, opts);
   const isAwsSdk = asString(attributes.get('rpc.system')) === 'aws-api';
-  let namespace: string | undefined = isAwsSdk || (attributes.has('aws.service') && !hasPriorName(span, attributes)) ? 'aws' : undefined;
+  let namespace: string | undefined = isAwsSdk || (attributes.has('aws.service') && !nameBeforeAwsService(span, attributes)) ? 'aws' : undefined;
   if (!namespace && span.kind === SpanKind.CLIENT) namespace = 'remote';
+  const links = makeLinks(span);
   const doc: XraySegmentDocument = {
     id,
     trace_id: traceId,
@@ -155,12 +158,12 @@ function makeSegment(span: OtlpSpan, id: string, traceId: string, attributes: At
     end_time: seconds(span.endTimeUnixNano),
     parent_id: parentId,
     type: isSubsegment ? 'subsegment' : undefined,
-    namespace,
-    fault: cause.fault,
-    error: cause.error,
-    throttle: cause.throttle,
+    namespace: carried.namespace ?? namespace,
+    fault: carried.flags?.fault ?? cause.fault,
+    error: carried.flags?.error ?? cause.error,
+    throttle: carried.flags?.throttle ?? cause.throttle,
     cause: cause.cause,
-    origin: determineOrigin(resource),
+    origin: carried.origin ?? determineOrigin(resource),
     user: blocks.user,
     http: http.http,
     aws: aws.aws,
@@ -168,16 +171,12 @@ function makeSegment(span: OtlpSpan, id: string, traceId: string, attributes: At
     sql: sql.sql,
     annotations: blocks.annotations,
     metadata: blocks.metadata,
-    links: makeLinks(span),
+    links: links.links,
+    precursor_ids: links.precursorIds,
   };
   // namespace "remote" is added for CLIENT/PRODUCER/CONSUMER calls to a named remote service
   if (!doc.namespace && isSubsegment && span.kind !== SpanKind.INTERNAL && span.kind !== SpanKind.SERVER && attributes.has('aws.remote.service')) doc.namespace = 'remote';
   return doc;
-}
-
-/** `aws.service` names the segment (and sets namespace aws) only when no earlier rule named it. */
-function hasPriorName(span: OtlpSpan, attributes: Attributes): boolean {
-  return attributes.has('peer.service') || (attributes.has('aws.remote.service') && span.kind !== SpanKind.SERVER && span.kind !== SpanKind.INTERNAL);
 }
 
 function seconds(nanos: OtlpSpan['startTimeUnixNano']): number {
@@ -185,16 +184,22 @@ function seconds(nanos: OtlpSpan['startTimeUnixNano']): number {
   return Number(ns / 1000n) / 1e6;
 }
 
-function makeLinks(span: OtlpSpan): Record<string, unknown>[] | undefined {
+/** Span links (span_links.go), except those xrayd's exporter made from `precursor_ids`, which go back there. */
+function makeLinks(span: OtlpSpan): { links: Record<string, unknown>[] | undefined; precursorIds: string[] | undefined } {
   const links = [];
+  const precursorIds: string[] = [];
   for (const link of span.links ?? []) {
     const traceId = xrayTraceId(link.traceId);
     const id = spanIdHex(link.spanId);
     if (traceId === 'invalid-id' || traceId === 'non-xray-trace-id' || !id) continue;
+    if (isPrecursorLink(link)) {
+      precursorIds.push(id);
+      continue;
+    }
     const attributes = Object.fromEntries([...attributeMap(link.attributes)].map(([k, v]) => [k, rawValue(v)]));
     links.push({ trace_id: traceId, id, ...(Object.keys(attributes).length ? { attributes } : {}) });
   }
-  return links.length ? links : undefined;
+  return { links: links.length ? links : undefined, precursorIds: precursorIds.length ? precursorIds : undefined };
 }
 
 /** A copy without undefined fields, so the document holds only what is set (cheaper than `delete`, which slows objects down). */

@@ -223,6 +223,9 @@ test('a taken OTLP port does not stop the daemon: it logs what to change and /he
     assert.equal(health.otlp.listening, false);
     assert.match(health.otlp.error, /EADDRINUSE/);
     assert.equal(health.ok, true, 'UDP intake and the API still run');
+    // a local Collector on 4318 is common while migrating: shown here, but not a readiness problem
+    assert.equal(health.status, 'ok');
+    assert.equal((await other.getJson('/readyz')).status, 200);
   } finally {
     await other.stop();
     blocker.close();
@@ -247,4 +250,79 @@ test('with --otlp-endpoint, spans received over OTLP are stored and exported as 
     await exporting.stop();
     await receiver.close();
   }
+});
+
+test('OTLP/JSON as hand-written clients send it: snake_case keys, enum names, int64 as numbers or strings, upper-case hex ids', async () => {
+  const epoch = Math.floor(Date.now() / 1000);
+  const traceHex = `${epoch.toString(16)}ABCDEF0123456789ABCDEF01`;
+  const startNanos = BigInt(epoch) * 1_000_000_000n;
+  const body = {
+    resource_spans: [
+      {
+        resource: { attributes: [{ key: 'service.name', value: { string_value: 'handmade' } }] },
+        scope_spans: [
+          {
+            spans: [
+              {
+                trace_id: traceHex,
+                span_id: 'AAAAAAAAAAAAAAA1',
+                parent_span_id: '',
+                name: 'GET /hand',
+                kind: 'SPAN_KIND_SERVER',
+                start_time_unix_nano: startNanos.toString(),
+                end_time_unix_nano: Number(startNanos + 250_000_000n), // a JSON number (precision is the sender's business)
+                attributes: [
+                  { key: 'http.response.status_code', value: { int_value: '502' } },
+                  { key: 'retries', value: { intValue: 2 } },
+                ],
+                status: { code: 'STATUS_CODE_ERROR', message: 'upstream' },
+              },
+              { traceId: traceHex, spanId: 'AAAAAAAAAAAAAAA2', parentSpanId: 'AAAAAAAAAAAAAAA1', name: 'call', kind: 3, startTimeUnixNano: startNanos.toString(), endTimeUnixNano: startNanos.toString() },
+            ],
+          },
+        ],
+      },
+    ],
+  };
+  const res = await post(JSON.stringify(body), 'application/json');
+  assert.equal(res.status, 200);
+  assert.deepEqual(JSON.parse(res.body.toString()), {}, 'nothing rejected: no partialSuccess');
+  const docs = await traceDocuments(`1-${traceHex.slice(0, 8).toLowerCase()}-${traceHex.slice(8).toLowerCase()}`, 2);
+  const server = docs.find((d) => d.id === 'aaaaaaaaaaaaaaa1')!;
+  assert.equal(server.name, 'handmade');
+  assert.equal(server.fault, true);
+  assert.equal(server.http.response.status, 502);
+  assert.equal(server.annotations.retries, 2);
+  assert.equal(server.start_time, epoch);
+  assert.ok(Math.abs(server.end_time - (epoch + 0.25)) < 1e-6);
+  const call = docs.find((d) => d.id === 'aaaaaaaaaaaaaaa2')!;
+  assert.deepEqual([call.type, call.parent_id, call.namespace], ['subsegment', 'aaaaaaaaaaaaaaa1', 'remote']);
+});
+
+test('empty requests: an empty protobuf body or {} is an empty success in its encoding; an empty JSON body is malformed', async () => {
+  const proto = await post(Buffer.alloc(0), 'application/x-protobuf');
+  assert.equal(proto.status, 200);
+  assert.equal(proto.type, 'application/x-protobuf');
+  assert.equal(proto.body.length, 0, 'an ExportTraceServiceResponse with nothing set');
+  assert.equal(decodeTraceResponse(proto.body).partialSuccess ?? undefined, undefined);
+  const json = await post('{}', 'application/json');
+  assert.deepEqual([json.status, json.type, json.body.toString()], [200, 'application/json', '{}']);
+  const emptyScopes = await post(JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans: [] }] }] }), 'application/json');
+  assert.deepEqual([emptyScopes.status, emptyScopes.body.toString()], [200, '{}']);
+  const nothing = await post('', 'application/json');
+  assert.equal(nothing.status, 400);
+  assert.match((JSON.parse(nothing.body.toString()) as { message: string }).message, /not valid JSON/);
+});
+
+test('gzip: a body that inflates past the limit gets 413 in the request encoding; another content encoding gets 415', async () => {
+  const bomb = gzipSync(Buffer.alloc(9 * 1024 * 1024)); // ~9 KB on the wire
+  const big = await post(bomb, 'application/x-protobuf', { 'content-encoding': 'gzip' });
+  assert.equal(big.status, 413);
+  assert.equal(big.type, 'application/x-protobuf');
+  const jsonBig = await post(bomb, 'application/json', { 'content-encoding': 'gzip' });
+  assert.equal(jsonBig.status, 413);
+  assert.match((JSON.parse(jsonBig.body.toString()) as { message: string }).message, /decompressed body exceeds 8388608 bytes/);
+  const br = await post('{}', 'application/json', { 'content-encoding': 'br' });
+  assert.equal(br.status, 415);
+  assert.equal((await daemon.getJson('/healthz')).body.ok, true);
 });

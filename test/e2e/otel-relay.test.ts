@@ -5,7 +5,7 @@ import { FakeXray } from '../helpers/fake-xray.js';
 import { testAwsEnv } from '../helpers/sigv4-verify.js';
 import { DaemonProcess, UdpSender, waitUntil } from '../helpers/daemon-process.js';
 import { adotDatagram, JAVA_HEADER, memoryProvider, NODE_HEADER, otlpExporter, tracerProvider, xrayTraceId } from '../helpers/otel-sdk.js';
-import { decodeTraceRequest } from '../../src/otlp/proto/otlp-trace-codec.js';
+import { decodeTraceRequest, decodeTraceResponse, encodeTraceRequest } from '../../src/otlp/proto/otlp-trace-codec.js';
 
 let xray: FakeXray;
 let relay: DaemonProcess;
@@ -99,4 +99,14 @@ test('--otlp-upload: spans (W3C ids too) go signed to X-Ray\'s OTLP endpoint /v1
   assert.ok(!xray.documents.some((d) => ids.some((id) => d.includes(id))), 'not sent as segments');
   const health = (await uploader.getJson('/healthz')).body;
   assert.ok(health.counters.sent >= 2);
+});
+
+test('--otlp-upload: a span with an all-zero trace id is refused in partial_success, not uploaded', async () => {
+  const body = encodeTraceRequest({ resourceSpans: [{ scopeSpans: [{ spans: [{ traceId: new Uint8Array(16), spanId: Buffer.alloc(8, 5), name: 'zero-trace' }] }] }] });
+  const res = await fetch(otlpUrl(uploader), { method: 'POST', body: Buffer.from(body), headers: { 'content-type': 'application/x-protobuf' } });
+  assert.equal(res.status, 200);
+  const partial = decodeTraceResponse(Buffer.from(await res.arrayBuffer())).partialSuccess!;
+  assert.equal(String(partial.rejectedSpans), '1');
+  assert.match(partial.errorMessage!, /trace id or span id missing, zero/);
+  assert.equal((await uploader.getJson('/healthz')).body.otlp.spansRejected['invalid-id'], 1);
 });

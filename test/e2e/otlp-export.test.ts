@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import AWSXRay from 'aws-xray-sdk-core';
+import { PutTraceSegmentsCommand, XRayClient } from '@aws-sdk/client-xray';
 import { FakeXray } from '../helpers/fake-xray.js';
 import { testAwsEnv } from '../helpers/sigv4-verify.js';
 import { DaemonProcess, UdpSender, HEADER, makeSegment, waitUntil } from '../helpers/daemon-process.js';
@@ -104,6 +105,82 @@ test('local backend + OTLP: spans from the X-Ray SDK reach an OTLP receiver with
   assert.equal(health.otlpExport.counters.spansSent, 2);
   assert.equal(await metric(daemon, 'xrayd_otlp_export_spans_sent_total'), 2);
   assert.equal(await metric(daemon, 'xrayd_otlp_export_in_progress_skipped_total'), 1);
+});
+
+test('local backend + OTLP: segments written through the X-Ray API (PutTraceSegments) are exported too; refused documents are not', async (t) => {
+  const receiver = new OtlpReceiver();
+  await receiver.listen();
+  const daemon = await DaemonProcess.start(['--backend', 'local', '--otlp-endpoint', receiver.url]);
+  t.after(async () => {
+    await daemon.stop();
+    await receiver.close();
+  });
+  const client = new XRayClient({ endpoint: `http://127.0.0.1:${daemon.tcpPort}`, region: 'us-east-1', credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'dummy' }, maxAttempts: 1 });
+  t.after(() => client.destroy());
+
+  const api = makeSegment({ name: 'via-api', fault: true, annotations: { tenant: 't-7' }, http: { response: { status: 503 } } });
+  const inProgress = makeSegment({ name: 'via-api-open', in_progress: true, end_time: undefined });
+  const out = await client.send(new PutTraceSegmentsCommand({ TraceSegmentDocuments: [api.text, inProgress.text, '{"name":"no-ids"}'] }));
+  assert.equal(out.UnprocessedTraceSegments?.length, 1, 'the document without ids is refused by the API');
+
+  await receiver.waitFor(() => !!receiver.span('via-api'), 10_000, 'the span of the API-written segment');
+  const span = receiver.span('via-api')!;
+  assert.equal(hexId(span.spanId), api.id);
+  assert.equal(span.status?.code, StatusCode.ERROR);
+  const a = attributes(span.attributes);
+  assert.equal(a['aws.xray.fault'], true);
+  assert.equal(a['http.response.status_code'], 503);
+  assert.equal(a.tenant, 't-7');
+  assert.deepEqual(a['aws.xray.annotations'], ['tenant']);
+  await waitUntil(async () => (await exportCounters(daemon)).inProgressSkipped === 1, 'the in-progress document counted');
+  const c = await exportCounters(daemon);
+  assert.equal(c.received, 2, 'only stored documents reach the exporter');
+  assert.equal(receiver.spans.some((s) => s.name !== 'via-api'), false);
+});
+
+test('two xrayd: segments exported by one over OTLP arrive in the other\'s store with flags, origin, namespaces, precursors, annotations and metadata', async (t) => {
+  const downstream = await DaemonProcess.start(['--backend', 'local']);
+  const upstream = await DaemonProcess.start(['--backend', 'local', '--otlp-endpoint', `http://127.0.0.1:${downstream.otlpPort}`]);
+  const udp = new UdpSender(upstream.udpPort);
+  t.after(async () => {
+    udp.close();
+    await upstream.stop();
+    await downstream.stop();
+  });
+  const now = Date.now() / 1000;
+  const seg = makeSegment({
+    name: 'orders',
+    origin: 'AWS::EC2::Instance',
+    error: true,
+    http: { request: { method: 'GET', url: 'http://orders/list' }, response: { status: 200 } },
+    annotations: { tenant: 't-9' },
+    metadata: { debug: { step: 4 } },
+    subsegments: [
+      { id: 'aaaaaaaaaaaa0001', name: 'warm-cache', namespace: 'local', start_time: now - 0.009, end_time: now - 0.005 },
+      { id: 'aaaaaaaaaaaa0002', name: 'DynamoDB', namespace: 'aws', start_time: now - 0.005, end_time: now - 0.001, throttle: true, error: true, precursor_ids: ['aaaaaaaaaaaa0001'] },
+    ],
+  });
+  await udp.send(HEADER + seg.text);
+  const traceId = (JSON.parse(seg.text) as { trace_id: string }).trace_id;
+  let docs: Record<string, any>[] = [];
+  await waitUntil(async () => {
+    const res = await fetch(`http://127.0.0.1:${downstream.tcpPort}/Traces`, { method: 'POST', body: JSON.stringify({ TraceIds: [traceId] }) });
+    const out = (await res.json()) as { Traces: { Segments: { Document: string }[] }[] };
+    // BatchGetTraces adds an inferred segment for the DynamoDB call: only the stored documents count
+    docs = (out.Traces[0]?.Segments ?? []).map((s) => JSON.parse(s.Document) as Record<string, any>).filter((d) => !d.inferred);
+    return docs.length === 3;
+  }, 'the three spans in the downstream store');
+  const byId = new Map(docs.map((d) => [d.id, d]));
+  const root = byId.get(seg.id)!;
+  assert.deepEqual([root.name, root.origin, root.error, root.fault, root.throttle], ['orders', 'AWS::EC2::Instance', true, false, false]);
+  assert.equal(root.annotations.tenant, 't-9');
+  assert.deepEqual(root.metadata.debug, { step: 4 });
+  assert.equal(root.annotations['aws.xray.error'], undefined, 'carried fields are not annotations');
+  const cache = byId.get('aaaaaaaaaaaa0001')!;
+  assert.deepEqual([cache.type, cache.parent_id, cache.namespace], ['subsegment', seg.id, 'local']);
+  const dynamo = byId.get('aaaaaaaaaaaa0002')!;
+  assert.deepEqual([dynamo.name, dynamo.namespace, dynamo.throttle, dynamo.error, dynamo.fault], ['DynamoDB', 'aws', true, true, false]);
+  assert.deepEqual(dynamo.precursor_ids, ['aaaaaaaaaaaa0001']);
 });
 
 test('aws backend + OTLP: 500, 429 with Retry-After and a reset are retried and counted; a 400 drops the batch and shows in /healthz; ADOT T1S spans are exported; X-Ray gets everything', async (t) => {

@@ -33,16 +33,33 @@ test('segments and OTLP spans share the export pipeline; in-progress documents a
     ],
   });
   exp.pushOtlp({ resourceSpans: [] }); // nothing to export: not even counted
+  // spans the intake refused for their ids are not exported (a receiver could refuse the whole batch)
+  exp.pushOtlp({
+    resourceSpans: [
+      {
+        scopeSpans: [
+          {
+            spans: [
+              { traceId: new Uint8Array(16), spanId: Buffer.alloc(8, 3), name: 'zero-trace-id' },
+              { traceId: Buffer.alloc(16, 1), spanId: Buffer.alloc(4, 3), name: 'short-span-id' },
+              { traceId: Buffer.alloc(16, 1), spanId: Buffer.alloc(8, 4), name: 'kept-beside-them', startTimeUnixNano: fromBigInt(1n), endTimeUnixNano: fromBigInt(2n) },
+            ],
+          },
+        ],
+      },
+    ],
+  });
+  exp.pushOtlp({ resourceSpans: [{ scopeSpans: [{ spans: [{ traceId: new Uint8Array(16), spanId: new Uint8Array(8), name: 'only-bad' }] }] }] });
   exp.push(Buffer.from('T1U' + Buffer.from('unsampled').toString('base64')));
   assert.equal(exp.inProgressSkipped, 1);
   assert.equal(exp.unsampledSkipped, 1);
   assert.equal(receiver.calls.length, 0, 'a partial batch waits for the flush interval');
   await exp.shutdown(5000);
   assert.equal(receiver.calls.length, 1);
-  assert.deepEqual(receiver.spans.map((s) => s.name).sort(), ['from-otlp', 'from-udp']);
+  assert.deepEqual(receiver.spans.map((s) => s.name).sort(), ['from-otlp', 'from-udp', 'kept-beside-them']);
   const c = exp.counters.snapshot();
-  assert.equal(c.received, 5);
-  assert.equal(c.sent, 2);
+  assert.equal(c.received, 6);
+  assert.equal(c.sent, 3);
   assert.equal(c.rejected, 1, 'the document without id or trace id is rejected with a reason');
   assert.equal(health.degraded, false);
 });

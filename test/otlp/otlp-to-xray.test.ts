@@ -193,6 +193,127 @@ const CASES: [string, OtlpSpan, Record<string, unknown> | undefined, Partial<Tra
     {},
     { origin: 'AWS::EC2::Instance', aws: { ec2: { instance_id: 'i-0abc', availability_zone: 'eu-west-1a' }, xray: { auto_instrumentation: false } } },
   ],
+  [
+    'a SERVER span named by aws.local.service keeps no aws namespace even with aws.service set',
+    span({ attributes: attrs({ 'aws.local.service': 'checkout', 'aws.service': 'S3' }) }),
+    undefined,
+    {},
+    { name: 'checkout', namespace: undefined },
+  ],
+  [
+    'aws.service names the call and sets namespace aws when the earlier rules give an empty name',
+    span({ kind: SpanKind.CLIENT, parentSpanId: PARENT, attributes: attrs({ 'peer.service': '', 'aws.service': 'SQS' }) }),
+    undefined,
+    {},
+    { name: 'SQS', namespace: 'aws' },
+  ],
+  [
+    'peer.service before aws.service: the name is the peer, the namespace remote (CLIENT)',
+    span({ kind: SpanKind.CLIENT, parentSpanId: PARENT, attributes: attrs({ 'peer.service': 'queue-proxy', 'aws.service': 'SQS' }) }),
+    undefined,
+    {},
+    { name: 'queue-proxy', namespace: 'remote' },
+  ],
+  [
+    'a root CLIENT span is a segment, still namespace remote (as the Collector writes it)',
+    span({ kind: SpanKind.CLIENT, name: 'cron-call' }),
+    undefined,
+    {},
+    { type: undefined, namespace: 'remote', name: 'cron-call' },
+  ],
+  [
+    'a PRODUCER subsegment to a named remote service gets namespace remote; an INTERNAL one does not',
+    span({ kind: SpanKind.PRODUCER, parentSpanId: PARENT, attributes: attrs({ 'aws.remote.service': 'orders-topic' }) }),
+    undefined,
+    {},
+    { type: 'subsegment', name: 'orders-topic', namespace: 'remote' },
+  ],
+  [
+    'name order: db.name comes before the resource service.name on a SERVER span',
+    span({ attributes: attrs({ 'db.name': 'ledger' }) }),
+    undefined,
+    {},
+    { name: 'ledger' },
+  ],
+  [
+    'name order for other spans: rpc.service, then http.host, then net.peer.name; service.name is for SERVER spans only',
+    span({ kind: SpanKind.INTERNAL, parentSpanId: PARENT, attributes: attrs({ 'net.peer.name': 'peer', 'http.host': 'host:8080', 'rpc.service': 'Billing' }) }),
+    undefined,
+    {},
+    { name: 'Billing' },
+  ],
+  [
+    'HTTP 500 with status UNSET is a fault; the HTTP status decides over the span status',
+    span({ attributes: attrs({ 'http.status_code': 500 }) }),
+    undefined,
+    {},
+    { fault: true, error: false, throttle: false },
+  ],
+  [
+    'HTTP 404 with status ERROR is an error, not a fault',
+    span({ status: { code: StatusCode.ERROR, message: 'not found' }, attributes: attrs({ 'http.response.status_code': 404 }) }),
+    undefined,
+    {},
+    { fault: false, error: true, cause: { exceptions: [{ id: '0000000000000001', message: 'not found' }] } },
+  ],
+  [
+    'status ERROR without a message takes http.status_text, which is then not metadata',
+    span({ status: { code: StatusCode.ERROR }, attributes: attrs({ 'http.status_text': 'Bad Gateway', other: 'x' }) }),
+    undefined,
+    {},
+    { fault: true, cause: { exceptions: [{ id: '0000000000000001', message: 'Bad Gateway' }] }, metadata: { default: { other: 'x', 'otel.resource.service.name': 'cart', 'otel.resource.telemetry.sdk.language': 'nodejs', 'otel.resource.telemetry.sdk.name': 'opentelemetry', 'otel.resource.telemetry.sdk.version': '2.12.1' } } },
+  ],
+  [
+    'AWS SDK "HTTP request failure" events become remote aws.http.error.event exceptions',
+    span({
+      kind: SpanKind.CLIENT,
+      parentSpanId: PARENT,
+      attributes: attrs({ 'rpc.system': 'aws-api', 'rpc.service': 'S3', 'http.response.status_code': 503 }),
+      events: [{ name: 'HTTP request failure', timeUnixNano: fromBigInt(START), attributes: attrs({ 'http.response.status_code': 503, 'aws.http.error_message': 'SlowDown' }) }],
+    }),
+    undefined,
+    {},
+    { fault: true, cause: { exceptions: [{ id: '0000000000000001', type: 'aws.http.error.event', remote: true, message: `503@${NOW}.123456@SlowDown` }] } },
+  ],
+  [
+    'Java stack traces: frames, and each "Caused by:" as a further exception linked by cause',
+    span({
+      events: [
+        {
+          name: 'exception',
+          attributes: attrs({
+            'exception.type': 'java.lang.IllegalStateException',
+            'exception.message': 'boom',
+            'exception.stacktrace': 'java.lang.IllegalStateException: boom\n\tat com.shop.Cart.add(Cart.java:42)\nCaused by: java.io.IOException: disk\n\tat com.shop.Disk.write(Disk.java:7)\n\t... 3 more',
+          }),
+        },
+      ],
+    }),
+    { 'service.name': 'cart', 'telemetry.sdk.language': 'java' },
+    {},
+    {
+      cause: {
+        exceptions: [
+          { id: '0000000000000001', type: 'java.lang.IllegalStateException', remote: false, message: 'boom', stack: [{ path: 'Cart.java', line: 42, label: 'com.shop.Cart.add' }], cause: '0000000000000002' },
+          { id: '0000000000000002', type: 'java.io.IOException', remote: false, message: 'disk', stack: [{ path: 'Disk.java', line: 7, label: 'com.shop.Disk.write' }] },
+        ],
+      },
+    },
+  ],
+  [
+    'resource attributes are otel.resource.* metadata on segments; a configured attribute consumed by the http block comes back as an annotation',
+    span({ attributes: attrs({ 'http.method': 'GET', customer: 'c-1' }) }),
+    { 'service.name': 'cart', 'deployment.environment': 'dev' },
+    { indexedAttributes: ['http.method', 'otel.resource.deployment.environment'] },
+    { annotations: { 'http.method': 'GET', 'otel.resource.deployment.environment': 'dev' }, metadata: { default: { customer: 'c-1', 'otel.resource.service.name': 'cart' } } },
+  ],
+  [
+    'span links keep their trace id, id and attributes',
+    span({ links: [{ traceId: Buffer.from(TRACE, 'hex'), spanId: PARENT, attributes: attrs({ reason: 'retry' }) }] }),
+    undefined,
+    {},
+    { links: [{ trace_id: XRAY_TRACE, id: 'aaaaaaaaaaaaaaaa', attributes: { reason: 'retry' } }] },
+  ],
 ];
 
 for (const [name, s, resource, opts, expected] of CASES) {

@@ -9,12 +9,13 @@ import { invalidRequest } from './xray-api-error.js';
 /** Documents per PutTraceSegments call; X-Ray's own limit is lower, the body cap applies anyway. */
 const MAX_DOCUMENTS = 1000;
 
-export function putTraceSegments(store: TraceStore, body: JsonObject): object {
+/** `onStored` gets the documents that were stored (the OTLP exporter takes them, like UDP ones). */
+export function putTraceSegments(store: TraceStore, body: JsonObject, onStored?: (documents: readonly string[]) => void): object {
   const docs = reqArray(body, 'TraceSegmentDocuments', 'TraceSegmentDocuments', MAX_DOCUMENTS);
   docs.forEach((d, i) => {
     if (typeof d !== 'string') throw invalidRequest(`TraceSegmentDocuments[${i}] must be a string (a JSON document)`);
   });
-  return { UnprocessedTraceSegments: storeDocuments(store, docs as string[]) };
+  return { UnprocessedTraceSegments: storeDocuments(store, docs as string[], undefined, onStored) };
 }
 
 const COUNTS = ['SegmentsReceivedCount', 'SegmentsSentCount', 'SegmentsSpilloverCount', 'SegmentsRejectedCount'];

@@ -39,6 +39,8 @@ export interface XrayApiDeps {
   reads?: XrayReads;
   /** Where PutTelemetryRecords keeps recent records (default: a new one holding 100). */
   telemetry?: TelemetryLog;
+  /** Gets the documents PutTraceSegments stored (the daemon exports them over OTLP). */
+  onSegmentsStored?: (documents: readonly string[]) => void;
   logger?: Logger;
   /** Request body cap (default 5 MiB; X-Ray's own limit is lower). Larger -> 413. */
   maxBodyBytes?: number;
@@ -74,7 +76,7 @@ export function createXrayApiRoute(deps: XrayApiDeps): Route {
   const bodyLimits = { maxBytes: deps.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, timeoutMs: deps.bodyTimeoutMs ?? 10_000 };
 
   const operations = new Map<string, Handler>([
-    ['/TraceSegments', (b) => putTraceSegments(deps.store, b)],
+    ['/TraceSegments', (b) => putTraceSegments(deps.store, b, deps.onSegmentsStored)],
     ['/TelemetryRecords', (b) => putTelemetryRecords(telemetry, b, now())],
     ['/Traces', (b) => reads.batchGetTraces(readCtx, b)],
     ['/TraceSummaries', (b) => reads.getTraceSummaries(readCtx, b)],

@@ -52,12 +52,14 @@ export function makeAttributeBlocks(attributes: Attributes, resource: Attributes
   }
   for (const [key, value] of attributes) {
     if (key === 'enduser.id' || (key === ANNOTATIONS_ATTRIBUTE && listedIsArray)) continue;
-    if (opts.indexAllAttributes) {
+    if (key.startsWith(METADATA_PREFIX) && has(value, 'stringValue') && !indexed.has(key)) {
+      // X-Ray metadata carried as JSON text stays metadata even with index-all (the Collector would
+      // make it a string annotation): it is how X-Ray → OTLP translators carry metadata namespaces
+      addMetadataNamespace(key, value.stringValue!, metadata, defaults);
+    } else if (opts.indexAllAttributes) {
       annotate(key, value); // non-scalar values are dropped, as the Collector does with index_all
     } else if (indexed.has(key)) {
       annotate(key, value);
-    } else if (key.startsWith(METADATA_PREFIX) && has(value, 'stringValue')) {
-      addMetadataNamespace(key, value.stringValue!, metadata, defaults);
     } else {
       const raw = rawValue(value);
       if (raw !== undefined) defaults[key] = raw;

@@ -9,6 +9,7 @@
 import type { OtlpSpan } from '../proto/otlp-trace-codec.js';
 import { SpanKind, StatusCode } from '../proto/otlp-trace-codec.js';
 import { asInt, asString, attributeMap, type Attributes } from './attribute-values.js';
+import { toBigInt, type Int64 } from '../proto/otlp-trace-codec.js';
 import { parseStack, type StackFrame } from './stack-frames.js';
 
 export interface XrayException {
@@ -33,13 +34,28 @@ export function makeCause(span: OtlpSpan, all: Attributes, attributes: Attribute
   let rest = attributes;
   let cause: CauseResult['cause'];
   const isError = span.status?.code === StatusCode.ERROR;
-  const exceptionEvents = (span.events ?? []).filter((e) => e.name === 'exception');
+  const isAwsSdk = asString(all.get('rpc.system')) === 'aws-api';
+  const exceptionEvents = (span.events ?? []).filter((e) => e.name === 'exception' || (isAwsSdk && e.name === AWS_HTTP_FAILURE_EVENT));
   if (exceptionEvents.length > 0) {
     const remote = span.kind === SpanKind.CLIENT || span.kind === SpanKind.PRODUCER;
     const exceptions: XrayException[] = [];
     for (const event of exceptionEvents) {
       const a = attributeMap(event.attributes);
-      const head: XrayException = { id: newId(), type: asString(a.get('exception.type')) || undefined, remote, message: asString(a.get('exception.message')) || undefined };
+      if (event.name === AWS_HTTP_FAILURE_EVENT) {
+        const failure = awsHttpFailure(a, event.timeUnixNano, newId);
+        if (failure) exceptions.push(failure);
+        continue;
+      }
+      // ids, remote and cause links written by xrayd's exporter (aws.xray.exception.*) are read back
+      const carriedRemote = a.get('aws.xray.exception.remote')?.boolValue;
+      const head: XrayException = {
+        id: asString(a.get('aws.xray.exception.id')) || newId(),
+        type: asString(a.get('exception.type')) || undefined,
+        remote: typeof carriedRemote === 'boolean' ? carriedRemote : remote,
+        message: asString(a.get('exception.message')) || undefined,
+      };
+      const carriedCause = asString(a.get('aws.xray.exception.cause'));
+      if (carriedCause) head.cause = carriedCause;
       const stacktrace = asString(a.get('exception.stacktrace'));
       exceptions.push(head);
       if (stacktrace) {
@@ -74,4 +90,16 @@ export function makeCause(span: OtlpSpan, all: Attributes, attributes: Attribute
     flags.throttle = code === 429;
   } else flags.fault = true;
   return { ...flags, cause, rest };
+}
+
+/** The event the AWS SDK instrumentation records for each failed HTTP attempt of an AWS call (cause.go). */
+const AWS_HTTP_FAILURE_EVENT = 'HTTP request failure';
+
+/** cause.go: `<status>@<event time in seconds, 6 decimals>@<aws.http.error_message>`, type `aws.http.error.event`. */
+function awsHttpFailure(a: Attributes, timeUnixNano: Int64 | undefined, newId: () => string): XrayException | undefined {
+  const status = a.get('http.response.status_code');
+  const message = a.get('aws.http.error_message');
+  if (!status || !message) return undefined;
+  const micros = timeUnixNano === undefined ? 0n : toBigInt(timeUnixNano) / 1000n;
+  return { id: newId(), type: 'aws.http.error.event', remote: true, message: `${asString(status)}@${(Number(micros) / 1e6).toFixed(6)}@${asString(message)}` };
 }

@@ -5,10 +5,11 @@
  * awsxrayexporter does in `internal/translator/http.go`: the URL is taken whole when present,
  * else assembled from scheme, host, port and target (server spans from the server's names, client
  * spans from the peer's), default ports left out. Consumed attributes are not repeated as
- * annotations or metadata.
+ * annotations or metadata. Follows the Collector's newest http.go (semconv 1.38 names).
  */
 import type { OtlpSpan } from '../proto/otlp-trace-codec.js';
 import { SpanKind } from '../proto/otlp-trace-codec.js';
+import { isIP } from 'node:net';
 import { asInt, asString, attributeMap, type Attributes } from './attribute-values.js';
 
 export interface HttpBlock {
@@ -17,14 +18,15 @@ export interface HttpBlock {
 }
 
 /** URL parts, under one name per meaning whatever convention carried them. */
-type Part = 'url' | 'scheme' | 'host' | 'serverAddress' | 'serverPort' | 'serverName' | 'hostName' | 'hostPort' | 'peerName' | 'peerPort' | 'peerIp' | 'target' | 'path' | 'query';
+type Part = 'url' | 'scheme' | 'host' | 'serverAddress' | 'serverPort' | 'serverName' | 'hostName' | 'netHostName' | 'hostPort' | 'peerName' | 'peerPort' | 'peerIp' | 'target' | 'path' | 'query';
 
-/** attribute -> [block, field, how to read it]; `forwarded_ip` is the client address behind a proxy. */
+/**
+ * attribute -> [block, field, how to read it]. `http.response_content_length` and
+ * `http.response.body.size` are xrayd's additions (the Collector leaves them to metadata).
+ */
 const HTTP_FIELDS: Record<string, ['request' | 'response', string, 'string' | 'int']> = {
   'http.method': ['request', 'method', 'string'],
   'http.request.method': ['request', 'method', 'string'],
-  'http.client_ip': ['request', 'forwarded_ip', 'string'],
-  'client.address': ['request', 'forwarded_ip', 'string'],
   'http.user_agent': ['request', 'user_agent', 'string'],
   'user_agent.original': ['request', 'user_agent', 'string'],
   'http.status_code': ['response', 'status', 'int'],
@@ -33,7 +35,7 @@ const HTTP_FIELDS: Record<string, ['request' | 'response', string, 'string' | 'i
   'http.response.body.size': ['response', 'content_length', 'int'],
 };
 
-/** attribute -> [part, counts as HTTP data, is a request-URL attribute] */
+/** attribute -> [part, counts as HTTP data, is a request-URL attribute], as http.go's switch sets them */
 const URL_ATTRIBUTES: Record<string, [Part, boolean, boolean]> = {
   'http.url': ['url', true, true],
   'url.full': ['url', true, true],
@@ -43,17 +45,43 @@ const URL_ATTRIBUTES: Record<string, [Part, boolean, boolean]> = {
   'server.address': ['serverAddress', false, true],
   'http.target': ['target', true, false],
   'url.path': ['path', true, false],
-  'url.query': ['query', false, false],
+  'url.query': ['query', true, false],
   'http.server_name': ['serverName', true, true],
   'net.host.port': ['hostPort', true, false],
   'server.port': ['serverPort', false, false],
   'host.name': ['hostName', false, true],
-  'net.host.name': ['hostName', false, true],
-  'net.peer.name': ['peerName', false, false],
+  'net.host.name': ['netHostName', false, true],
+  'net.peer.name': ['peerName', false, true],
   'net.peer.port': ['peerPort', false, false],
-  'net.peer.ip': ['peerIp', false, true],
-  'network.peer.address': ['peerIp', false, true],
 };
+
+/**
+ * Client addresses (http.go): `http.client_ip` and `client.address` (an IP only) are the client,
+ * `net.peer.ip` and `network.peer.address` (an IP only) the peer, used only when no client address
+ * is given. `x_forwarded_for` is set when the client address came without a peer address.
+ */
+function clientAddress(key: string, value: string, state: { clientIp?: string; hasPeer: boolean }): boolean {
+  switch (key) {
+    case 'http.client_ip':
+      state.clientIp = value;
+      return true;
+    case 'client.address':
+      if (isIP(value)) state.clientIp = value;
+      return true;
+    case 'net.peer.ip':
+      state.clientIp ??= value;
+      state.hasPeer = true;
+      return true;
+    case 'network.peer.address':
+      if (isIP(value)) {
+        state.clientIp ??= value;
+        state.hasPeer = true;
+      }
+      return true;
+    default:
+      return false;
+  }
+}
 
 /** Returns the attributes left for annotations/metadata and the http block (undefined without HTTP data). */
 export function makeHttp(span: OtlpSpan, attributes: Attributes): { rest: Attributes; http: HttpBlock | undefined } {
@@ -61,19 +89,23 @@ export function makeHttp(span: OtlpSpan, attributes: Attributes): { rest: Attrib
   const request: NonNullable<HttpBlock['request']> = {};
   const response: NonNullable<HttpBlock['response']> = {};
   const parts: Partial<Record<Part, string>> = {};
+  const client: { clientIp?: string; hasPeer: boolean } = { hasPeer: false };
   let hasHttp = false;
   let hasUrlAttributes = false;
-  let forwardedIp: string | undefined;
-  let peerIp: string | undefined;
   for (const [key, value] of attributes) {
     const field = HTTP_FIELDS[key];
     if (field) {
       const [block, name, read] = field;
       const v = read === 'int' ? asInt(value) : asString(value);
-      if (name === 'forwarded_ip') forwardedIp = v as string;
-      else if (block === 'request') Object.assign(request, { [name]: v });
-      else Object.assign(response, { [name]: v });
+      Object.assign(block === 'request' ? request : response, { [name]: v });
       hasHttp = true;
+      continue;
+    }
+    const text = asString(value);
+    if (clientAddress(key, text, client)) {
+      hasHttp ||= key === 'http.client_ip';
+      hasUrlAttributes ||= key === 'net.peer.ip' || (key === 'network.peer.address' && isIP(text) !== 0);
+      if (key === 'net.peer.ip') parts.peerIp = text; // a URL host for client spans; network.peer.address is not
       continue;
     }
     const known = URL_ATTRIBUTES[key];
@@ -82,17 +114,14 @@ export function makeHttp(span: OtlpSpan, attributes: Attributes): { rest: Attrib
       continue;
     }
     const [part, isHttp, isUrl] = known;
-    parts[part] = asString(value);
-    if (part === 'peerIp') peerIp = parts[part];
+    parts[part] = text;
     hasHttp ||= isHttp;
     hasUrlAttributes ||= isUrl;
   }
   if (!hasHttp) return { rest, http: undefined };
-  if (forwardedIp !== undefined) {
-    request.client_ip = forwardedIp;
-    request.x_forwarded_for = true;
-  } else if (peerIp !== undefined) {
-    request.client_ip = peerIp;
+  if (client.clientIp !== undefined) {
+    request.client_ip = client.clientIp;
+    if (!client.hasPeer) request.x_forwarded_for = true;
   }
   if (hasUrlAttributes) request.url = span.kind === SpanKind.SERVER ? serverUrl(parts) : clientUrl(parts);
   response.content_length ??= responseSizeFromEvents(span, attributes);
@@ -103,21 +132,26 @@ export function makeHttp(span: OtlpSpan, attributes: Attributes): { rest: Attrib
 function serverUrl(p: Partial<Record<Part, string>>): string {
   if (p.url !== undefined) return p.url;
   if (p.host !== undefined) return assemble(p, p.host, '');
-  return assemble(p, p.serverAddress ?? p.serverName ?? p.hostName ?? '', p.serverPort ?? p.hostPort ?? '');
+  return assemble(p, p.serverName ?? p.netHostName ?? p.hostName ?? p.serverAddress ?? '', p.hostPort ?? p.serverPort ?? '');
 }
 
 function clientUrl(p: Partial<Record<Part, string>>): string {
   if (p.url !== undefined) return p.url;
   if (p.host !== undefined) return assemble(p, p.host, '');
-  return assemble(p, p.serverAddress ?? p.peerName ?? p.peerIp ?? '', p.serverPort ?? p.peerPort ?? '');
+  const host = p.peerName ?? p.peerIp;
+  // xrayd's addition: the stable conventions' `server.address`/`server.port` when no peer is named
+  if (host === undefined && p.serverAddress !== undefined) return assemble(p, p.serverAddress, p.serverPort ?? '');
+  return assemble(p, host ?? '', p.peerPort ?? '');
 }
 
 function assemble(p: Partial<Record<Part, string>>, host: string, port: string): string {
   const scheme = p.scheme ?? 'http';
   let url = `${scheme}://${host}`;
   if (port && !(scheme === 'http' && port === '80') && !(scheme === 'https' && port === '443')) url += `:${port}`;
-  const target = p.target ?? (p.path !== undefined ? p.path + (p.query ? `?${p.query}` : '') : '/');
-  return url + target;
+  if (p.target !== undefined) return url + p.target;
+  url += p.path ?? '/';
+  if (p.query !== undefined) url += p.query.startsWith('?') ? p.query : `?${p.query}`;
+  return url;
 }
 
 /** http.go `extractResponseSizeFromEvents`: a RECEIVED message event's payload size (0 when none). */

@@ -17,14 +17,29 @@ import { asString, type Attributes } from './attribute-values.js';
 const MAX_NAME_LENGTH = 200;
 const INVALID_NAME_CHARACTERS = /[^ 0-9\p{L}\p{N}_.:/%&#=+\-@]/gu;
 
+/**
+ * The name from rules 1-3 (X-Ray's own service attributes and `peer.service`), or "". `aws.service`
+ * sets namespace `aws` only when these gave no name, as in the Collector.
+ */
+export function nameBeforeAwsService(span: OtlpSpan, attributes: Attributes): string {
+  const a = (key: string) => asString(attributes.get(key));
+  const kind = span.kind;
+  if (kind === SpanKind.SERVER || (kind === SpanKind.INTERNAL && a('aws.span.kind') === 'LOCAL_ROOT')) {
+    const local = a('aws.local.service');
+    if (local) return local;
+  }
+  if (kind === SpanKind.CLIENT || kind === SpanKind.PRODUCER || kind === SpanKind.CONSUMER) {
+    const remote = trimAwsSdkPrefix(a('aws.remote.service'), a('rpc.system') === 'aws-api');
+    if (remote) return remote;
+  }
+  return a('peer.service');
+}
+
 export function segmentName(span: OtlpSpan, attributes: Attributes, resource: Attributes): string {
   const a = (key: string) => asString(attributes.get(key));
   const kind = span.kind;
-  const isAwsSdk = a('rpc.system') === 'aws-api';
   const candidates: (() => string)[] = [
-    () => (kind === SpanKind.SERVER || (kind === SpanKind.INTERNAL && a('aws.span.kind') === 'LOCAL_ROOT') ? a('aws.local.service') : ''),
-    () => (kind === SpanKind.CLIENT || kind === SpanKind.PRODUCER || kind === SpanKind.CONSUMER ? trimAwsSdkPrefix(a('aws.remote.service'), isAwsSdk) : ''),
-    () => a('peer.service'),
+    () => nameBeforeAwsService(span, attributes),
     () => a('aws.service'),
     () => dbName(a('db.name'), a('db.connection_string')),
     () => (kind === SpanKind.SERVER ? asString(resource.get('service.name')) : ''),

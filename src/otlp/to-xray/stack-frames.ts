@@ -1,8 +1,8 @@
 /**
  * Stack frames from an `exception.stacktrace` text, by `telemetry.sdk.language`, following the
- * Collector's cause.go parsers for the languages this daemon's users send most: Java (and PHP,
- * which formats like Java) with its "Caused by:" chain, JavaScript/Node.js (V8 format) and Python
- * (tracebacks, innermost frame last). Other languages keep the exception without frames.
+ * Collector's cause.go parsers: Java (and PHP, which formats like Java) with its "Caused by:" chain,
+ * JavaScript/Node.js (V8 format), Python (tracebacks, innermost frame last), .NET and Go. Other
+ * languages keep the exception without frames.
  */
 export interface StackFrame {
   path: string;
@@ -29,7 +29,11 @@ export function parseStack(language: string, text: string): ParsedStack {
     case 'webjs':
       return { frames: parseV8(text), causes: [] };
     case 'python':
-      return { frames: parsePython(text), causes: [] };
+      return parsePython(text);
+    case 'dotnet':
+      return { frames: parseDotnet(text), causes: [] };
+    case 'go':
+      return { frames: parseGo(text), causes: [] };
     default:
       return NONE;
   }
@@ -44,8 +48,15 @@ function parseJava(text: string): ParsedStack {
   const [, ...rest] = lines(text); // the first line is the top-level message
   const result: ParsedStack = { frames: [], causes: [] };
   let current = result.frames!;
+  // a cause's message may span lines: they are joined until its first frame, as the Collector does
+  let causeMessage: { message: string } | undefined;
   for (const line of rest) {
     const frame = /^\tat (.+)\((.*)\)$/.exec(line);
+    if (causeMessage && !frame) {
+      causeMessage.message += line;
+      continue;
+    }
+    causeMessage = undefined;
     if (frame) {
       let label = frame[1];
       const slash = label.indexOf('/');
@@ -57,6 +68,7 @@ function parseJava(text: string): ParsedStack {
       const next = { type, message: (message ?? '').replace(/^ /, ''), frames: [] as StackFrame[] };
       result.causes.push(next);
       current = next.frames;
+      causeMessage = next;
     }
     // "... n more" and "Suppressed:" lines are skipped, as the Collector does
   }
@@ -86,13 +98,87 @@ function parseV8(text: string): StackFrame[] {
 }
 
 /** `  File "app.py", line 3, in handler` lines, innermost first (as X-Ray lists frames). */
-function parsePython(text: string): StackFrame[] {
-  const frames: StackFrame[] = [];
-  for (const line of lines(text)) {
-    const m = /^ {2}File "(.*)", line (\d+), in (.*)$/.exec(line);
-    if (m) frames.push({ path: m[1], line: Number(m[2]), label: m[3] });
+function parsePython(text: string): ParsedStack {
+  // read bottom-up: the last line is the exception's message, frames come innermost last
+  const all = text.split('\n');
+  const result: ParsedStack = { frames: [], causes: [] };
+  let current = result.frames!;
+  for (let i = all.length - 2; i >= 0; i--) {
+    const line = all[i];
+    if (line.startsWith('  File ')) {
+      const parts = line.split(',');
+      if (parts.length === 3) {
+        const lineNumber = parts[1].startsWith(' line ') ? Number.parseInt(parts[1].slice(6), 10) || 0 : 0;
+        current.push({ path: parts[0].slice(8, -1), line: lineNumber, label: parts[2].startsWith(' in ') ? parts[2].slice(4) : '' });
+      }
+    } else if (line.startsWith(PYTHON_CHAINED)) {
+      // the exception printed above this line was being handled: it is the cause
+      let file = i - 1;
+      while (file >= 0 && !all[file].startsWith('  File ')) file--;
+      if (file < 0) return result;
+      const message = all.slice(file + 2, i - 1).join('\n');
+      const colon = message.indexOf(':');
+      if (colon < 0) return result;
+      const cause = { type: message.slice(0, colon), message: message.slice(colon + 2), frames: [] as StackFrame[] };
+      result.causes.push(cause);
+      current = cause.frames;
+      i = file + 1; // the loop's i-- lands on that File line
+    }
   }
-  return frames.reverse();
+  return result;
+}
+
+const PYTHON_CHAINED = 'During handling of the above exception, another exception occurred:';
+
+/** `   at Label(args) in /path/File.cs:line 42`, or `   at Label(args)` without a file. */
+function parseDotnet(text: string): StackFrame[] {
+  const frames: StackFrame[] = [];
+  for (const raw of lines(text).slice(1)) {
+    const line = raw.trim();
+    if (!line.startsWith('at ')) continue;
+    const inAt = line.indexOf(' in ');
+    if (inAt >= 0) {
+      const label = line.slice(3, inAt);
+      let path = line.slice(inAt + 4).split(' in ')[0];
+      let lineNumber = 0;
+      const colon = path.lastIndexOf(':');
+      if (colon >= 0) {
+        let lineText = path.slice(colon + 1);
+        if (lineText.startsWith('line')) lineText = lineText.slice(5);
+        path = path.slice(0, colon);
+        lineNumber = Number.parseInt(lineText, 10) || 0;
+      }
+      frames.push({ path, line: lineNumber, label });
+    } else {
+      const close = line.lastIndexOf(')');
+      if (close >= 0) frames.push({ path: '', line: 0, label: line.slice(3, close + 1) });
+    }
+  }
+  return frames;
+}
+
+/**
+ * Go's `debug.Stack()` layout after the message line: a function line, then `\t/path/file.go:42 +0x1d`;
+ * a `goroutine N [running]:` line is skipped. A frame whose file line does not parse keeps the
+ * previous frame's path and line, as the Collector does.
+ */
+function parseGo(text: string): StackFrame[] {
+  const all = lines(text);
+  if (all[all.length - 1] === '') all.pop();
+  const frames: StackFrame[] = [];
+  let i = 1;
+  if (i >= all.length) return frames;
+  let path = '';
+  let lineNumber = 0;
+  for (;;) {
+    if (/^goroutine.*\brunning\b.*:$/.test(all[i])) i++;
+    const label = all[i] ?? '';
+    const position = /([^:\s]+):(\d+)/.exec(all[++i] ?? '');
+    if (position) [path, lineNumber] = [position[1], Number(position[2])];
+    frames.push({ path, line: lineNumber, label });
+    if (++i >= all.length) break;
+  }
+  return frames;
 }
 
 function splitOnce(s: string, sep: string): [string, string | undefined] {
