@@ -9,6 +9,7 @@
  */
 import type { OtlpSpan } from '../proto/otlp-trace-codec.js';
 import { SpanKind } from '../proto/otlp-trace-codec.js';
+import { ipVersion as isIP } from './ip-address.js';
 import { asInt, asString, attributeMap, type Attributes } from './attribute-values.js';
 
 export interface HttpBlock {
@@ -163,21 +164,4 @@ function responseSizeFromEvents(span: OtlpSpan, attributes: Attributes): number 
     if (size) return size;
   }
   return 0;
-}
-
-const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
-
-/**
- * `net.isIP` without `node:net`: this module is also bundled into the web console (opening an
- * OTLP file), where Vite has no `node:net`. 4, 6 or 0; IPv6 is checked by the URL parser.
- */
-function isIP(text: string): 0 | 4 | 6 {
-  if (IPV4.test(text)) return 4;
-  if (!text.includes(':') || /[^0-9a-fA-F:.]/.test(text)) return 0;
-  try {
-    new URL(`http://[${text}]/`);
-    return 6;
-  } catch {
-    return 0;
-  }
 }
