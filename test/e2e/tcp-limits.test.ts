@@ -176,6 +176,8 @@ test('the OTLP port has its own connection cap (503 + Retry-After) and header ti
   assert.ok((await refusals(d.tcpPort)).connections >= 1);
 
   for (const c of held) c.socket.destroy();
+  // the daemon sees the closes asynchronously: a connection made before that is still over the cap
+  await waitUntil(async () => (await metric(d.tcpPort, 'xrayd_otlp_http_connections')) === 0, 'the held OTLP connections to close');
   const trickle = await connect(d.otlpPort);
   trickle.socket.write('POST /v1/traces HTTP/1.1\r\nHost: 127.0.0.1\r\n');
   let n = 0;
