@@ -25,6 +25,9 @@ export interface BenchOptions {
   /** Rate used to fill the store up to localTraces (one the daemon keeps up with). */
   localFillRate: number;
   queries: number;
+  /** Start-up part: starts per launcher (node bin/xrayd, the single executable). */
+  startup: boolean;
+  startupRuns: number;
   /** Local X-Ray API part: segments stored before timing the aggregate reads. */
   api: boolean;
   apiSegments: number;
@@ -67,6 +70,8 @@ const DEFAULTS: BenchOptions = {
   localRate: 40_000,
   localFillRate: 8_000,
   queries: 50,
+  startup: true,
+  startupRuns: 5,
   api: true,
   apiSegments: 1_000_000,
   console: true,
@@ -89,7 +94,7 @@ export const USAGE = `npm run bench -- [--rates=5000,20000,50000,100000] [--seco
   [--generator=native|node] [--senders=N] [--sockets=2] [--skip-bare] [--no-relay] [--no-local] [--local-traces=100000]
   [--local-rate=40000] [--local-fill-rate=8000] [--queries=50] [--no-api] [--api-segments=1000000] [--no-otlp] [--otlp-spans=100000]
   [--no-console] [--console-nodes=10000] [--console-traces=100000]
-  [--otlp-spans-per-request=100] [--profile=DIR] [--daemon-args="-m 50"] [--node-args="..."] [--out=FILE]
+  [--otlp-spans-per-request=100] [--no-startup] [--startup-runs=5] [--profile=DIR] [--daemon-args="-m 50"] [--node-args="..."] [--out=FILE]
   [--reference=/path/to/xray (the Go daemon, run interleaved)] [--repeat=3] [--buffer-mb=16] [--idle-seconds=2]
   (each also as BENCH_<NAME> in the environment, e.g. BENCH_RATES=5000,20000)`;
 
@@ -132,6 +137,8 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
       case 'local-rate': o.localRate = num(key, v); break;
       case 'local-fill-rate': o.localFillRate = num(key, v); break;
       case 'queries': o.queries = Math.round(num(key, v)); break;
+      case 'startup': o.startup = bool(v); break;
+      case 'startup-runs': o.startupRuns = Math.round(num(key, v)); break;
       case 'api': o.api = bool(v); break;
       case 'api-segments': o.apiSegments = Math.round(num(key, v)); break;
       case 'console': o.console = bool(v); break;

@@ -11,8 +11,8 @@ export function cpuMicros(pid: number): number {
   return ((Number(fields[11]) + Number(fields[12])) * 1_000_000) / CLOCK_TICKS;
 }
 
-/** A `/proc/<pid>/status` field in KiB (VmRSS, VmHWM). */
-export function statusKiB(pid: number, field: 'VmRSS' | 'VmHWM'): number {
+/** A `/proc/<pid>/status` field in KiB (VmRSS, VmHWM; RssAnon + RssFile + RssShmem = VmRSS). */
+export function statusKiB(pid: number, field: 'VmRSS' | 'VmHWM' | 'RssAnon' | 'RssFile'): number {
   const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Number(m[1]) : NaN;
 }

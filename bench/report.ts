@@ -1,5 +1,6 @@
 import type { BareRow, RelayRow } from './relay-bench.js';
 import type { LocalResult } from './local-bench.js';
+import type { StartupRow } from './startup-bench.js';
 import type { ApiResult } from './api-bench.js';
 import type { ConsoleResult } from './console-bench.js';
 import type { OtlpRow } from './otlp-bench.js';
@@ -179,6 +180,11 @@ export function targetsTable(checks: TargetCheck[]): string {
 
 function markdown(header: string[], rows: string[][]): string {
   return [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+}
+
+export function startupTable(rows: StartupRow[]): string {
+  const header = ['launcher', 'starts', 'start-up ms (median)', 'start-up ms (max)', 'idle RSS MB (median)', 'of which anonymous MB'];
+  return markdown(header, rows.map((r) => [r.launcher, fmt(r.runs), fmt(r.startMsMedian), fmt(r.startMsMax), fmt(r.idleRssMB, 1), fmt(r.idleAnonMB, 1)]));
 }
 
 /**

@@ -12,7 +12,8 @@ import { benchBare, benchTargetRate, type BareRow, type RelayRow } from './relay
 import { goTarget, xraydTarget, type RelayTarget } from './relay-targets.js';
 import { calibrate } from './calibrate.js';
 import { formatSummary, summarizeProfile } from './profile-summary.js';
-import { apiTable, checkTargets, comparisonTable, consoleTable, idleTable, localTable, otlpTable, runsTable, targetsTable } from './report.js';
+import { apiTable, checkTargets, comparisonTable, consoleTable, idleTable, localTable, otlpTable, runsTable, startupTable, targetsTable } from './report.js';
+import { benchStartup, type StartupRow } from './startup-bench.js';
 import { benchOtlp, type OtlpRow } from './otlp-bench.js';
 
 /**
@@ -122,6 +123,13 @@ async function main(): Promise<void> {
     await gens.stop();
   }
 
+  let startup: StartupRow[] = [];
+  let startupNote: string | undefined;
+  if (opts.startup) {
+    log(`start-up and idle RSS: ${opts.startupRuns} starts per launcher`);
+    ({ rows: startup, note: startupNote } = await benchStartup(opts.startupRuns));
+    if (startupNote) log(startupNote);
+  }
   const checks = checkTargets(rows, local, api, consoleResult);
   const machine = `${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown'}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}, Node ${process.version}; calibration: native SHA-256 ${calibration.sha256MBps.toFixed(0)} MB/s, JS loop ${calibration.jsLoopMops.toFixed(0)} M/s`;
   const out = [`## xrayd benchmark (${new Date().toISOString()})`, '', machine, ''];
@@ -150,6 +158,8 @@ async function main(): Promise<void> {
   if (consoleNote) out.push(`Web console: ${consoleNote}`, '');
   if (otlpRows.length) out.push('OpenTelemetry intake (OTLP/HTTP from a generator process, 4 requests in flight) next to the UDP path:', '', otlpTable(otlpRows, rows, local), '');
   if (otlpNote) out.push(`OpenTelemetry intake: ${otlpNote}`, '');
+  if (startup.length) out.push('Start-up (spawn to "xrayd started", relay backend) and RSS after 2 s idle:', '', startupTable(startup), '');
+  if (startupNote) out.push(`Start-up: ${startupNote}`, '');
   out.push(targetsTable(checks), '', `(bench took ${((Date.now() - started) / 1000).toFixed(0)} s)`, '');
   const profiles = [...rows.filter((r) => r.profile).map((r) => ({ label: `xrayd at ${r.rate}/s`, file: r.profile })), { label: 'local backend ingest', file: local?.profile }];
   for (const { label, file } of profiles) {
@@ -159,7 +169,7 @@ async function main(): Promise<void> {
   process.stdout.write(out.join('\n'));
   const file = path.resolve(opts.out);
   mkdirSync(path.dirname(file), { recursive: true });
-  writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), machine, calibration, generator: generatorName, options: opts, relay: rows, bare: bareRows, local, localNote, api, apiNote, otlp: otlpRows, otlpNote, console: consoleResult, consoleNote, targets: checks }, null, 2));
+  writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), machine, calibration, generator: generatorName, options: opts, relay: rows, bare: bareRows, local, localNote, api, apiNote, otlp: otlpRows, otlpNote, console: consoleResult, consoleNote, startup, startupNote, targets: checks }, null, 2));
   log(`wrote ${file} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
 }
 

@@ -5,9 +5,10 @@ import { createLogger } from './log/logger.js';
 import { Daemon } from './daemon.js';
 import { RegionNotFoundError } from './xray/region.js';
 import { VERSION } from './version.js';
+import { lookupTrace } from './ledger/trace-command.js';
 
 /** The reference daemon's long flags, which Go also accepts with one dash (`-bind=...`). */
-const LONG_FLAGS = ['resource-arn', 'local-mode', 'buffer-memory', 'region', 'bind', 'bind-tcp', 'role-arn', 'config', 'log-file', 'log-level', 'proxy-address', 'version', 'help', 'endpoint', 'backend', 'store-path', 'allowed-hosts', 'otlp-bind', 'otlp-upload', 'otlp-endpoint'];
+const LONG_FLAGS = ['resource-arn', 'local-mode', 'buffer-memory', 'region', 'bind', 'bind-tcp', 'role-arn', 'config', 'log-file', 'log-level', 'proxy-address', 'version', 'help', 'endpoint', 'backend', 'store-path', 'allowed-hosts', 'otlp-bind', 'otlp-upload', 'otlp-endpoint', 'spool-dir', 'spool-mb'];
 
 /** `-bind=x` -> `--bind=x`, so command lines written for the reference daemon keep working. */
 export function normalizeArgs(args: string[]): string[] {
@@ -36,6 +37,9 @@ function buildProgram(): Command {
     .option('--endpoint <url>', 'X-Ray endpoint (default https://xray.<region>.amazonaws.com)')
     .addOption(new Option('--backend <kind>', 'where segments go: aws (X-Ray) or local (kept on this machine)').choices(BACKENDS as string[]))
     .option('--store-path <file>', 'local backend: keep traces in this file across restarts')
+    .option('--spool-dir <dir>', 'aws backend: keep undelivered segments in this directory across outages and restarts')
+    .option('--spool-mb <MB>', 'limit of the spool directory in MB (default 1024)')
+    .addHelpText('after', '\nCommands:\n  xrayd trace <traceId> [-t host:port] [-c config] [--json]   what a running daemon did with a trace')
     .option('--otlp-bind <host:port>', 'OTLP/HTTP address for OpenTelemetry SDKs (default 127.0.0.1:4318; "" = off)')
     .option('--otlp-upload', "aws backend: send OTLP spans to X-Ray's OTLP endpoint (needs Transaction Search) instead of as segments")
     .option('--allowed-hosts <names>', 'host names the TCP port answers besides localhost and IP addresses (comma-separated; ".domain" for subdomains too; "*" for any)')
@@ -44,8 +48,37 @@ function buildProgram(): Command {
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 }
 
+/** `xrayd trace <traceId>`: prints a running daemon's ledger record of the trace. */
+async function traceCommand(argv: string[]): Promise<never> {
+  const cmd = new Command('xrayd trace')
+    .argument('<traceId>', 'the trace id, e.g. 1-5759e988-bd862e3fe1be46a994272793')
+    .option('-t, --bind-tcp <host:port>', "the daemon's TCP address (default: from the config, else 127.0.0.1:2000)")
+    .option('-c, --config <file>', 'read the TCP address from this config file')
+    .option('--json', 'print the JSON record as served by GET /debug/traces/<traceId>')
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  try {
+    cmd.parse(argv, { from: 'user' });
+  } catch (err) {
+    process.exit(err instanceof CommanderError && err.code === 'commander.helpDisplayed' ? 0 : 2);
+  }
+  const opts = cmd.opts<{ bindTcp?: string; config?: string; json?: boolean }>();
+  let address;
+  try {
+    address = loadConfig({ bindTcp: opts.bindTcp, config: opts.config }, process.env).config.tcpAddress;
+  } catch (err) {
+    process.stderr.write(`xrayd trace: ${(err as Error).message}\n`);
+    process.exit(2);
+  }
+  const result = await lookupTrace(address, cmd.args[0], opts.json === true);
+  process.stdout.write(result.stdout);
+  process.stderr.write(result.stderr);
+  process.exit(result.exitCode);
+}
+
 /** Entry point: the only place that reads argv or calls process.exit. */
 export async function main(argv: string[]): Promise<void> {
+  if (argv[2] === 'trace') return traceCommand(argv.slice(3)); // argv: node, script, command...
   const program = buildProgram();
   try {
     program.parse(normalizeArgs(argv));
@@ -91,6 +124,12 @@ export async function main(argv: string[]): Promise<void> {
   try {
     daemon = await Daemon.create(config, { logger, env: process.env });
     await daemon.start();
+    const where = daemon.endpoints();
+    const lines = [`xrayd ${VERSION}: segments on UDP ${where.udp}`];
+    if (where.console) lines.push(`  console:      ${where.console}`, `  X-Ray API:    ${where.http} (aws --endpoint-url, SDK endpoint)`);
+    else lines.push(`  sampling proxy, /healthz, /metrics: ${where.http}`);
+    lines.push(`  trace lookup: ${where.traceLookup}  (or: xrayd trace <traceId>)`);
+    process.stderr.write(`${lines.join('\n')}\n`);
   } catch (err) {
     const message = err instanceof RegionNotFoundError ? err.message : `cannot start: ${(err as Error).message}`;
     logger.fatal({ err }, message);

@@ -39,7 +39,10 @@ import { EpisodeWarning } from './log/episode-warning.js';
 import { SummaryLog } from './telemetry/summary-log.js';
 import { TelemetryReporter, type TelemetryIdentity, type TelemetrySend } from './telemetry/telemetry-reporter.js';
 import os from 'node:os';
-import { existsSync } from 'node:fs';
+import type { SpooledBuffer } from './spool/spooled-buffer.js';
+import { NO_RECORDER, TraceRecorder, type LedgerRecorder } from './ledger/ledger-recorder.js';
+import { TraceLedger } from './ledger/trace-ledger.js';
+import { createDebugRoute } from './ledger/debug-route.js';
 import { otlpIndexAll } from './config/defaults.js';
 import { OtlpStats, registerOtlpMetrics } from './otlp/otlp-stats.js';
 import type { OtlpIntake } from './otlp/otlp-intake.js';
@@ -83,7 +86,12 @@ interface Backend {
  */
 export class Daemon {
   readonly counters = new Counters();
-  readonly buffer: SegmentBuffer;
+  readonly buffer: SegmentBuffer | SpooledBuffer;
+  /** The disk spool (aws backend with Spool.Directory), which then is the buffer. */
+  readonly spool: SpooledBuffer | undefined;
+  /** The trace ledger and intake log (undefined when Ledger.MaxMB is 0). */
+  readonly traceRecorder: TraceRecorder | undefined;
+  private readonly recorder: LedgerRecorder;
   readonly dispatcher: Dispatcher;
   readonly udp: UdpReceiver;
   readonly tcp: TcpServer;
@@ -112,14 +120,38 @@ export class Daemon {
     readonly faults: BackgroundFaults,
     otlp?: typeof import('./export/create-otlp-export.js'),
     intakeModules?: OtlpIntakeModules,
+    spoolModule?: typeof import('./spool/spooled-buffer.js'),
   ) {
     const { counters } = this;
     this.componentHealth = faults.health;
+    this.traceRecorder =
+      config.ledgerMaxMB > 0 ? new TraceRecorder(new TraceLedger(config.ledgerMaxMB * 1024 * 1024), config.backend === 'aws' ? 'accepted by X-Ray' : 'stored locally') : undefined;
+    const recorder = (this.recorder = this.traceRecorder ?? NO_RECORDER);
     const spillWarning = new EpisodeWarning(logger.child({ component: 'buffer' }), 'segment buffer full: oldest segments dropped (spillover)');
-    this.buffer = new SegmentBuffer(bufferBudgetBytes(config.bufferMemoryMB), (n) => {
-      counters.spillover(n);
-      spillWarning.add(n, { limitBytes: this.buffer.limitBytes, hint: 'raise -m/TotalBufferSizeMB or check the backend' });
-    });
+    const memoryBytes = bufferBudgetBytes(config.bufferMemoryMB);
+    if (spoolModule) {
+      this.spool = this.buffer = spoolModule.SpooledBuffer.open({
+        dir: config.spoolDirectory!,
+        maxBytes: config.spoolMaxMB * 1024 * 1024,
+        memoryLimitBytes: memoryBytes,
+        counters,
+        recorder,
+        health: this.componentHealth.component('spool'),
+        logger: logger.child({ component: 'spool' }),
+      });
+    } else {
+      if (config.spoolDirectory) logger.warn({ spoolDirectory: config.spoolDirectory }, 'Spool.Directory is used by the aws backend only; the local backend keeps traces with Store.Path');
+      this.spool = undefined;
+      this.buffer = new SegmentBuffer(
+        memoryBytes,
+        (n) => {
+          counters.spillover(n, this.stopping ? 'shutdown' : 'buffer-full');
+          spillWarning.add(n, { limitBytes: this.buffer.limitBytes, hint: 'raise -m/TotalBufferSizeMB or check the backend' });
+        },
+        undefined, // the buffer's own (monotonic) clock
+        this.traceRecorder ? (text) => recorder.dropped(text, this.stopping ? 'shutdown' : 'buffer-full') : undefined,
+      );
+    }
     this.flushSpillWarning = () => spillWarning.flush();
     this.dispatcher = new Dispatcher({
       buffer: this.buffer,
@@ -129,23 +161,29 @@ export class Daemon {
       batchSize: config.batchSize,
       flushIntervalMs: config.flushIntervalMs,
       concurrency: config.concurrency,
-      retryWindowMs: config.retryWindowMs,
+      // with a spool a batch is never given up: it waits (on disk if memory is short) until delivered
+      retryWindowMs: this.spool ? Number.MAX_SAFE_INTEGER : config.retryWindowMs,
       retryBaseDelayMs: config.retryBaseDelayMs,
       retryMaxDelayMs: config.retryMaxDelayMs,
       // two tries (a credential refresh retries once), each under the request timeout, plus time to fetch credentials
       attemptDeadlineMs: 2 * config.requestTimeoutMs + 10_000,
       onAttempt: (outcome, durationMs) => this.metrics.upload.observe(durationMs, outcome.status),
       health: faults.component('upload', 'uploads are failing (an attempt hung past its deadline, or the backend has failed for longer than the retry window): segments are retried, and dropped once their window closes', logger.child({ component: 'dispatcher' })),
+      onOutcome: this.traceRecorder ? (docs, outcome, expired) => recorder.outcome(docs, outcome, expired) : undefined,
     });
     this.udp = new UdpReceiver({
       address: config.udpAddress,
       receiveBufferBytes: config.socketReceiveBufferBytes,
       logger: logger.child({ component: 'udp' }),
       onReceived: () => counters.received(),
-      onRejected: () => counters.rejected(),
+      onRejected: (reason, datagram) => {
+        counters.rejected(1, reason);
+        recorder.rejected(datagram, reason);
+      },
       faults: faults.component('udp', 'UDP socket error', logger.child({ component: 'udp' })),
       // the document stays the datagram's bytes: it is escaped into the request body once, never decoded
       onDocument: (body) => {
+        recorder.received(body);
         this.buffer.push(body, body.length);
         this.dispatcher.notify();
         this.otlpExport?.push(body);
@@ -158,10 +196,15 @@ export class Daemon {
         bufferLimitBytes: () => this.buffer.limitBytes,
         batchesInFlight: () => this.dispatcher.inFlight,
       },
+      spool: this.spool ? () => this.spool!.stats() : undefined,
       credentials: backend.credentials,
       http: { connections: () => this.tcp.limits.connections, inFlightBodyBytes: () => this.tcp.limits.inFlightBodyBytes },
       otlpHttp: { connections: () => this.otlp?.limits.connections ?? 0, inFlightBodyBytes: () => this.otlp?.limits.inFlightBodyBytes ?? 0 },
       faults,
+    });
+    const debug = createDebugRoute(this.traceRecorder, {
+      spool: () => this.spool?.stats() ?? null,
+      counters: () => ({ ...this.counters.snapshot(), droppedByReason: counters.dropsByReason(), rejectedByReason: counters.rejectionsByReason() }),
     });
     this.otlpExport = otlp?.createOtlpExport(config, { logger, env, health: this.componentHealth, metrics: this.metrics });
     // OTLP series join the registry when it loads (first upload or scrape), without loading it now
@@ -200,7 +243,8 @@ export class Daemon {
     }
     this.tcp = new TcpServer(
       config.tcpAddress,
-      [createHealthRoute(() => this.health()), createReadyRoute(() => this.health()), createMetricsRoute(this.metrics.registry), ...backend.routes],
+      // /debug before the backend's routes: the sampling proxy would forward it to X-Ray
+      [createHealthRoute(() => this.health()), createReadyRoute(() => this.health()), createMetricsRoute(this.metrics.registry), debug, ...backend.routes],
       logger.child({ component: 'tcp' }),
       {
         ...listenerGuardOptions(config, config.backend === 'local' ? DEFAULT_MAX_BODY_BYTES : SAMPLING_PROXY_DEFAULTS.maxBodyBytes),
@@ -248,7 +292,9 @@ export class Daemon {
     const otlp = config.otlpEndpoint ? await import('./export/create-otlp-export.js') : undefined;
     // the OTLP receiver and its protobuf codec only when it listens
     const intake: OtlpIntakeModules | undefined = config.otlpAddress ? await Promise.all([import('./otlp/otlp-intake.js'), import('./otlp/otlp-http-receiver.js')]) : undefined;
-    daemon = new Daemon(config, backend, deps.logger, deps.env, otlpStats, faults, otlp, intake);
+    // the spool only when configured: fewer modules to read at start (a daemon under a low `ulimit -n` starts reliably)
+    const spoolModule = config.spoolDirectory && config.backend === 'aws' ? await import('./spool/spooled-buffer.js') : undefined;
+    daemon = new Daemon(config, backend, deps.logger, deps.env, otlpStats, faults, otlp, intake, spoolModule);
     return daemon;
   }
 
@@ -271,6 +317,7 @@ export class Daemon {
       inFlightBatches: this.dispatcher.inFlight,
       lastSuccessfulUpload: this.dispatcher.lastSuccessfulUploadAt ? new Date(this.dispatcher.lastSuccessfulUploadAt).toISOString() : null,
       counters: this.counters.snapshot(),
+      ...(this.spool ? { spool: this.spool.stats() } : {}),
       otlp: {
         address: this.config.otlpAddress ? formatHostPort(this.otlp?.boundAddress ?? this.config.otlpAddress) : null,
         listening: this.otlp?.listening ?? false,
@@ -284,15 +331,37 @@ export class Daemon {
 
   async start(): Promise<void> {
     await this.tcp.start();
+    if (this.spool && !this.spool.isEmpty) this.dispatcher.notify(); // replay what an earlier run left
     await this.startOtlp();
     this.warnIfExposed();
     await this.udp.start();
     this.summary.start();
     this.telemetry?.start();
     this.logger.info(
-      { backend: this.config.backend, ...this.backend.describe, ...(this.otlpExport ? { otlpExport: this.otlpExport.url.href } : {}), bufferLimitBytes: this.buffer.limitBytes, concurrency: this.config.concurrency },
+      {
+        backend: this.config.backend,
+        ...this.backend.describe,
+        ...(this.otlpExport ? { otlpExport: this.otlpExport.url.href } : {}),
+        bufferLimitBytes: this.buffer.limitBytes,
+        concurrency: this.config.concurrency,
+        ...(this.spool ? { spoolDirectory: this.config.spoolDirectory, spoolLimitBytes: this.config.spoolMaxMB * 1024 * 1024 } : {}),
+        ...this.endpoints(),
+      },
       'xrayd started',
     );
+  }
+
+  /** Where users reach the daemon (for the start line and its log). */
+  endpoints(): { udp: string; http: string; console?: string; traceLookup: string } {
+    const tcp = this.tcp.boundAddress ?? this.config.tcpAddress;
+    const host = tcp.host === '0.0.0.0' ? '127.0.0.1' : tcp.host === '::' ? '::1' : tcp.host;
+    const http = `http://${formatHostPort({ host, port: tcp.port })}`;
+    return {
+      udp: formatHostPort(this.udp.address ?? this.config.udpAddress),
+      http,
+      ...(this.config.backend === 'local' ? { console: `${http}/` } : {}),
+      traceLookup: `${http}/debug/traces/<traceId>`,
+    };
   }
 
   /**
@@ -337,8 +406,15 @@ export class Daemon {
     await Promise.all([this.udp.shutdown(), this.otlp?.shutdown()]);
     this.otlpIntake?.flushWarnings();
     const [{ undelivered }] = await Promise.all([this.dispatcher.drain(this.config.shutdownTimeoutMs), this.otlpExport?.shutdown(this.config.shutdownTimeoutMs)]);
-    if (undelivered > 0) {
-      this.counters.spillover(undelivered);
+    if (this.spool) {
+      const { kept, lost } = this.spool.close();
+      if (lost > 0) {
+        this.counters.spillover(lost, 'shutdown');
+        this.logger.error({ lost }, 'shutdown: segments the disk would not take were dropped');
+      }
+      if (kept > 0) this.logger.info({ kept, directory: this.config.spoolDirectory }, 'shutdown: undelivered segments kept in the spool for the next start');
+    } else if (undelivered > 0) {
+      this.counters.spillover(undelivered, 'shutdown');
       this.logger.error({ undelivered }, 'shutdown deadline reached before every segment was delivered; these were dropped');
     }
     this.dispatcher.flushWarnings();
@@ -369,13 +445,17 @@ async function createLocalConsoleBackend(
   // Loaded on demand: the relay never pays for the store, the filter language or the console, and the local
   // backend's ~90 modules would otherwise be read at start together with everything else (the ESM loader opens
   // them all at once), which a low `ulimit -n` cannot take.
-  const [{ createLocalBackend }, { builtConsoleDir, createConsoleRoute }] = await Promise.all([import('./local/local-backend.js'), import('./console/console-route.js')]);
+  const [{ createLocalBackend }, { createConsoleRoute }, { builtConsoleFiles }] = await Promise.all([
+    import('./local/local-backend.js'),
+    import('./console/console-route.js'),
+    import('./console/console-files.js'),
+  ]);
   const local = await createLocalBackend(config, logger.child({ component: 'local' }), faults, expandAdot, onApiSegments);
-  const consoleDir = builtConsoleDir();
-  if (!existsSync(consoleDir)) logger.warn({ consoleDir }, 'web console not built (run npm run build); the X-Ray API is served without it');
+  const consoleFiles = builtConsoleFiles();
+  if (!consoleFiles.available) logger.warn({ consoleDir: consoleFiles.source }, 'web console not built (run npm run build); the X-Ray API is served without it');
   return {
     sink: local.sink,
-    routes: [...local.routes, createConsoleRoute(consoleDir)],
+    routes: [...local.routes, createConsoleRoute(consoleFiles)],
     get describe() {
       return local.describe; // live store numbers for /healthz
     },

@@ -5,6 +5,7 @@ import { KeyboardHelp } from './components/keyboard-help.js';
 import { TracesView } from './views/traces-view.js';
 import { TraceView } from './views/trace-view.js';
 import { ServiceMapView } from './views/service-map-view.js';
+import { IntakeView } from './views/intake-view.js';
 import { CompareView } from './views/compare-view.js';
 import { FileView, type OpenedFile } from './views/file-view.js';
 import { TraceDetail } from './views/trace-view.js';
@@ -26,6 +27,7 @@ const TITLES: { [K in View['name']]: (view: Extract<View, { name: K }>) => strin
   services: (v) => (v.service === undefined ? 'Services' : `${v.service} health`),
   sampling: () => 'Sampling rules',
   insights: (v) => (v.id === undefined ? 'Insights' : `Insight ${v.id}`),
+  intake: (v) => (v.lookup === undefined ? 'Intake' : `Trace ${v.lookup} (ledger)`),
 };
 const LIVE_KEY = 'xrayd.console.live';
 
@@ -105,6 +107,7 @@ export function App() {
           {tab('sampling', 'Sampling', view.name === 'sampling')}
           {tab('insights', 'Insights', view.name === 'insights')}
           {tab('file', 'Open file', view.name === 'file')}
+          {tab('intake', 'Intake', view.name === 'intake')}
         </nav>
         <div class="topbar-end">
           <GroupPicker
@@ -142,6 +145,9 @@ export function App() {
         </div>
       </header>
       <main class="content">
+        {view.name === 'intake' && (
+          <IntakeView lookup={view.lookup} live={live} pollMs={POLL_MS} onLookup={(id) => navigate({ view: { name: 'intake', lookup: id } })} />
+        )}
         <TracesView
           active={view.name === 'traces'}
           filter={filter}

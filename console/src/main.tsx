@@ -5,6 +5,7 @@ import './styles/base.css';
 import './styles/traces.css';
 import './styles/trace.css';
 import './styles/map.css';
+import './styles/intake.css';
 import './styles/charts.css';
 import './styles/analysis.css';
 

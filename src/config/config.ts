@@ -71,6 +71,12 @@ export interface DaemonConfig {
   /** Local backend limits: whole oldest traces are evicted past either. */
   storeMaxSegments: number;
   storeMaxMB: number;
+  /** Disk spool (aws backend): segments not delivered promptly wait here across outages and restarts; undefined = none. */
+  spoolDirectory: string | undefined;
+  /** The spool's limit; past it, the oldest undelivered segments are dropped (counted as spool-full). */
+  spoolMaxMB: number;
+  /** The trace ledger behind /debug/traces (fixed rings of 40-byte events); 0 disables it. */
+  ledgerMaxMB: number;
   /** Local backend: how often the insight detector looks at groups with insights enabled; 0 disables it. */
   insightsIntervalMs: number;
   /** OTLP/HTTP receiver (`POST /v1/traces`); undefined = off. */

@@ -23,6 +23,8 @@ export interface CliFlags {
   endpoint?: string;
   backend?: string;
   storePath?: string;
+  spoolDir?: string;
+  spoolMb?: string;
   otlpBind?: string;
   otlpUpload?: boolean;
   allowedHosts?: string;
@@ -170,6 +172,13 @@ const FILE_SCHEMA: Schema = {
     MaxSegments: int(1, 100_000_000, (n) => ({ storeMaxSegments: n })),
     MaxMB: int(1, 1_000_000, (n) => ({ storeMaxMB: n })),
   },
+  Spool: {
+    Directory: str((s) => ({ spoolDirectory: s })),
+    MaxMB: int(1, 10_000_000, (n) => ({ spoolMaxMB: n })),
+  },
+  Ledger: {
+    MaxMB: int(0, 1024, (n) => ({ ledgerMaxMB: n })),
+  },
   OTLP: {
     Upload: bool((b) => ({ otlpUpload: b })),
     IndexedAttributes: stringList((l) => ({ otlpIndexedAttributes: l })),
@@ -238,6 +247,12 @@ function flagPatch(flags: CliFlags, problems: string[]): Patch {
   take('--endpoint', flags.endpoint, url((s) => ({ endpoint: s })));
   take('--backend', flags.backend, oneOf(BACKENDS, (b) => ({ backend: b })));
   take('--store-path', flags.storePath, str((s) => ({ storePath: s })));
+  take('--spool-dir', flags.spoolDir, str((s) => ({ spoolDirectory: s })));
+  if (flags.spoolMb !== undefined) {
+    const n = Number(flags.spoolMb);
+    if (!Number.isInteger(n) || n < 1 || n > 10_000_000) problems.push(`--spool-mb: expected a whole number of MB from 1 to 10000000, got "${flags.spoolMb}"`);
+    else patch.spoolMaxMB = n;
+  }
   take('--otlp-bind', flags.otlpBind, optionalAddress((a) => ({ otlpAddress: a })));
   if (flags.otlpUpload) patch.otlpUpload = true;
   take('--allowed-hosts', flags.allowedHosts, allowedHosts);

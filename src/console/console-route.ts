@@ -1,9 +1,8 @@
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
-import { extname, resolve, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { extname } from 'node:path';
+import type { Readable } from 'node:stream';
 import type { Route } from '../http/route.js';
+import type { ConsoleFiles } from './console-files.js';
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -33,19 +32,14 @@ const SECURITY_HEADERS = {
     "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
 };
 
-/** Where `npm run build` puts the console (`dist/console/`), seen from this compiled module. */
-export function builtConsoleDir(): string {
-  return fileURLToPath(new URL('../../console/', import.meta.url));
-}
-
 /**
- * Serves the built web console (`dist/console/`): `GET /` is index.html, `/assets/*` are the
- * bundled files, and other top-level files (favicon) are served when they exist in `staticDir`.
+ * Serves the built web console (`dist/console/`, or embedded in the single executable): `GET /` is
+ * index.html, `/assets/*` are the bundled files, and other top-level files (favicon) are served
+ * when they exist in `files`.
  * Claims only those paths; every other path is left to the next route (the X-Ray API's POSTs).
  * Methods other than GET/HEAD on a claimed path get 405.
  */
-export function createConsoleRoute(staticDir: string): Route {
-  const root = resolve(staticDir);
+export function createConsoleRoute(files: ConsoleFiles): Route {
   return async (req, res, url) => {
     const pathname = url.pathname;
     if (!claims(pathname)) return false;
@@ -53,13 +47,13 @@ export function createConsoleRoute(staticDir: string): Route {
       sendText(res, 405, 'method not allowed\n', { allow: 'GET, HEAD' });
       return true;
     }
-    const file = resolveFile(root, pathname === '/' ? '/index.html' : pathname);
-    if (file === undefined) {
+    const relative = decodePath(pathname === '/' ? '/index.html' : pathname);
+    if (relative === undefined) {
       sendText(res, 404, 'not found\n');
       return true;
     }
-    const info = await stat(file).catch(() => undefined);
-    if (info === undefined || !info.isFile()) {
+    const file = await files.get(relative);
+    if (file === undefined) {
       if (pathname === '/' || pathname === '/index.html') {
         sendText(res, 503, 'the console is not built: run `npm run build` in the xrayd package\n');
         return true;
@@ -69,17 +63,17 @@ export function createConsoleRoute(staticDir: string): Route {
       return true;
     }
     res.writeHead(200, {
-      'content-type': CONTENT_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream',
-      'content-length': info.size,
+      'content-type': CONTENT_TYPES[extname(relative).toLowerCase()] ?? 'application/octet-stream',
+      'content-length': file.size,
       'cache-control': HASHED_ASSET.test(pathname) ? 'public, max-age=31536000, immutable' : 'no-cache',
-      'last-modified': info.mtime.toUTCString(),
+      'last-modified': file.mtime.toUTCString(),
       ...SECURITY_HEADERS,
     });
     if (req.method === 'HEAD') {
       res.end();
       return true;
     }
-    await pipeFile(file, res);
+    await pipeFile(file.open(), res);
     return true;
   };
 }
@@ -90,8 +84,8 @@ function claims(pathname: string): boolean {
   return /^\/[A-Za-z0-9_-]+\.[A-Za-z0-9]+$/.test(pathname) && CONTENT_TYPES[extname(pathname).toLowerCase()] !== undefined;
 }
 
-/** Maps a URL path into `root`, or undefined when it is malformed or would escape `root`. */
-function resolveFile(root: string, pathname: string): string | undefined {
+/** The URL path as a path relative to the console's root, or undefined when it is malformed. */
+function decodePath(pathname: string): string | undefined {
   let decoded: string;
   try {
     decoded = decodeURIComponent(pathname);
@@ -99,13 +93,11 @@ function resolveFile(root: string, pathname: string): string | undefined {
     return undefined;
   }
   if (decoded.includes('\0') || decoded.includes('\\')) return undefined;
-  const file = resolve(root, '.' + decoded);
-  return file.startsWith(root + sep) ? file : undefined;
+  return decoded.slice(1);
 }
 
-function pipeFile(file: string, res: ServerResponse): Promise<void> {
+function pipeFile(stream: Readable, res: ServerResponse): Promise<void> {
   return new Promise((done) => {
-    const stream = createReadStream(file);
     stream.on('error', () => {
       // Headers are out already; cutting the connection is the only honest signal left.
       res.destroy();

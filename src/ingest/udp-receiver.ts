@@ -3,7 +3,7 @@ import { isIPv6 } from 'node:net';
 import type { HostPort } from '../config/config.js';
 import type { Logger } from '../log/logger.js';
 import { EpisodeWarning } from '../log/episode-warning.js';
-import { parseDatagram } from './datagram.js';
+import { parseDatagram, type RejectReason } from './datagram.js';
 import type { FaultHandle } from '../health/background-faults.js';
 
 export interface UdpReceiverOptions {
@@ -15,8 +15,8 @@ export interface UdpReceiverOptions {
   onDocument(body: Buffer): void;
   /** Every non-empty datagram (the reference's "received"). */
   onReceived(): void;
-  /** A malformed datagram. */
-  onRejected(reason: string): void;
+  /** A malformed datagram (with its bytes, for the trace ledger and the intake view). */
+  onRejected(reason: RejectReason, datagram: Buffer): void;
   /** Socket errors after bind (logged once per episode, counted, shown in /healthz). */
   faults?: FaultHandle;
 }
@@ -89,7 +89,7 @@ export class UdpReceiver {
       this.opts.onDocument(result.body);
       return;
     }
-    this.opts.onRejected(result.reason);
+    this.opts.onRejected(result.reason, msg);
     this.opts.logger.debug({ reason: result.reason, bytes: msg.length }, 'rejected datagram');
     this.rejectWarning.add(1, { lastReason: result.reason });
   }

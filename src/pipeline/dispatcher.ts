@@ -2,13 +2,14 @@ import { setMaxListeners } from 'node:events';
 import type { Logger } from '../log/logger.js';
 import { EpisodeWarning } from '../log/episode-warning.js';
 import type { Counters } from '../telemetry/counters.js';
-import type { SegmentSink, SendOutcome } from './segment-sink.js';
-import type { Batch, SegmentBuffer } from './segment-buffer.js';
+import type { SegmentDocument, SegmentSink, SendOutcome } from './segment-sink.js';
+import type { Batch } from './segment-buffer.js';
+import type { BatchSource } from './batch-source.js';
 import { SharedBackoff } from '../upload/backoff.js';
 import type { FaultHandle } from '../health/background-faults.js';
 
 export interface DispatcherOptions {
-  buffer: SegmentBuffer;
+  buffer: BatchSource;
   sink: SegmentSink;
   counters: Counters;
   logger: Logger;
@@ -34,6 +35,8 @@ export interface DispatcherOptions {
   health?: FaultHandle;
   /** Called after every attempt with its duration (for the upload latency histogram). */
   onAttempt?: (outcome: SendOutcome, durationMs: number) => void;
+  /** Called with every attempt's documents and outcome, and `expired` when a batch is given up (the trace ledger). */
+  onOutcome?: (documents: readonly SegmentDocument[], outcome: SendOutcome, expired: boolean) => void;
 }
 
 const DEFAULT_ATTEMPT_DEADLINE_MS = 30_000;
@@ -201,7 +204,8 @@ export class Dispatcher {
     this.inFlightDocuments -= batch.documents.length;
     if (this.stopped) return; // aborted at the shutdown deadline: counted by drain()
     this.opts.onAttempt?.(outcome, this.now() - started);
-    this.settle(batch, outcome);
+    const expired = this.settle(batch, outcome);
+    this.opts.onOutcome?.(batch.documents, outcome, expired);
     setImmediate(() => this.pump());
   }
 
@@ -232,7 +236,8 @@ export class Dispatcher {
     });
   }
 
-  private settle(batch: Batch, outcome: SendOutcome): void {
+  /** Counts and releases or holds the batch; true when it was given up (retry window closed). */
+  private settle(batch: Batch, outcome: SendOutcome): boolean {
     const { buffer, counters, logger } = this.opts;
     const n = batch.documents.length;
     if (outcome.status !== 'retryable') for (const c of outcome.failedAttempts ?? []) counters.backendError(c);
@@ -245,29 +250,30 @@ export class Dispatcher {
       const refused = Math.min(outcome.unprocessed.length, n);
       counters.sent(n - refused);
       if (refused) {
-        counters.rejected(refused);
+        counters.rejected(refused, 'unprocessed');
         this.rejectWarning.add(refused, { unprocessed: outcome.unprocessed.slice(0, 5) });
       }
-      return;
+      return false;
     }
     if (outcome.errorClass) counters.backendError(outcome.errorClass);
     this.noteFailure(outcome.message);
     if (outcome.status === 'failure') {
       buffer.release(batch);
-      counters.rejected(n);
+      counters.rejected(n, 'refused');
       logger.error({ documents: n, reason: outcome.message }, 'backend refused a batch; its segments are dropped');
-      return;
+      return false;
     }
     const delay = this.backoff.failure(this.now(), outcome.retryAfterMs);
     if (this.now() + delay - batch.firstAttemptAt! > this.opts.retryWindowMs) {
       buffer.release(batch);
-      counters.spillover(n);
+      counters.spillover(n, 'retry-window');
       this.expiredWarning.add(n, { lastReason: outcome.message, attempts: batch.attempts, retryWindowMs: this.opts.retryWindowMs });
-      return;
+      return true;
     }
     batch.notBefore = this.now() + delay;
     buffer.hold(batch);
     this.retryWarning.add(1, { reason: outcome.message, errorClass: outcome.errorClass, retryInMs: delay });
+    return false;
   }
 
   /** A backend failing for longer than the retry window loses segments: /healthz says so. */

@@ -1,4 +1,5 @@
 import { Deque } from './deque.js';
+import type { BatchSource } from './batch-source.js';
 import type { SegmentDocument } from './segment-sink.js';
 
 /** Milliseconds on a clock that never steps (NTP, an admin's `date -s`): every relay timer runs on it. */
@@ -23,6 +24,8 @@ export interface Batch {
   firstAttemptAt?: number;
   /** A held batch is not retried before this time (the buffer's clock, ms). */
   notBefore: number;
+  /** The source's own bookkeeping for this batch (the spool keeps the documents' sequence numbers here). */
+  tag?: unknown;
 }
 
 interface QueuedDoc {
@@ -38,7 +41,7 @@ interface QueuedDoc {
  * and `onSpill` is told how many documents went. In-flight batches cannot be dropped (their bytes
  * are on the wire) but they do count against the budget.
  */
-export class SegmentBuffer {
+export class SegmentBuffer implements BatchSource {
   private readonly queue = new Deque<QueuedDoc>();
   /** Sorted by `seq` (few: at most budget / batch size), so batches that failed together retry oldest first. */
   private readonly held: Batch[] = [];
@@ -52,6 +55,8 @@ export class SegmentBuffer {
     private readonly onSpill: (documents: number) => void,
     /** The clock for arrival and retry times: monotonic unless a test injects one. */
     readonly now: () => number = monotonicNow,
+    /** Each dropped document, for the trace ledger (not called when absent). */
+    private readonly onDrop?: (doc: SegmentDocument) => void,
   ) {}
 
   get usedBytes(): number {
@@ -80,6 +85,7 @@ export class SegmentBuffer {
   push(doc: SegmentDocument, byteLength: number): void {
     const bytes = byteLength + DOC_OVERHEAD_BYTES;
     if (bytes > this.limitBytes) {
+      this.onDrop?.(doc);
       this.onSpill(1);
       return;
     }
@@ -87,6 +93,7 @@ export class SegmentBuffer {
     while (this.usedBytes + bytes > this.limitBytes && !this.isEmpty) dropped += this.dropOldest();
     if (this.usedBytes + bytes > this.limitBytes) {
       // only in-flight batches remain and they fill the budget: the newest document is the one that can't be held
+      this.onDrop?.(doc);
       this.onSpill(dropped + 1);
       return;
     }
@@ -146,10 +153,12 @@ export class SegmentBuffer {
     const batch = this.held.shift();
     if (batch) {
       this.heldBytes -= batch.bytes;
+      if (this.onDrop) for (const d of batch.documents) this.onDrop(d);
       return batch.documents.length;
     }
     const doc = this.queue.shift()!;
     this.queuedBytes -= doc.bytes;
+    this.onDrop?.(doc.doc);
     return 1;
   }
 }

@@ -15,8 +15,22 @@ export interface CounterValues {
   spillover: number;
   /** Malformed datagrams, unprocessed documents, documents refused by a non-retryable answer. */
   rejected: number;
+  /** Documents recovered from the disk spool at start (written by an earlier run, not yet delivered). */
+  replayed: number;
   backendErrors: Record<BackendErrorClass, number>;
 }
+
+/**
+ * Why documents were dropped (each also counts in `spillover`): `buffer-full` (memory budget),
+ * `retry-window` (a batch kept failing), `shutdown` (deadline reached), `spool-full` (the spool's limit),
+ * `spool-unwritable` (the disk failed and memory was full too).
+ */
+export type DropReason = 'buffer-full' | 'retry-window' | 'shutdown' | 'spool-full' | 'spool-unwritable';
+/**
+ * Why documents were rejected (each also counts in `rejected`): the datagram checks (`empty`, `no-newline`,
+ * `empty-body`, `bad-header`), `unprocessed` (listed by the backend), `refused` (a non-retryable answer).
+ */
+export type RejectReason = 'no-newline' | 'empty-body' | 'bad-header' | 'empty' | 'unprocessed' | 'refused';
 
 function zero(): CounterValues {
   return {
@@ -24,6 +38,7 @@ function zero(): CounterValues {
     sent: 0,
     spillover: 0,
     rejected: 0,
+    replayed: 0,
     backendErrors: { timeout: 0, refused: 0, http4xx: 0, http5xx: 0, unknownHost: 0, other: 0 },
   };
 }
@@ -31,6 +46,8 @@ function zero(): CounterValues {
 export class Counters {
   private readonly totals = zero();
   private baseline = zero();
+  private readonly drops = new Map<DropReason, number>();
+  private readonly rejections = new Map<RejectReason, number>();
 
   received(n = 1): void {
     this.totals.received += n;
@@ -38,11 +55,24 @@ export class Counters {
   sent(n: number): void {
     this.totals.sent += n;
   }
-  spillover(n: number): void {
+  spillover(n: number, reason: DropReason = 'buffer-full'): void {
     this.totals.spillover += n;
+    this.drops.set(reason, (this.drops.get(reason) ?? 0) + n);
   }
-  rejected(n = 1): void {
+  rejected(n = 1, reason: RejectReason = 'refused'): void {
     this.totals.rejected += n;
+    this.rejections.set(reason, (this.rejections.get(reason) ?? 0) + n);
+  }
+  replayed(n: number): void {
+    this.totals.replayed += n;
+  }
+  /** Cumulative drops by reason (only reasons seen so far). */
+  dropsByReason(): Record<string, number> {
+    return Object.fromEntries(this.drops);
+  }
+  /** Cumulative rejections by reason (only reasons seen so far). */
+  rejectionsByReason(): Record<string, number> {
+    return Object.fromEntries(this.rejections);
   }
   backendError(kind: BackendErrorClass): void {
     this.totals.backendErrors[kind] += 1;
@@ -65,6 +95,7 @@ export class Counters {
       sent: now.sent - base.sent,
       spillover: now.spillover - base.spillover,
       rejected: now.rejected - base.rejected,
+      replayed: now.replayed - base.replayed,
       backendErrors: errors,
     };
   }

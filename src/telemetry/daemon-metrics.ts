@@ -14,6 +14,16 @@ export interface PipelineStats {
   batchesInFlight(): number;
 }
 
+/** The disk spool's state at scrape time (`SpooledBuffer.stats()`). */
+export interface SpoolGaugeStats {
+  bytes: number;
+  limitBytes: number;
+  segments: number;
+  oldestAgeSeconds: number;
+  writable: boolean;
+  corruptBytes: number;
+}
+
 export type UploadOutcome = 'success' | 'retryable' | 'failure';
 
 /** The uploader calls this once per PutTraceSegments attempt. */
@@ -42,6 +52,8 @@ export interface DaemonMetrics {
 export interface DaemonMetricsDeps {
   counters: Counters;
   stats?: PipelineStats;
+  /** The disk spool, when one is configured. */
+  spool?: () => SpoolGaugeStats;
   credentials?: { state(): CredentialState };
   /** The TCP listener's load against its limits (src/http/connection-limits.ts). */
   http?: { connections(): number; inFlightBodyBytes(): number };

@@ -85,6 +85,28 @@ export function buildDaemonRegistry(deps: DaemonMetricsDeps, refusals: ReadonlyM
     'Malformed datagrams, and documents the backend refused (unprocessed or non-retryable answer).',
     (s) => s.rejected,
   );
+  fromSnapshot('xrayd_segments_replayed_total', 'Segment documents recovered from the disk spool at start (left undelivered by an earlier run).', (s) => s.replayed);
+  const byReason = (name: string, help: string, read: () => Record<string, number>) =>
+    new Counter({
+      name,
+      help,
+      labelNames: ['reason'],
+      registers: [registry],
+      collect() {
+        this.reset();
+        for (const [reason, n] of Object.entries(read())) this.inc({ reason }, n);
+      },
+    });
+  byReason(
+    'xrayd_segments_dropped_total',
+    'Segment documents dropped, by reason: buffer-full, retry-window, shutdown, spool-full, spool-unwritable (their sum is xrayd_segments_spillover_total).',
+    () => deps.counters.dropsByReason(),
+  );
+  byReason(
+    'xrayd_segments_rejected_by_reason_total',
+    'Rejected datagrams and documents, by reason: no-newline, empty-body, bad-header, unprocessed, refused (their sum is xrayd_segments_rejected_total).',
+    () => deps.counters.rejectionsByReason(),
+  );
   errorClassCounter(registry, 'xrayd_backend_errors_total', 'Failed backend calls by class (timeout, refused, http4xx, http5xx, unknownHost, other).', () => snap().backendErrors);
 
   const gauge = (name: string, help: string, read: () => number) => collectedGauge(registry, name, help, read);
@@ -95,6 +117,15 @@ export function buildDaemonRegistry(deps: DaemonMetricsDeps, refusals: ReadonlyM
   gauge('xrayd_http_body_bytes_in_flight', 'Request body bytes admitted and being received (capped by Socket.MaxInFlightBodyBytes).', () => deps.http?.inFlightBodyBytes() ?? 0);
   gauge('xrayd_otlp_http_connections', 'Open connections on the OTLP/HTTP port (capped by Socket.MaxConnections, counted apart from the TCP port).', () => deps.otlpHttp?.connections() ?? 0);
   gauge('xrayd_otlp_http_body_bytes_in_flight', 'Request body bytes admitted and being received on the OTLP/HTTP port (capped by Socket.MaxInFlightBodyBytes).', () => deps.otlpHttp?.inFlightBodyBytes() ?? 0);
+  if (deps.spool) {
+    const spool = deps.spool;
+    gauge('xrayd_spool_bytes', 'Bytes of spool files on disk.', () => spool().bytes);
+    gauge('xrayd_spool_limit_bytes', 'The spool limit (Spool.MaxMB); past it the oldest undelivered segments are dropped.', () => spool().limitBytes);
+    gauge('xrayd_spool_segments', 'Undelivered segment documents in spool files.', () => spool().segments);
+    gauge('xrayd_spool_oldest_age_seconds', 'Age of the oldest spool file (0 when the spool is empty).', () => spool().oldestAgeSeconds);
+    gauge('xrayd_spool_writable', '1 while the spool directory takes writes, 0 while it fails (segments then wait in memory only).', () => (spool().writable ? 1 : 0));
+    gauge('xrayd_spool_corrupt_bytes', 'Bytes of torn or corrupt spool data skipped since start (e.g. a record cut by a crash).', () => spool().corruptBytes);
+  }
   if (deps.credentials) {
     const creds = deps.credentials;
     gauge('xrayd_credentials_resolved', '1 when the last credential fetch succeeded, 0 when it failed, -1 before the first.', () => {

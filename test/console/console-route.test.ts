@@ -5,7 +5,8 @@ import type { AddressInfo } from 'node:net';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { builtConsoleDir, createConsoleRoute } from '../../src/console/console-route.js';
+import { createConsoleRoute } from '../../src/console/console-route.js';
+import { builtConsoleDir, directoryConsoleFiles } from '../../src/console/console-files.js';
 import { sendJson, type Route } from '../../src/http/route.js';
 
 interface Answer {
@@ -61,7 +62,7 @@ describe('createConsoleRoute', () => {
     await writeFile(join(staticDir, 'assets', 'index-Zz9_yy88.css'), 'body{margin:0}');
     await writeFile(join(staticDir, 'favicon.svg'), '<svg xmlns="http://www.w3.org/2000/svg"/>');
     await writeFile(join(base, 'secret.txt'), 'do not serve');
-    server = await serve([createConsoleRoute(staticDir), apiRoute]);
+    server = await serve([createConsoleRoute(directoryConsoleFiles(staticDir)), apiRoute]);
     port = (server.address() as AddressInfo).port;
   });
 
@@ -136,7 +137,7 @@ describe('createConsoleRoute', () => {
   });
 
   it('says so when the console has not been built', async () => {
-    const bare = await serve([createConsoleRoute(join(base, 'missing'))]);
+    const bare = await serve([createConsoleRoute(directoryConsoleFiles(join(base, 'missing')))]);
     try {
       const answer = await send((bare.address() as AddressInfo).port, 'GET', '/');
       assert.equal(answer.status, 503);

@@ -50,11 +50,15 @@ test("the Dockerfile's ENTRYPOINT starts the daemon on all interfaces and its he
   const { LAUNCH_FLAGS } = await import('../helpers/daemon-process.js');
   assert.deepEqual(entrypoint.slice(0, 2 + LAUNCH_FLAGS.length), ['node', ...LAUNCH_FLAGS, '/app/bin/xrayd'], 'the same node flags as bin/xrayd');
   const args = entrypoint.slice(2 + LAUNCH_FLAGS.length);
-  assert.deepEqual(args, ['-b', '0.0.0.0:2000', '-t', '0.0.0.0:2000'], 'binds both listeners on all interfaces, as the reference image');
+  assert.deepEqual(args, ['-b', '0.0.0.0:2000', '-t', '0.0.0.0:2000', '--spool-dir', '/var/lib/xrayd'], 'binds both listeners on all interfaces, as the reference image; spools to the volume');
   assert.match(dockerfile, /^EXPOSE 2000\/udp 2000\/tcp$/m);
   assert.match(dockerfile, /^USER node$/m);
-  // the same command, on free ports (it comes after the helper's own -b/-t, and the last flag wins)
-  const d = await DaemonProcess.start([...args.map((a) => a.replace(':2000', ':0'))], testAwsEnv());
+  assert.match(dockerfile, /^VOLUME \/var\/lib\/xrayd$/m);
+  assert.match(dockerfile, /chown node:node \/var\/lib\/xrayd/, 'the spool directory belongs to the user the daemon runs as');
+  const { mkdtempSync, rmSync } = await import('node:fs');
+  const spool = mkdtempSync(path.join((await import('node:os')).tmpdir(), 'xrayd-docker-spool-'));
+  // the same command, on free ports (it comes after the helper's own -b/-t, and the last flag wins), spooling to a temp dir
+  const d = await DaemonProcess.start([...args.map((a) => a.replace(':2000', ':0').replace('/var/lib/xrayd', spool))], testAwsEnv());
   try {
     assert.ok(d.udpPort > 0 && d.tcpPort > 0);
     const health = /HEALTHCHECK[^\n]*\n\s*CMD \["node", "-e", "(.*)"\]/.exec(dockerfile)![1].replace(/\\"/g, '"').replace('127.0.0.1:2000', `127.0.0.1:${d.tcpPort}`);
@@ -65,5 +69,14 @@ test("the Dockerfile's ENTRYPOINT starts the daemon on all interfaces and its he
     assert.equal(check.status, 0, 'HEALTHCHECK command succeeds');
   } finally {
     await d.stop();
+    rmSync(spool, { recursive: true, force: true });
   }
+});
+
+test('the systemd unit spools to its StateDirectory', async () => {
+  const { readFileSync } = await import('node:fs');
+  const { REPO_ROOT } = await import('../helpers/daemon-process.js');
+  const unit = readFileSync(path.join(REPO_ROOT, 'deploy/xrayd.service'), 'utf8');
+  assert.match(unit, /^StateDirectory=xrayd$/m);
+  assert.match(unit, /^ExecStart=.* --spool-dir \/var\/lib\/xrayd$/m);
 });

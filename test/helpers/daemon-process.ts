@@ -9,6 +9,18 @@ export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url
 export const BIN = path.join(REPO_ROOT, 'bin/xrayd');
 /** The node flags of bin/xrayd's shebang (none today: it sets V8 flags itself): tests start the daemon exactly as the launcher does. */
 export const LAUNCH_FLAGS: string[] = (/^#!\/usr\/bin\/env (?:-S )?node(.*)$/m.exec(readFileSync(BIN, 'utf8'))?.[1] ?? '').trim().split(/\s+/).filter(Boolean);
+/**
+ * XRAYD_BIN=<executable> runs the same tests against a packaged daemon (the single executable,
+ * dist/pkg/xrayd-linux-x64, which has its node flags built in) instead of `node bin/xrayd`.
+ */
+export const PACKAGED_BIN: string | undefined = process.env.XRAYD_BIN ? path.resolve(process.env.XRAYD_BIN) : undefined;
+
+/** The command and leading arguments that start the daemon. */
+function daemonCommand(nodeArgs: string[] = []): [string, string[]] {
+  if (PACKAGED_BIN === undefined) return [process.execPath, [...LAUNCH_FLAGS, ...nodeArgs, BIN]];
+  if (nodeArgs.length) throw new Error(`node flags ${nodeArgs.join(' ')} cannot be given to ${PACKAGED_BIN}`);
+  return [PACKAGED_BIN, []];
+}
 
 export interface LogLine {
   level: number;
@@ -17,7 +29,7 @@ export interface LogLine {
 }
 
 /**
- * The built daemon as a child process, started as users start it (`bin/xrayd`). Ports are chosen by
+ * The built daemon as a child process, started as users start it (`bin/xrayd`, or XRAYD_BIN). Ports are chosen by
  * the OS (`:0`) and read back from the daemon's own log lines.
  */
 export class DaemonProcess {
@@ -37,13 +49,14 @@ export class DaemonProcess {
    * e.g. with prlimit), both through bash, then exec: the child is still the daemon, with the same pid.
    */
   constructor(args: string[], env: NodeJS.ProcessEnv = {}, nodeArgs: string[] = [], options: { maxOpenFiles?: number; fileSizeKB?: number } = {}) {
-    const argv = [...LAUNCH_FLAGS, ...nodeArgs, BIN, '-b', '127.0.0.1:0', '-t', '127.0.0.1:0', '--otlp-bind', '127.0.0.1:0', '-l', 'debug', ...args];
+    const [daemon, leading] = daemonCommand(nodeArgs);
+    const argv = [...leading, '-b', '127.0.0.1:0', '-t', '127.0.0.1:0', '--otlp-bind', '127.0.0.1:0', '-l', 'debug', ...args];
     const limits = [
       ...(options.maxOpenFiles === undefined ? [] : [`ulimit -n ${options.maxOpenFiles}`]),
       ...(options.fileSizeKB === undefined ? [] : [`ulimit -S -f ${options.fileSizeKB}`]),
     ];
     const [command, commandArgs] =
-      limits.length === 0 ? [process.execPath, argv] : ['bash', ['-c', `${limits.join(' && ')} && exec "$0" "$@"`, process.execPath, ...argv]];
+      limits.length === 0 ? [daemon, argv] : ['bash', ['-c', `${limits.join(' && ')} && exec "$0" "$@"`, daemon, ...argv]];
     this.child = spawn(command, commandArgs, {
       env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -146,7 +159,8 @@ export class DaemonProcess {
 /** Runs the CLI to completion (for exit-code tests). */
 export function runCli(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 15_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...LAUNCH_FLAGS, BIN, ...args], { env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, cwd: REPO_ROOT });
+    const [command, leading] = daemonCommand();
+    const child = spawn(command, [...leading, ...args], { env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, cwd: REPO_ROOT });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));

@@ -32,7 +32,9 @@ export class FakeXray {
   readonly otlpBodies: Buffer[] = [];
   /** Behaviors used for the next requests, in order (shifted per request to /TraceSegments). */
   script: Behavior[] = [];
-  /** Decides unprocessed documents in a 200 answer. */
+  /** While true, every PutTraceSegments call answers 503 (an outage), after the script. */
+  unavailable = false;
+  /** Decides unprocessed documents in a 200 answer (X-Ray's UnprocessedTraceSegments, with this ErrorCode). */
   unprocessed: (doc: string) => { ErrorCode: string; Message: string } | undefined = () => undefined;
   private readonly server: http.Server;
   private readonly waiters: { predicate: () => boolean; resolve: () => void }[] = [];
@@ -89,7 +91,9 @@ export class FakeXray {
     const path = req.url ?? '/';
     const signatureProblem = await verifySigV4({ method: req.method ?? 'POST', path, headers: req.headers, body: raw });
     this.calls.push({ path, headers: req.headers, body, raw, signatureProblem });
-    const behavior: Behavior = path === '/TraceSegments' ? (this.script.shift() ?? { kind: 'answer', status: 200 }) : { kind: 'answer', status: 200 };
+    const outage: Behavior = { kind: 'answer', status: 503, body: { __type: 'ServiceUnavailableException', message: 'stand-in outage' } };
+    const behavior: Behavior =
+      path === '/TraceSegments' ? (this.script.shift() ?? (this.unavailable ? outage : { kind: 'answer', status: 200 })) : { kind: 'answer', status: 200 };
     if (behavior.kind === 'stall') return void this.notify(); // never answers; the client must time out
     if (behavior.kind === 'reset') {
       req.socket.destroy();

@@ -94,6 +94,8 @@ test('counters, gauges and the upload histogram move with the daemon', async () 
   assert.equal(delta('xrayd_segments_sent_total'), 3);
   assert.equal(delta('xrayd_segments_spillover_total'), 1);
   assert.equal(delta('xrayd_segments_rejected_total'), 2);
+  assert.equal(delta('xrayd_segments_dropped_total{reason="buffer-full"}'), 1, 'spillover by reason (buffer-full unless told)');
+  assert.equal(delta('xrayd_segments_rejected_by_reason_total{reason="refused"}'), 2);
   assert.equal(delta('xrayd_backend_errors_total{class="timeout"}'), 1);
   assert.equal(delta('xrayd_backend_errors_total{class="http5xx"}'), 2);
   assert.equal(delta('xrayd_backend_errors_total{class="refused"}'), 0);
@@ -123,4 +125,22 @@ test('each daemon has its own registry: two instances do not collide', async () 
   const b = createDaemonMetrics({ counters: c, processMetrics: false });
   assert.match(await a.registry.metrics(), /^xrayd_segments_received_total 0$/m);
   assert.match(await b.registry.metrics(), /^xrayd_segments_received_total 7$/m);
+});
+
+test('drops and rejections are labelled by reason, their sums match the totals; replayed is counted', async () => {
+  const before = (await scrape()).samples;
+  counters.spillover(4, 'spool-full');
+  counters.spillover(1, 'shutdown');
+  counters.rejected(3, 'bad-header');
+  counters.rejected(2, 'unprocessed');
+  counters.replayed(7);
+  const after = (await scrape()).samples;
+  const delta = (k: string) => (after.get(k) ?? NaN) - (before.get(k) ?? 0);
+  assert.equal(delta('xrayd_segments_dropped_total{reason="spool-full"}'), 4);
+  assert.equal(delta('xrayd_segments_dropped_total{reason="shutdown"}'), 1);
+  assert.equal(delta('xrayd_segments_spillover_total'), 5);
+  assert.equal(delta('xrayd_segments_rejected_by_reason_total{reason="bad-header"}'), 3);
+  assert.equal(delta('xrayd_segments_rejected_by_reason_total{reason="unprocessed"}'), 2);
+  assert.equal(delta('xrayd_segments_rejected_total'), 5);
+  assert.equal(delta('xrayd_segments_replayed_total'), 7);
 });

@@ -80,3 +80,10 @@ export function traceIdTime(id: string): number | undefined {
   const hex = /^1-([0-9a-fA-F]{8})-/.exec(id)?.[1];
   return hex === undefined ? undefined : parseInt(hex, 16);
 }
+
+/** A byte count as "812 B", "3.4 KB", "12.0 MB" (binary units). */
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
+  return `${(n / 1024 / 1024).toFixed(1)} MB`;
+}

@@ -4,7 +4,7 @@ import { DEFAULT_RANGE, isTimeRangeKey, type TimeRangeKey } from './time-range.j
  * Where the user is, kept in the URL hash so reloads, the back button and shared links work:
  * `#/traces?q=<filter>&range=15m&from=<s>&to=<s>&group=<name>`, `#/traces/<id>?tab=statistics&find=db`,
  * `#/compare/<a>/<b>?sort=delta`, `#/file`, `#/file/<id>`, `#/map`, `#/services/<name>`,
- * `#/sampling`, `#/insights/<id>`.
+ * `#/sampling`, `#/insights/<id>`, `#/intake`, `#/intake/<trace id>` (a trace looked up in the daemon's ledger).
  */
 export type TraceTab = 'timeline' | 'statistics';
 export type View =
@@ -16,7 +16,8 @@ export type View =
   | { name: 'file'; id?: string }
   | { name: 'services'; service?: string }
   | { name: 'sampling' }
-  | { name: 'insights'; id?: string };
+  | { name: 'insights'; id?: string }
+  | { name: 'intake'; lookup?: string };
 
 export interface Location {
   view: View;
@@ -71,6 +72,8 @@ function parseView(parts: string[], params: URLSearchParams): View {
       return second === undefined ? { name: 'services' } : { name: 'services', service: second };
     case 'sampling':
       return { name: 'sampling' };
+    case 'intake':
+      return second === undefined ? { name: 'intake' } : { name: 'intake', lookup: second };
     case 'insights':
       return second === undefined ? { name: 'insights' } : { name: 'insights', id: second };
     default:
@@ -97,6 +100,10 @@ export function formatHash(location: Location): string {
   switch (view.name) {
     case 'map':
       return `#/map${suffix}`;
+    case 'intake':
+      return (location.view as { lookup?: string }).lookup === undefined
+        ? `#/intake${suffix}`
+        : `#/intake/${encodeURIComponent((location.view as { lookup: string }).lookup)}${suffix}`;
     case 'trace':
       return `#/traces/${seg(view.id)}${suffix}`;
     case 'compare':

@@ -14,10 +14,13 @@ test('the iterative serializer writes exactly what JSON.stringify writes', () =>
   assert.equal(iterativeStringify({ a: 'é\n"', b: [1.5, -0, 1e21, null], c: {} }), JSON.stringify({ a: 'é\n"', b: [1.5, -0, 1e21, null], c: {} }));
 });
 
-test('stringifyDeep serializes nesting deeper than the native serializer can', () => {
+test('stringifyDeep serializes nesting deeper than a recursive serializer can', () => {
   const depth = 50000;
   let v: unknown = 1;
   for (let i = 0; i < depth; i++) v = { s: [v] };
-  assert.throws(() => JSON.stringify(v), RangeError);
-  assert.equal(stringifyDeep(v), '{"s":['.repeat(depth) + '1' + ']}'.repeat(depth));
+  const expected = '{"s":['.repeat(depth) + '1' + ']}'.repeat(depth);
+  // Node 20-24's native JSON.stringify recurses and throws RangeError at this depth (then
+  // stringifyDeep falls back); Node 26's no longer does. The fallback itself is checked directly.
+  assert.equal(iterativeStringify(v), expected);
+  assert.equal(stringifyDeep(v), expected);
 });
