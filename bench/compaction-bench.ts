@@ -1,9 +1,11 @@
 /**
  * How long store-log compaction blocks the event loop: fills a TraceStore with N documents (default
- * 1,000,000, `--documents=N`) journaled to a log in a temp directory, then compacts it while
- * intake goes on (a batch stored every millisecond) and reports the event-loop delay measured by
- * perf_hooks.monitorEventLoopDelay during the compaction, plus its duration. Run after a build:
- * `node --max-old-space-size=4096 dist/bench/compaction-bench.js [--documents=N]`.
+ * 1,000,000, `--documents=N`) journaled to a log in a temp directory, then, while intake goes on
+ * (a batch stored every millisecond), alternates a compaction with an equally long window without
+ * one (`--rounds=N`, default 4) and reports for each window the event-loop delay
+ * (perf_hooks.monitorEventLoopDelay: p99, max, mean), the loop's utilisation and the GC pauses.
+ * Run after a build:
+ * `node --max-old-space-size=6000 dist/bench/compaction-bench.js [--documents=N] [--rounds=N]`.
  */
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,6 +17,8 @@ import { parseSegment } from '../src/local/store/validate-segment.js';
 
 const arg = process.argv.find((a) => a.startsWith('--documents='));
 const DOCUMENTS = arg ? Number(arg.split('=')[1]) : 1_000_000;
+const roundsArg = process.argv.find((a) => a.startsWith('--rounds='));
+const ROUNDS = roundsArg ? Number(roundsArg.split('=')[1]) : 4;
 const PER_TRACE = 5;
 
 let serial = 0;
@@ -40,6 +44,45 @@ function inputs(count: number): StoreInput[] {
   return out;
 }
 
+/** Event-loop delay, utilisation and GC pauses over one window of the run. */
+interface Window {
+  p99Ms: number;
+  maxMs: number;
+  meanMs: number;
+  /** Share of the window the loop was busy (performance.eventLoopUtilization). */
+  utilization: number;
+  gcCount: number;
+  gcMaxMs: number;
+  gcTotalMs: number;
+}
+
+/** `label` and the window's bounds (ms since start, as `--trace-gc` prints them) go to stderr. */
+async function measure(label: string, work: () => Promise<unknown>): Promise<Window & { ms: number }> {
+  const delay = monitorEventLoopDelay({ resolution: 1 });
+  const gcPauses: number[] = [];
+  const gc = new PerformanceObserver((list) => gcPauses.push(...list.getEntries().map((e) => e.duration)));
+  gc.observe({ entryTypes: ['gc'] });
+  const elu = performance.eventLoopUtilization();
+  delay.enable();
+  const started = performance.now();
+  await work();
+  const ms = performance.now() - started;
+  delay.disable();
+  gc.disconnect();
+  process.stderr.write(`window ${label} ${Math.round(started)} ${Math.round(started + ms)}\n`);
+  const round = (v: number) => +v.toFixed(1);
+  return {
+    ms: Math.round(ms),
+    p99Ms: round(delay.percentile(99) / 1e6),
+    maxMs: round(delay.max / 1e6),
+    meanMs: round(delay.mean / 1e6),
+    utilization: +performance.eventLoopUtilization(elu).utilization.toFixed(2),
+    gcCount: gcPauses.length,
+    gcMaxMs: round(Math.max(0, ...gcPauses)),
+    gcTotalMs: round(gcPauses.reduce((a, b) => a + b, 0)),
+  };
+}
+
 async function main(): Promise<void> {
   const dir = mkdtempSync(path.join(tmpdir(), 'xrayd-compaction-bench-'));
   try {
@@ -51,57 +94,38 @@ async function main(): Promise<void> {
     const logBytes = log.bytes;
     process.stderr.write(`stored ${store.stats().segments} documents, log ${(logBytes / 1e6).toFixed(0)} MB\n`);
 
-    const delay = monitorEventLoopDelay({ resolution: 1 });
-    // intake meanwhile: a small batch every millisecond, as the dispatcher would deliver them
-    let appended = 0;
-    const intake = setInterval(() => {
-      store.putMany(inputs(10));
-      appended += 10;
-    }, 1);
-    // garbage-collection pauses, reported apart: they come from the heap holding N documents and
-    // happen with or without compaction
-    const gcPauses: number[] = [];
-    const gc = new PerformanceObserver((list) => gcPauses.push(...list.getEntries().map((e) => e.duration)));
-    gc.observe({ entryTypes: ['gc'] });
-    delay.enable();
-    const started = performance.now();
-    const snapshot = store.liveTexts();
-    const snapshotMs = performance.now() - started;
-    await log.compact(snapshot);
-    const ms = performance.now() - started;
-    delay.disable();
-    gc.disconnect();
-    const appendedDuringCompaction = appended;
-    // the same intake for as long with no compaction: what the heap alone costs
-    const baseline = monitorEventLoopDelay({ resolution: 1 });
-    const baselineGc: number[] = [];
-    const gc2 = new PerformanceObserver((list) => baselineGc.push(...list.getEntries().map((e) => e.duration)));
-    gc2.observe({ entryTypes: ['gc'] });
-    baseline.enable();
-    await new Promise((resolve) => setTimeout(resolve, ms));
-    baseline.disable();
-    gc2.disconnect();
+    // intake throughout: a small batch every millisecond, as the dispatcher would deliver them
+    const intake = setInterval(() => store.putMany(inputs(10)), 1);
+    // compaction and the same intake without it, interleaved (the order alternates per round), so
+    // a noisy neighbour or a heap that grows over the run weighs on both alike
+    const rounds: { compaction: Window & { ms: number; snapshotMs: number }; without: Window & { ms: number } }[] = [];
+    for (let r = 0; r < ROUNDS; r++) {
+      let snapshotMs = 0;
+      const compact = () =>
+        measure('compaction', async () => {
+          const t = performance.now();
+          const snapshot = store.liveTexts();
+          snapshotMs = +(performance.now() - t).toFixed(1);
+          await log.compact(snapshot);
+        });
+      const idle = (ms: number) => measure('without', () => new Promise((resolve) => setTimeout(resolve, ms)));
+      if (r % 2 === 0) {
+        const compaction = { ...(await compact()), snapshotMs };
+        rounds.push({ compaction, without: await idle(compaction.ms) });
+      } else {
+        const without = await idle(rounds[0].compaction.ms);
+        rounds.push({ compaction: { ...(await compact()), snapshotMs }, without });
+      }
+      process.stderr.write(`round ${r + 1}: ${JSON.stringify(rounds[r])}\n`);
+    }
     clearInterval(intake);
     await log.close();
     const result = {
       documents: DOCUMENTS,
       logMBBefore: Math.round(logBytes / 1e6),
       logMBAfter: Math.round(statSync(path.join(dir, 'store.log')).size / 1e6),
-      compactionMs: Math.round(ms),
-      snapshotMs: +snapshotMs.toFixed(1),
-      gcPausesMs: { count: gcPauses.length, max: +Math.max(0, ...gcPauses).toFixed(1), over50: gcPauses.filter((p) => p > 50).length },
-      appendedDuringCompaction,
-      eventLoopDelayMs: {
-        max: +(delay.max / 1e6).toFixed(1),
-        p99: +(delay.percentile(99) / 1e6).toFixed(1),
-        mean: +(delay.mean / 1e6).toFixed(1),
-      },
       compactions: log.compactions,
-      withoutCompaction: {
-        eventLoopDelayMaxMs: +(baseline.max / 1e6).toFixed(1),
-        p99Ms: +(baseline.percentile(99) / 1e6).toFixed(1),
-        gcPauseMaxMs: +Math.max(0, ...baselineGc).toFixed(1),
-      },
+      rounds,
     };
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   } finally {

@@ -199,6 +199,7 @@ export class Daemon {
       spool: this.spool ? () => this.spool!.stats() : undefined,
       credentials: backend.credentials,
       http: { connections: () => this.tcp.limits.connections, inFlightBodyBytes: () => this.tcp.limits.inFlightBodyBytes },
+      otlpHttp: { connections: () => this.otlp?.limits.connections ?? 0, inFlightBodyBytes: () => this.otlp?.limits.inFlightBodyBytes ?? 0 },
       faults,
     });
     const debug = createDebugRoute(this.traceRecorder, {
@@ -233,7 +234,11 @@ export class Daemon {
           return intake.accept(request);
         },
         onMalformed: () => counters.rejected(),
-        guarded: { ...listenerGuardOptions(config, MAX_OTLP_BODY_BYTES), onRefused: (reason) => this.metrics.refused(reason) },
+        guarded: {
+          ...listenerGuardOptions(config, MAX_OTLP_BODY_BYTES),
+          onRefused: (reason) => this.metrics.refused(reason),
+          health: this.componentHealth.component('otlp'),
+        },
       });
     }
     this.tcp = new TcpServer(

@@ -2,6 +2,7 @@ import type { Registry } from 'prom-client';
 import type { Counters } from './counters.js';
 import type { CredentialState } from '../xray/credential-errors.js';
 import type { BackgroundFaults } from '../health/background-faults.js';
+import { importFresh, retryingLoader } from '../retrying-loader.js';
 
 /** What the pipeline reports about itself at scrape time (implemented by the buffer/uploader). */
 export interface PipelineStats {
@@ -56,6 +57,8 @@ export interface DaemonMetricsDeps {
   credentials?: { state(): CredentialState };
   /** The TCP listener's load against its limits (src/http/connection-limits.ts). */
   http?: { connections(): number; inFlightBodyBytes(): number };
+  /** The same for the OTLP/HTTP listener (`Socket.OTLPAddress`), which has limits of its own. */
+  otlpHttp?: { connections(): number; inFlightBodyBytes(): number };
   /** Background failures by component, and the open problems (/healthz `degraded`). */
   faults?: BackgroundFaults;
   /** Process metrics (CPU, memory, event loop lag, GC); on by default, started by the first scrape. */
@@ -78,14 +81,17 @@ export function createDaemonMetrics(deps: DaemonMetricsDeps): DaemonMetrics {
   const pending: [number, UploadOutcome][] = [];
   const registrations: ((registry: Registry) => void)[] = [];
   let loaded: { registry: Registry; upload: UploadObserver } | undefined;
-  let loading: Promise<NonNullable<typeof loaded>> | undefined;
-  const load = () =>
-    (loading ??= import('./prom-collectors.js').then(({ buildDaemonRegistry }) => {
+  // a failed load (EMFILE reading the module) is tried again by the next scrape or upload
+  const load = retryingLoader((attempt) =>
+    importFresh<typeof import('./prom-collectors.js')>(new URL('./prom-collectors.js', import.meta.url), attempt).then(({ buildDaemonRegistry }) => {
       loaded = buildDaemonRegistry(deps, refusals);
       for (const [ms, outcome] of pending.splice(0)) loaded.upload.observe(ms, outcome);
       for (const register of registrations.splice(0)) register(loaded.registry);
       return loaded;
-    }));
+    }),
+  );
+  /** A load started in the background: a failure is left to the next attempt, never unhandled. */
+  const loadSoon = () => void load().catch(() => {});
   return {
     registry: {
       contentType: 'text/plain; version=0.0.4; charset=utf-8',
@@ -96,14 +102,14 @@ export function createDaemonMetrics(deps: DaemonMetricsDeps): DaemonMetrics {
         if (loaded) return loaded.upload.observe(durationMs, outcome);
         if (pending.length >= MAX_PENDING_OBSERVATIONS) pending.shift();
         pending.push([durationMs, outcome]);
-        void load();
+        loadSoon();
       },
     },
     refused: (reason) => void refusals.set(reason, (refusals.get(reason) ?? 0) + 1),
     withRegistry(register, loadNow = true) {
       if (loaded) return register(loaded.registry);
       registrations.push(register);
-      if (loadNow) void load();
+      if (loadNow) loadSoon();
     },
   };
 }

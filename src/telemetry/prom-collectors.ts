@@ -2,9 +2,17 @@
  * The prom-client side of the daemon's metrics (names documented in docs/metrics.md), in a module of
  * its own so prom-client is loaded only when metrics are first needed (see daemon-metrics.ts).
  */
-import { Registry, Counter, Gauge, Histogram, collectDefaultMetrics } from 'prom-client';
+import { createRequire } from 'node:module';
+import type * as Prom from 'prom-client';
 import { BACKEND_ERROR_CLASSES, type BackendErrorClass } from './counters.js';
 import type { DaemonMetricsDeps, UploadObserver } from './daemon-metrics.js';
+
+// required, not imported: Node keeps a failed ESM import failed for the life of the process (an
+// EMFILE while the files are read would break /metrics until restart); a failed require is retried
+const { Registry, Counter, Gauge, Histogram, collectDefaultMetrics } = createRequire(import.meta.url)('prom-client') as typeof Prom;
+type Registry = Prom.Registry;
+type Counter = Prom.Counter;
+type Gauge = Prom.Gauge;
 
 /** Upload latency buckets in seconds: X-Ray answers in tens of ms; our timeout defaults to 2 s. */
 const UPLOAD_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10];
@@ -107,6 +115,8 @@ export function buildDaemonRegistry(deps: DaemonMetricsDeps, refusals: ReadonlyM
   gauge('xrayd_batches_in_flight', 'Upload requests in progress.', () => deps.stats?.batchesInFlight() ?? 0);
   gauge('xrayd_http_connections', 'Open connections on the TCP port (capped by Socket.MaxConnections).', () => deps.http?.connections() ?? 0);
   gauge('xrayd_http_body_bytes_in_flight', 'Request body bytes admitted and being received (capped by Socket.MaxInFlightBodyBytes).', () => deps.http?.inFlightBodyBytes() ?? 0);
+  gauge('xrayd_otlp_http_connections', 'Open connections on the OTLP/HTTP port (capped by Socket.MaxConnections, counted apart from the TCP port).', () => deps.otlpHttp?.connections() ?? 0);
+  gauge('xrayd_otlp_http_body_bytes_in_flight', 'Request body bytes admitted and being received on the OTLP/HTTP port (capped by Socket.MaxInFlightBodyBytes).', () => deps.otlpHttp?.inFlightBodyBytes() ?? 0);
   if (deps.spool) {
     const spool = deps.spool;
     gauge('xrayd_spool_bytes', 'Bytes of spool files on disk.', () => spool().bytes);

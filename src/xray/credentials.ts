@@ -1,6 +1,8 @@
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import type { HttpHandler } from '@smithy/protocol-http';
 import type { CredentialHealth } from './credential-errors.js';
+import { createRequire } from 'node:module';
+import { retryingLoader } from '../retrying-loader.js';
 
 /** Refresh a little before expiry so a request never leaves with credentials about to lapse. */
 const EXPIRY_MARGIN_MS = 5 * 60_000;
@@ -52,23 +54,20 @@ export function createCredentialSource(opts: CredentialSourceOptions): Credentia
     });
   };
   const roleArn = opts.roleArn;
-  let assumed: Promise<AwsCredentialIdentityProvider> | undefined;
-  const source: AwsCredentialIdentityProvider = roleArn
-    ? async () => {
-        assumed ??= import('@aws-sdk/credential-providers').then(({ fromTemporaryCredentials }) =>
-          fromTemporaryCredentials({
-            params: { RoleArn: roleArn, RoleSessionName: 'xrayd' },
-            masterCredentials: base,
-            clientConfig: {
-              region: opts.region,
-              ...(opts.sts?.requestHandler ? { requestHandler: opts.sts.requestHandler } : {}),
-              ...(opts.sts?.endpoint ? { endpoint: opts.sts.endpoint } : {}),
-            },
-          }),
-        );
-        return (await assumed)();
-      }
-    : base;
+  const assumed = retryingLoader(() =>
+    credentialProviders().then(({ fromTemporaryCredentials }) =>
+      fromTemporaryCredentials({
+        params: { RoleArn: roleArn!, RoleSessionName: 'xrayd' },
+        masterCredentials: base,
+        clientConfig: {
+          region: opts.region,
+          ...(opts.sts?.requestHandler ? { requestHandler: opts.sts.requestHandler } : {}),
+          ...(opts.sts?.endpoint ? { endpoint: opts.sts.endpoint } : {}),
+        },
+      }),
+    ),
+  );
+  const source: AwsCredentialIdentityProvider = roleArn ? async () => (await assumed())() : base;
   let cached: Promise<AwsCredentialIdentity> | undefined;
   let last: AwsCredentialIdentity | undefined;
   let failedUntil = -Infinity;
@@ -106,9 +105,15 @@ export function createCredentialSource(opts: CredentialSourceOptions): Credentia
  * tens of ms that the local backend never needs (the relay fetches credentials right after start).
  */
 function lazyNodeChain(): AwsCredentialIdentityProvider {
-  let chain: Promise<AwsCredentialIdentityProvider> | undefined;
-  return async () => {
-    chain ??= import('@aws-sdk/credential-providers').then((m) => m.fromNodeProviderChain());
-    return (await chain)();
-  };
+  const chain = retryingLoader(() => credentialProviders().then((m) => m.fromNodeProviderChain()));
+  return async () => (await chain())();
+}
+
+/**
+ * The SDK's credential providers, loaded on first use. Required, not imported: Node keeps a failed
+ * ESM import failed for the life of the process (one EMFILE and credentials would never come
+ * back), while a failed require is tried again by the next credential fetch.
+ */
+async function credentialProviders(): Promise<typeof import('@aws-sdk/credential-providers')> {
+  return createRequire(import.meta.url)('@aws-sdk/credential-providers') as typeof import('@aws-sdk/credential-providers');
 }

@@ -1,5 +1,6 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { BatchGetTracesCommand, CreateSamplingRuleCommand, GetSamplingRulesCommand, PutTraceSegmentsCommand, XRayClient } from '@aws-sdk/client-xray';
 import { DaemonProcess, makeSegment } from '../helpers/daemon-process.js';
 import { defaultRule, type SamplingRule } from '../../src/local/sampling/sampling-rule.js';
@@ -159,4 +160,45 @@ test('a refused request is answered without its body being read into the API (co
   const res = await call(`http://127.0.0.1:${port}`, 'POST', '/TraceSegments', { headers: crossSiteTextPost(), body: 'x'.repeat(200_000) });
   assert.ok(isXrayForbidden(res));
   assert.equal(res.headers.connection, 'close');
+});
+
+/** An OTLP/JSON export of one span, as an OpenTelemetry SDK posts it to /v1/traces. */
+function otlpExport(service: string): string {
+  const ns = BigInt(Date.now()) * 1_000_000n;
+  const span = { traceId: randomBytes(16).toString('hex'), spanId: randomBytes(8).toString('hex'), name: 'GET /', kind: 2, startTimeUnixNano: String(ns), endTimeUnixNano: String(ns + 1_000_000n) };
+  return JSON.stringify({ resourceSpans: [{ resource: { attributes: [{ key: 'service.name', value: { stringValue: service } }] }, scopeSpans: [{ spans: [span] }] }] });
+}
+
+async function otlpSpansReceived(): Promise<number> {
+  return (JSON.parse((await get(port, '/healthz')).body) as { otlp: { spansReceived: number } }).otlp.spansReceived;
+}
+
+test('the OTLP port (4318) has the same guard: cross-site posts and rebound hosts get 403 and no span is taken; SDK exports work', async () => {
+  const otlp = daemon.otlpPort;
+  assert.ok(otlp > 0);
+  const before = await otlpSpansReceived();
+  const attacks = [crossSiteTextPost(), { ...crossSiteTextPost(), 'content-type': 'application/json' }, crossSiteFormPost(), reboundPage(otlp, 'POST')];
+  for (const headers of attacks) {
+    const res = await post(otlp, '/v1/traces', headers, otlpExport('injected-by-attacker'));
+    assert.ok(isXrayForbidden(res), `${JSON.stringify(headers)}: ${res.status} ${res.body.slice(0, 200)}`);
+  }
+  assert.ok(isXrayForbidden(await get(otlp, '/v1/traces', reboundPage(otlp, 'GET'))));
+  assert.equal(await otlpSpansReceived(), before, 'no refused span reached the intake');
+  const counted = await refusals(port);
+  const sdk = await post(otlp, '/v1/traces', { 'content-type': 'application/json', 'user-agent': 'OTel-OTLP-Exporter-JavaScript/0.52.1' }, otlpExport('checkout'));
+  assert.equal(sdk.status, 200, sdk.body);
+  assert.equal(await otlpSpansReceived(), before + 1);
+  assert.ok(isXrayForbidden(await post(otlp, '/v1/traces', crossSiteTextPost(), otlpExport('again'))));
+  assert.equal((await refusals(port)).origin, counted.origin + 1, "the OTLP port's refusals are counted in the same /metrics");
+});
+
+test('a cross-site POST to a path no route knows is refused before routing, on both ports (operations added later are covered)', async () => {
+  for (const p of [port, daemon.otlpPort]) {
+    for (const headers of [crossSiteTextPost(), { ...crossSiteTextPost(), 'content-type': 'application/json' }, reboundPage(p, 'POST')]) {
+      const res = await post(p, '/SomeFutureOperation', headers, '{}');
+      assert.ok(isXrayForbidden(res), `port ${p} ${JSON.stringify(headers)}: ${res.status} ${res.body.slice(0, 200)}`);
+    }
+    // the same request without browser headers reaches routing, which does not know the path
+    assert.equal((await post(p, '/SomeFutureOperation', { 'content-type': 'application/json' }, '{}')).status, 404);
+  }
 });

@@ -156,3 +156,36 @@ test('EMFILE: with ulimit -n 64 and a flood of connections the daemon stays up, 
     return (JSON.parse(found.body) as { Traces: unknown[] }).Traces.length === 5;
   }, 'the segments sent during EMFILE to be stored');
 });
+
+test('the OTLP port has its own connection cap (503 + Retry-After) and header timeout (408), and the TCP port keeps serving', async () => {
+  const d = await start('  MaxConnections: 2\n  IdleTimeoutMs: 60000\n  HeadersTimeoutMs: 1000\n  RequestTimeoutMs: 2000\n');
+  const OTLP_GET = 'GET /v1/traces HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n';
+  const held = [];
+  for (let i = 0; i < 2; i++) {
+    const c = await connect(d.otlpPort);
+    assert.match(await exchange(c, OTLP_GET), /^HTTP\/1\.1 405/);
+    held.push(c);
+  }
+  await waitUntil(async () => (await metric(d.tcpPort, 'xrayd_otlp_http_connections')) === 2, 'the OTLP connections to be counted');
+  const third = await connect(d.otlpPort);
+  const answer = await exchange(third, OTLP_GET);
+  assert.match(answer, /^HTTP\/1\.1 503/);
+  assert.match(answer, /retry-after: 1/i);
+  await third.closed;
+  assert.equal((await call(`http://127.0.0.1:${d.tcpPort}`, 'GET', '/healthz')).status, 200, 'the TCP port counts its own connections');
+  assert.ok((await refusals(d.tcpPort)).connections >= 1);
+
+  for (const c of held) c.socket.destroy();
+  // the daemon sees the closes asynchronously: a connection made before that is still over the cap
+  await waitUntil(async () => (await metric(d.tcpPort, 'xrayd_otlp_http_connections')) === 0, 'the held OTLP connections to close');
+  const trickle = await connect(d.otlpPort);
+  trickle.socket.write('POST /v1/traces HTTP/1.1\r\nHost: 127.0.0.1\r\n');
+  let n = 0;
+  const timer = setInterval(() => trickle.socket.write(`X-Slow-${n++}: a\r\n`), 100);
+  try {
+    await Promise.race([trickle.closed, new Promise((_, reject) => setTimeout(() => reject(new Error('socket not closed within 10 s')), 10_000))]);
+  } finally {
+    clearInterval(timer);
+  }
+  assert.match(trickle.received(), /^HTTP\/1\.1 408/);
+});

@@ -41,8 +41,15 @@ export class LiveSnapshot implements LiveRecords {
     for (const id of this.ids) {
       // no longer consistent: fail rather than let a partial copy replace the log
       if (this.released) throw new Error('live snapshot read after release');
-      const docs = this.frozen.get(id) ?? this.lookup(id)?.toView().segments ?? [];
-      for (const doc of docs) yield stringifyDeep(doc);
+      const frozen = this.frozen.get(id);
+      if (frozen) {
+        for (const doc of frozen) yield stringifyDeep(doc);
+        continue;
+      }
+      // the entry's own map, not toView(): that would build and keep a view per trace (200k
+      // arrays at 1M documents) that nothing reads afterwards
+      const entry = this.lookup(id);
+      if (entry) for (const s of entry.segments.values()) yield stringifyDeep(s.doc);
     }
   }
 
