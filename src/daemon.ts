@@ -271,7 +271,9 @@ export class Daemon {
       },
     );
     this.telemetry = backend.telemetrySend
-      ? new TelemetryReporter(counters, backend.telemetrySend, identity, config.telemetryIntervalMs, logger.child({ component: 'telemetry' }))
+      ? new TelemetryReporter(counters, backend.telemetrySend, identity, config.telemetryIntervalMs, logger.child({ component: 'telemetry' }), Date.now, () =>
+          faults.count('telemetry'),
+        )
       : undefined;
     this.summary = new SummaryLog(counters, () => this.buffer.usedBytes, config.summaryIntervalMs, logger.child({ component: 'summary' }));
   }
@@ -326,6 +328,7 @@ export class Daemon {
       },
       ...(this.otlpExport ? { otlpExport: this.otlpExport.describe() } : {}),
       ...(this.backend.credentials ? { credentials: this.backend.credentials.state() } : {}),
+      ...(this.telemetry ? { telemetry: this.telemetry.state() } : {}),
     };
   }
 

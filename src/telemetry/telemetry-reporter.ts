@@ -56,6 +56,12 @@ export function toRecord(v: CounterValues, timestampSeconds: number): TelemetryR
  * is reported until the first datagram arrives (as the reference does). `finish()` is called after
  * the final flush, so the last record's Sent includes the final batches.
  */
+export interface TelemetryState {
+  keptRecords: number;
+  /** Present while calls fail: the last reason and when the episode started. */
+  failing?: { reason: string; since: string };
+}
+
 export class TelemetryReporter {
   private pending: TelemetryRecord[] = [];
   private timer: NodeJS.Timeout | undefined;
@@ -69,7 +75,11 @@ export class TelemetryReporter {
     private readonly intervalMs: number,
     private readonly logger: Logger,
     private readonly now: () => number = Date.now,
+    /** Counts each failed call (the daemon's background-failure counter in /metrics). */
+    private readonly onFailure?: () => void,
   ) {}
+
+  private failure: { reason: string; since: string } | undefined;
 
   start(): void {
     if (this.intervalMs <= 0 || this.timer) return;
@@ -102,6 +112,21 @@ export class TelemetryReporter {
     return this.sending;
   }
 
+  /** Whether telemetry is being delivered, for /healthz. Not a readiness problem: segments may still flow. */
+  state(): TelemetryState {
+    return { keptRecords: this.pending.length, ...(this.failure ? { failing: { ...this.failure } } : {}) };
+  }
+
+  private failed(reason: string): void {
+    this.onFailure?.();
+    if (this.failure) {
+      this.failure.reason = reason;
+      return;
+    }
+    this.failure = { reason, since: new Date(this.now()).toISOString() };
+    this.logger.warn({ reason, kept: this.pending.length }, 'telemetry records could not be sent; keeping them and trying again every interval');
+  }
+
   private async sendKept(): Promise<void> {
     while (this.pending.length > 0) {
       const chunk = this.pending.slice(0, RECORDS_PER_CALL);
@@ -112,15 +137,18 @@ export class TelemetryReporter {
         ResourceARN: this.identity.resourceArn,
       });
       let ok = false;
+      let reason = 'PutTelemetryRecords was not accepted';
       try {
         ok = await this.send(body);
       } catch (err) {
-        this.logger.debug({ err: (err as Error).message }, 'telemetry call failed');
+        reason = (err as Error).message;
       }
       if (!ok) {
-        this.logger.debug({ kept: this.pending.length }, 'telemetry not sent; keeping the records for the next interval');
+        this.failed(reason); // one warn line per episode; the records wait for the next interval
         return;
       }
+      if (this.failure) this.logger.info({ since: this.failure.since }, 'telemetry records are delivered again');
+      this.failure = undefined;
       this.pending.splice(0, chunk.length);
     }
   }

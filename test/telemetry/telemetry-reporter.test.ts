@@ -84,3 +84,32 @@ test('finish() sends one last record with what happened since the last interval'
   assert.equal(records.length, 2, 'idempotent');
   assert.equal(records[1].SegmentsSentCount, 3);
 });
+
+test('failing calls show in the state with their reason and episode start, are counted, and clear on the next delivery', async () => {
+  let failing = true;
+  let counted = 0;
+  const counters = new Counters();
+  const reporter = new TelemetryReporter(
+    counters,
+    async () => {
+      if (failing) throw new Error('connect ECONNREFUSED 127.0.0.1:443');
+      return true;
+    },
+    { hostname: 'host-1' },
+    60_000,
+    silentLogger,
+    () => 1_700_000_000_000,
+    () => counted++,
+  );
+  counters.received(1);
+  await reporter.tick();
+  await reporter.tick();
+  assert.deepEqual(reporter.state(), {
+    keptRecords: 2,
+    failing: { reason: 'connect ECONNREFUSED 127.0.0.1:443', since: '2023-11-14T22:13:20.000Z' },
+  });
+  assert.equal(counted, 2);
+  failing = false;
+  await reporter.tick();
+  assert.deepEqual(reporter.state(), { keptRecords: 0 });
+});
