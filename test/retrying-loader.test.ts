@@ -30,13 +30,14 @@ test('calls while a load is running share it', async () => {
   assert.equal(b, 1);
 });
 
-test('Node keeps a failed import failed for the same URL; importFresh asks again under a new one', async () => {
+test('after a failed import, importFresh asks again under a new URL and gets the module as it now is', async () => {
+  // Node 20 and 22 keep a failed import failed for the same URL (Node 26 reads it again): importFresh does not
+  // depend on which.
   const file = path.join(dir, 'late.mjs');
   writeFileSync(file, 'export const value = ;'); // unreadable the first time
   const url = pathToFileURL(file);
   await assert.rejects(importFresh(url, 0));
   writeFileSync(file, 'export const value = 42;');
-  await assert.rejects(import(url.href), 'the same URL is not read again');
   const fresh = await importFresh<{ value: number }>(url, 1);
   assert.equal(fresh.value, 42);
 });
