@@ -10,7 +10,12 @@ export function retryingLoader<T>(load: (attempt: number) => Promise<T>): () => 
   let failures = 0;
   return () => {
     if (loading) return loading;
-    const attempt = load(failures);
+    let attempt: Promise<T>;
+    try {
+      attempt = load(failures);
+    } catch (err) {
+      attempt = Promise.reject(err); // a loader that throws at once (a bad URL) fails like any other load
+    }
     loading = attempt;
     attempt.catch(() => {
       failures++;

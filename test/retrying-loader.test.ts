@@ -22,6 +22,24 @@ test('a failed load is forgotten and tried again by the next call; a success is 
   assert.deepEqual(attempts, [0, 1]);
 });
 
+test('a loader that throws at once gives a rejected promise, never a throw, and is tried again', async () => {
+  let calls = 0;
+  const load = retryingLoader(async (attempt) => {
+    calls++;
+    if (attempt === 0) throw new TypeError('Invalid URL');
+    return 'loaded';
+  });
+  const sync = retryingLoader<string>((attempt) => {
+    if (attempt === 0) throw new TypeError('Invalid URL'); // thrown before any promise exists
+    return Promise.resolve('loaded');
+  });
+  await assert.rejects(sync(), /Invalid URL/);
+  assert.equal(await sync(), 'loaded');
+  await assert.rejects(load(), /Invalid URL/);
+  assert.equal(await load(), 'loaded');
+  assert.equal(calls, 2);
+});
+
 test('calls while a load is running share it', async () => {
   let calls = 0;
   const load = retryingLoader(async () => ++calls);

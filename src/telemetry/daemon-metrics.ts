@@ -81,9 +81,15 @@ export function createDaemonMetrics(deps: DaemonMetricsDeps): DaemonMetrics {
   const pending: [number, UploadOutcome][] = [];
   const registrations: ((registry: Registry) => void)[] = [];
   let loaded: { registry: Registry; upload: UploadObserver } | undefined;
-  // a failed load (EMFILE reading the module) is tried again by the next scrape or upload
+  // A failed load (EMFILE reading the module) is tried again by the next scrape or upload. The first
+  // attempt is a plain import() that bundlers (the single executable) resolve and inline; only a retry
+  // after a failure, which can only happen unbundled, asks again under a fresh URL.
+  const collectors = (attempt: number) =>
+    attempt === 0
+      ? import('./prom-collectors.js')
+      : importFresh<typeof import('./prom-collectors.js')>(new URL('./prom-collectors.js', import.meta.url), attempt);
   const load = retryingLoader((attempt) =>
-    importFresh<typeof import('./prom-collectors.js')>(new URL('./prom-collectors.js', import.meta.url), attempt).then(({ buildDaemonRegistry }) => {
+    collectors(attempt).then(({ buildDaemonRegistry }) => {
       loaded = buildDaemonRegistry(deps, refusals);
       for (const [ms, outcome] of pending.splice(0)) loaded.upload.observe(ms, outcome);
       for (const register of registrations.splice(0)) register(loaded.registry);
