@@ -179,7 +179,10 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 
 /** A UDP client sending datagrams to the daemon. */
 export class UdpSender {
   private readonly socket = dgram.createSocket('udp4');
-  constructor(private readonly port: number) {}
+  constructor(private readonly port: number) {
+    // a sender a failed test forgot to close must not keep the test file's process alive (the runner would wait for it)
+    this.socket.unref();
+  }
 
   send(datagram: Buffer | string): Promise<void> {
     return new Promise((resolve, reject) => this.socket.send(datagram, this.port, '127.0.0.1', (err) => (err ? reject(err) : resolve())));
