@@ -37,6 +37,13 @@ export class SeqRanges {
     return false;
   }
 
+  /** Forgets every range wholly below `seq` (nothing below it is asked about any more). */
+  dropBelow(seq: number): void {
+    let n = 0;
+    while (n < this.ranges.length && this.ranges[n][1] <= seq) n++;
+    if (n > 0) this.ranges.splice(0, n);
+  }
+
   get size(): number {
     return this.ranges.length;
   }

@@ -37,30 +37,38 @@ export interface SpoolFile {
 /**
  * Reads records of `file` from `offset` in chunks of at most 256 KB (memory stays bounded however
  * large the file); returns the offset after the last complete record read and the corrupt bytes skipped.
- * `stop` returning true ends the read after the current chunk.
+ * `stop` returning true ends the read after the current chunk; `onRecord` returning false ends it
+ * before that record (which the returned offset then points at, `stopped` true).
  */
-export function readRecords(file: SpoolFile, offset: number, onRecord: (r: SpoolRecord) => void, stop: () => boolean = () => false): { offset: number; corruptBytes: number } {
+export function readRecords(
+  file: SpoolFile,
+  offset: number,
+  onRecord: (r: SpoolRecord) => boolean | void,
+  stop: () => boolean = () => false,
+): { offset: number; corruptBytes: number; stopped: boolean } {
   let corruptBytes = 0;
+  let stopped = false;
   const fd = fs.openSync(file.path, 'r');
   try {
-    while (offset < file.bytes && !stop()) {
+    while (offset < file.bytes && !stop() && !stopped) {
       const want = Math.min(READ_CHUNK, file.bytes - offset);
       const chunk = readBuffer.subarray(0, fs.readSync(fd, readBuffer, 0, want, offset));
       if (chunk.length === 0) break;
       const more = offset + chunk.length < file.bytes;
       let res = parseRecords(chunk, more, onRecord);
-      if (res.consumed === 0 && more) {
+      if (res.consumed === 0 && more && !res.stopped) {
         // one record longer than the chunk: read exactly it
         const big = Buffer.allocUnsafe(Math.min(file.bytes - offset, 2 * 1024 * 1024));
         res = parseRecords(big.subarray(0, fs.readSync(fd, big, 0, big.length, offset)), false, onRecord);
       }
       corruptBytes += res.corruptBytes;
       offset += res.consumed;
+      stopped = res.stopped;
     }
   } finally {
     fs.closeSync(fd);
   }
-  return { offset, corruptBytes };
+  return { offset, corruptBytes, stopped };
 }
 
 export interface Recovered {

@@ -11,8 +11,9 @@ export interface DiskDoc {
 /**
  * Reads the spool's documents back in order, a chunk (≤ 256 KB) at a time and only when the
  * dispatcher asks for a batch, so replaying a large spool never holds more than one chunk in memory.
- * Skips what needs no delivery: documents before `fromSeq` (taken already), acknowledged by an
- * earlier run, or at/after `beforeSeq` (still in memory).
+ * Skips what needs no delivery: documents before `fromSeq` (taken already) or acknowledged (by an
+ * earlier run, or taken from memory meanwhile), and stops at the first at/after `beforeSeq`
+ * (still in memory).
  */
 export class SpoolReader {
   private file: SpoolFile | undefined;
@@ -53,12 +54,18 @@ export class SpoolReader {
         file,
         this.offset,
         (r) => {
-          if (r.type === DOC && r.seq >= fromSeq && r.seq < beforeSeq && !this.acked.has(r.seq)) this.ahead.push({ seq: r.seq, text: r.text });
+          if (r.type !== DOC) return;
+          // still in memory: not passed, since it may be left on disk only later (files are in seq order)
+          if (r.seq >= beforeSeq) return false;
+          if (r.seq >= fromSeq && !this.acked.has(r.seq)) this.ahead.push({ seq: r.seq, text: r.text });
         },
         () => this.ahead.length > 0,
       );
       this.corruptBytes += res.corruptBytes;
-      if (res.offset === this.offset) this.offset = file.bytes; // unreadable rest: skip it
+      if (res.stopped) {
+        this.offset = res.offset;
+        if (this.ahead.length === 0) return undefined;
+      } else if (res.offset === this.offset) this.offset = file.bytes; // unreadable rest: skip it
       else this.offset = res.offset;
     }
   }

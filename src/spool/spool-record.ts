@@ -42,8 +42,13 @@ export type SpoolRecord = { type: typeof DOC; seq: number; text: string } | { ty
 /**
  * Parses the records in `buf`; returns how far complete records reach (a record cut off at the end
  * is left for the next read when `more` says the file goes on) and how many bytes were skipped as corrupt.
+ * `onRecord` returning false stops before that record: it is not consumed, and `stopped` is true.
  */
-export function parseRecords(buf: Buffer, more: boolean, onRecord: (r: SpoolRecord, offset: number) => void): { consumed: number; corruptBytes: number } {
+export function parseRecords(
+  buf: Buffer,
+  more: boolean,
+  onRecord: (r: SpoolRecord, offset: number) => boolean | void,
+): { consumed: number; corruptBytes: number; stopped: boolean } {
   let pos = 0;
   let corruptBytes = 0;
   const resync = () => {
@@ -76,8 +81,9 @@ export function parseRecords(buf: Buffer, more: boolean, onRecord: (r: SpoolReco
       continue;
     }
     const seq = body.readUIntLE(0, 6);
-    onRecord(type === DOC ? { type: DOC, seq, text: body.toString('utf8', 6) } : { type: ACK, seq, count: body.readUInt32LE(6) }, pos);
+    const record: SpoolRecord = type === DOC ? { type: DOC, seq, text: body.toString('utf8', 6) } : { type: ACK, seq, count: body.readUInt32LE(6) };
+    if (onRecord(record, pos) === false) return { consumed: pos, corruptBytes, stopped: true };
     pos = end;
   }
-  return { consumed: pos, corruptBytes };
+  return { consumed: pos, corruptBytes, stopped: false };
 }

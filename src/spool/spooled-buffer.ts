@@ -5,7 +5,7 @@ import { DOC_OVERHEAD_BYTES } from '../pipeline/segment-buffer.js';
 import { Deque } from '../pipeline/deque.js';
 import type { DropReason } from '../telemetry/counters.js';
 import { EpisodeWarning } from '../log/episode-warning.js';
-import type { SeqRanges } from './seq-ranges.js';
+import { runsOf, type SeqRanges } from './seq-ranges.js';
 import { undeliveredDocs } from './spool-files.js';
 import { SpoolWriter, type SpoolEntry as Entry } from './spool-writer.js';
 import { BatchesOut } from './batches-out.js';
@@ -27,7 +27,9 @@ const REPLAY_IN_FLIGHT = 2;
  * the spool directory, so a crash, a restart or an outage longer than memory loses nothing received
  * more than a second before. When memory is full, the oldest waiting documents stay on disk only and
  * are read back (oldest first) as the dispatcher asks for batches; files are deleted once every
- * document in them is delivered, so the directory shrinks back. Past `maxBytes`, the oldest file is
+ * document in them is delivered, so the directory shrinks back. Replay is paced: at most
+ * REPLAY_IN_FLIGHT batches read back from disk are out at once, and the other upload slots carry
+ * live traffic meanwhile, so after a long outage new segments are not held behind the whole backlog. Past `maxBytes`, the oldest file is
  * deleted and its undelivered documents counted as dropped (`spool-full`). A disk error makes the spool
  * fall back to memory (reported in /healthz), and writing is tried again with backoff until it works.
  */
@@ -37,10 +39,17 @@ export class SpooledBuffer implements BatchSource {
   private readonly writer: SpoolWriter;
   private cacheBytes = 0;
   private diskUnread: number;
+  /** Next sequence number the disk reader looks at; only disk reads move it. */
   private readSeq: number;
+  /**
+   * Documents waiting on disk only have sequence numbers below this; the memory cache holds only
+   * later ones (it loses documents at its front, and this moves past each one it loses to disk).
+   */
+  private diskEnd: number;
   private nextSeq: number;
   private readonly firstSeqThisRun: number;
   private readonly reader: SpoolReader;
+  /** Sequence numbers the reader skips: acknowledged by an earlier run, or taken from memory during a replay. */
   private readonly acked: SeqRanges;
   private readonly timer: NodeJS.Timeout;
   readonly now: () => number;
@@ -56,7 +65,7 @@ export class SpooledBuffer implements BatchSource {
     const rec = lock.recovered;
     this.diskUnread = rec.unsettled;
     this.readSeq = rec.firstUnsettledSeq;
-    this.nextSeq = this.firstSeqThisRun = rec.nextSeq;
+    this.nextSeq = this.firstSeqThisRun = this.diskEnd = rec.nextSeq;
     this.acked = rec.acked;
     this.reader = new SpoolReader(disk, rec.acked);
     this.reader.corruptBytes = rec.corruptBytes;
@@ -85,12 +94,17 @@ export class SpooledBuffer implements BatchSource {
   get usedBytes(): number {
     return this.cacheBytes + this.out.bytes;
   }
+  /** What a batch can be taken from now: the disk backlog and memory, or only memory while replay is paused. */
   get queuedDocuments(): number {
-    return this.diskUnread + this.cache.length;
+    return this.replaying ? this.diskUnread + this.cache.length : this.cache.length;
   }
   get oldestQueuedAt(): number | undefined {
-    if (this.diskUnread > 0) return this.replayPaused ? undefined : 0; // spooled backlog: send at once (a finished attempt wakes the dispatcher)
-    return this.cache.peek()?.at;
+    if (this.replaying) return 0; // spooled backlog: send at once (a finished attempt wakes the dispatcher)
+    return this.cache.peek()?.at; // live documents go by the usual batch size and flush interval
+  }
+  /** The next batch comes from the disk backlog. */
+  private get replaying(): boolean {
+    return this.diskUnread > 0 && !this.replayPaused;
   }
   /** Replay is paced: at most REPLAY_IN_FLIGHT batches read back from disk are out at a time. */
   private get replayPaused(): boolean {
@@ -100,7 +114,7 @@ export class SpooledBuffer implements BatchSource {
     return this.out.nextRetryAt;
   }
   get isEmpty(): boolean {
-    return this.queuedDocuments === 0 && this.out.heldCount === 0;
+    return this.diskUnread === 0 && this.cache.length === 0 && this.out.heldCount === 0;
   }
 
   push(text: SegmentDocument, byteLength: number): void {
@@ -115,38 +129,49 @@ export class SpooledBuffer implements BatchSource {
     // batches in flight and held fill memory: this document can only wait on disk
     if (this.writer.awaits(e)) this.flush();
     if (e.onDisk && this.cache.length === 0) {
-      this.diskUnread++;
-      this.opts.recorder.spooled(text, 'memory budget full: kept on disk');
+      this.keptOnDisk(e);
     } else this.drop(e, this.writer.failing ? 'spool-unwritable' : 'buffer-full');
   }
 
+  /**
+   * A batch of the oldest documents on disk while replay has room, else of the oldest in memory.
+   * A batch never mixes the two: replay batches are counted apart, to pace them.
+   */
   takeBatch(max: number): Batch | undefined {
-    if (this.diskUnread > 0 && this.replayPaused) return undefined;
+    const fromDisk = this.replaying;
     const documents: SegmentDocument[] = [];
     const entries: Entry[] = [];
     let bytes = 0;
     while (documents.length < max) {
       let e: Entry | undefined;
-      if (this.diskUnread > 0) {
-        const d = this.reader.next(this.readSeq, this.cache.peek()?.seq ?? Infinity);
+      if (fromDisk) {
+        if (this.diskUnread === 0) break;
+        const d = this.reader.next(this.readSeq, this.diskEnd);
         if (!d) {
           this.lostOnDisk();
-          continue;
+          break;
         }
         this.diskUnread--;
+        this.readSeq = d.seq + 1;
         e = { seq: d.seq, text: d.text, bytes: Buffer.byteLength(d.text) + DOC_OVERHEAD_BYTES, at: 0, onDisk: true, settled: false };
         if (d.seq < this.firstSeqThisRun) this.opts.recorder.spooled(d.text, 'recovered from the spool after a restart');
       } else {
         e = this.cache.shift();
         if (!e) break;
         this.cacheBytes -= e.bytes;
+        if (this.diskUnread === 0) this.readSeq = Math.max(this.readSeq, e.seq + 1);
       }
-      this.readSeq = e.seq + 1;
       documents.push(e.text);
       entries.push(e);
       bytes += e.bytes;
     }
     if (documents.length === 0) return undefined;
+    if (fromDisk) this.acked.dropBelow(this.readSeq);
+    else if (this.diskUnread > 0) {
+      // taken from memory while older documents wait on disk: the reader must skip these when it
+      // gets there (they may be on disk too), so they join the set it skips, as acknowledged ones do
+      for (const [first, count] of runsOf(entries.map((x) => x.seq))) this.acked.add(first, count);
+    }
     return this.out.send({ documents, seq: this.batchSeq++, bytes, attempts: 0, notBefore: 0, tag: entries });
   }
 
@@ -222,8 +247,7 @@ export class SpooledBuffer implements BatchSource {
   private readonly makeRoom = (incoming: number): void => {
     while (this.disk.bytes + incoming > this.disk.maxBytes && this.disk.files.length > 0) {
       const file = this.disk.files[0];
-      const before = this.cache.peek()?.seq ?? Infinity;
-      const victims = undeliveredDocs(file, this.readSeq, before, this.acked);
+      const victims = undeliveredDocs(file, this.readSeq, this.diskEnd, this.acked);
       this.reader.reset();
       this.disk.deleteFront();
       for (const v of victims) this.opts.recorder.dropped(v, 'spool-full');
@@ -240,10 +264,15 @@ export class SpooledBuffer implements BatchSource {
     const e = this.cache.shift()!;
     this.cacheBytes -= e.bytes;
     if (this.writer.awaits(e)) this.flush();
-    if (e.onDisk && this.disk.fileFor(e.seq)) {
-      this.diskUnread++;
-      this.opts.recorder.spooled(e.text, 'memory budget full: kept on disk');
-    } else this.drop(e, e.onDisk ? 'spool-full' : 'spool-unwritable');
+    if (e.onDisk && this.disk.fileFor(e.seq)) this.keptOnDisk(e);
+    else this.drop(e, e.onDisk ? 'spool-full' : 'spool-unwritable');
+  }
+
+  /** `e`, the oldest in memory, is left waiting on disk only. */
+  private keptOnDisk(e: Entry): void {
+    this.diskUnread++;
+    this.diskEnd = e.seq + 1;
+    this.opts.recorder.spooled(e.text, 'memory budget full: kept on disk');
   }
 
   private drop(e: Entry, reason: DropReason): void {

@@ -5,7 +5,7 @@ import { SeqRanges, runsOf } from '../../src/spool/seq-ranges.js';
 
 const parse = (buf: Buffer, more = false) => {
   const out: SpoolRecord[] = [];
-  const res = parseRecords(buf, more, (r) => out.push(r));
+  const res = parseRecords(buf, more, (r) => void out.push(r));
   return { out, ...res };
 };
 
