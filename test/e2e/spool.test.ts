@@ -106,6 +106,41 @@ test('SIGTERM during an outage keeps what is held in the spool; the next start d
   }
 });
 
+test('replay after a restart leaves room for live traffic: new segments arrive while the backlog is still being sent', async () => {
+  const dir = tmpDir();
+  const xray = new FakeXray();
+  await xray.listen();
+  xray.unavailable = true;
+  const args = ['--endpoint', xray.url, '-o', '--spool-dir', dir, '-m', '3'];
+  let first: DaemonProcess | undefined;
+  let second: DaemonProcess | undefined;
+  try {
+    first = await DaemonProcess.start(args, testAwsEnv());
+    const backlog = await sendSegments(first.udpPort, 6000, { pad: 'p'.repeat(600) }); // ~5 MB: much of it waits on disk only
+    await waitUntil(async () => (await health(first!)).spool.segments >= 6000, 'the spool holds all 6000 segments', 20_000);
+    first.signal('SIGKILL');
+    await first.waitForExit();
+    xray.unavailable = false;
+    xray.delayMs = 150; // a slow X-Ray: the replay (2 batches of 50 at a time) takes about 9 s
+    second = await DaemonProcess.start(args, testAwsEnv());
+    await xray.waitFor(() => xray.documents.length > 0, 10_000, 'replay started');
+    const live = await sendSegments(second.udpPort, 20);
+    await xray.waitFor(() => delivered(xray, live) === 20, 20_000, 'the 20 live segments');
+    const replayedSoFar = delivered(xray, backlog);
+    assert.ok(replayedSoFar < 6000, `live segments went out while the replay was still going (${replayedSoFar} of 6000 replayed)`);
+    await xray.waitFor(() => delivered(xray, backlog) === 6000, 60_000, 'the whole backlog');
+    const c = (await health(second)).counters;
+    assert.equal(c.replayed, 6000);
+    assert.equal(c.spillover, 0);
+    assert.equal(xray.documents.length, 6020, 'nothing sent twice');
+  } finally {
+    await second?.stop();
+    await first?.stop();
+    await xray.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('the spool never exceeds its limit under a 10x overflow; the excess is dropped and counted by reason', async () => {
   const dir = tmpDir();
   const xray = new FakeXray();

@@ -34,6 +34,8 @@ export class FakeXray {
   script: Behavior[] = [];
   /** While true, every PutTraceSegments call answers 503 (an outage), after the script. */
   unavailable = false;
+  /** A slow X-Ray: every PutTraceSegments answer waits this long. */
+  delayMs = 0;
   /** Decides unprocessed documents in a 200 answer (X-Ray's UnprocessedTraceSegments, with this ErrorCode). */
   unprocessed: (doc: string) => { ErrorCode: string; Message: string } | undefined = () => undefined;
   private readonly server: http.Server;
@@ -46,6 +48,8 @@ export class FakeXray {
   async listen(port = 0): Promise<string> {
     this.server.listen(port, '127.0.0.1');
     await once(this.server, 'listening');
+    // a test that fails before its cleanup must not keep the test file's process alive
+    this.server.unref();
     return this.url;
   }
 
@@ -95,6 +99,7 @@ export class FakeXray {
     const behavior: Behavior =
       path === '/TraceSegments' ? (this.script.shift() ?? (this.unavailable ? outage : { kind: 'answer', status: 200 })) : { kind: 'answer', status: 200 };
     if (behavior.kind === 'stall') return void this.notify(); // never answers; the client must time out
+    if (this.delayMs > 0 && path === '/TraceSegments') await new Promise((r) => setTimeout(r, this.delayMs));
     if (behavior.kind === 'reset') {
       req.socket.destroy();
       return this.notify();
