@@ -170,6 +170,8 @@ export class Daemon {
       onAttempt: (outcome, durationMs) => this.metrics.upload.observe(durationMs, outcome.status),
       health: faults.component('upload', 'uploads are failing (an attempt hung past its deadline, or the backend has failed for longer than the retry window): segments are retried, and dropped once their window closes', logger.child({ component: 'dispatcher' })),
       onOutcome: this.traceRecorder ? (docs, outcome, expired) => recorder.outcome(docs, outcome, expired) : undefined,
+      // at shutdown with X-Ray failing, what is held goes to the spool at once instead of waiting out the deadline
+      drainStopsOnFailure: this.spool !== undefined,
     });
     this.udp = new UdpReceiver({
       address: config.udpAddress,

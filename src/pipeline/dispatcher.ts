@@ -37,6 +37,11 @@ export interface DispatcherOptions {
   onAttempt?: (outcome: SendOutcome, durationMs: number) => void;
   /** Called with every attempt's documents and outcome, and `expired` when a batch is given up (the trace ledger). */
   onOutcome?: (documents: readonly SegmentDocument[], outcome: SendOutcome, expired: boolean) => void;
+  /**
+   * The buffer keeps what is not delivered for the next start (a disk spool): at shutdown, the
+   * first failed attempt ends the drain at once rather than retrying until the deadline.
+   */
+  drainStopsOnFailure?: boolean;
 }
 
 const DEFAULT_ATTEMPT_DEADLINE_MS = 30_000;
@@ -71,6 +76,8 @@ export class Dispatcher {
   /** Start of the current run of failed attempts (undefined after a success). */
   private failingSince: number | undefined;
   private idleWaiters: (() => void)[] = [];
+  /** Set while a drain waits: called when an attempt fails (drainStopsOnFailure). */
+  private drainFailed: (() => void) | undefined;
   private readonly rejectWarning: EpisodeWarning;
   private readonly retryWarning: EpisodeWarning;
   private readonly expiredWarning: EpisodeWarning;
@@ -136,19 +143,23 @@ export class Dispatcher {
 
   /**
    * Sends everything still held, partial batches included, and resolves when the buffer is empty and
-   * no attempt runs, or after `timeoutMs`: then in-flight attempts are aborted and what is left is
-   * returned as a count (the caller logs it).
+   * no attempt runs, or after `timeoutMs` (or, with `drainStopsOnFailure`, when an attempt fails):
+   * then in-flight attempts are aborted and what is left is returned as a count (the caller logs it).
    */
   async drain(timeoutMs: number): Promise<{ undelivered: number }> {
     this.draining = true;
     const done = new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+    const failed = new Promise<'failed'>((resolve) => {
+      if (this.opts.drainStopsOnFailure) this.drainFailed = () => resolve('failed');
+    });
     this.pump();
     let deadlineTimer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<'timeout'>((resolve) => {
       deadlineTimer = setTimeout(() => resolve('timeout'), Math.max(0, timeoutMs));
     });
-    const result = await Promise.race([done.then(() => 'done' as const), timedOut]);
+    const result = await Promise.race([done.then(() => 'done' as const), timedOut, failed]);
     clearTimeout(deadlineTimer);
+    this.drainFailed = undefined;
     this.stopped = true;
     this.clearTimer();
     if (result === 'done') return { undelivered: 0 };
@@ -272,6 +283,7 @@ export class Dispatcher {
     }
     batch.notBefore = this.now() + delay;
     buffer.hold(batch);
+    this.drainFailed?.();
     this.retryWarning.add(1, { reason: outcome.message, errorClass: outcome.errorClass, retryInMs: delay });
     return false;
   }
