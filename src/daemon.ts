@@ -36,6 +36,7 @@ import { createDaemonMetrics, type DaemonMetrics } from './telemetry/daemon-metr
 import { createMetricsRoute } from './telemetry/metrics-route.js';
 import { userAgent } from './version.js';
 import { EpisodeWarning } from './log/episode-warning.js';
+import { spoolLimits } from './spool/spool-options.js';
 import { SummaryLog } from './telemetry/summary-log.js';
 import { TelemetryReporter, type TelemetryIdentity, type TelemetrySend } from './telemetry/telemetry-reporter.js';
 import os from 'node:os';
@@ -129,10 +130,10 @@ export class Daemon {
     const recorder = (this.recorder = this.traceRecorder ?? NO_RECORDER);
     const spillWarning = new EpisodeWarning(logger.child({ component: 'buffer' }), 'segment buffer full: oldest segments dropped (spillover)');
     const memoryBytes = bufferBudgetBytes(config.bufferMemoryMB);
-    if (spoolModule) {
+    const spoolAt = spoolLimits(config);
+    if (spoolModule && spoolAt.xray) {
       this.spool = this.buffer = spoolModule.SpooledBuffer.open({
-        dir: config.spoolDirectory!,
-        maxBytes: config.spoolMaxMB * 1024 * 1024,
+        ...spoolAt.xray,
         memoryLimitBytes: memoryBytes,
         counters,
         recorder,
@@ -140,7 +141,9 @@ export class Daemon {
         logger: logger.child({ component: 'spool' }),
       });
     } else {
-      if (config.spoolDirectory) logger.warn({ spoolDirectory: config.spoolDirectory }, 'Spool.Directory is used by the aws backend only; the local backend keeps traces with Store.Path');
+      if (config.spoolDirectory && !spoolAt.otlpExport) {
+        logger.warn({ spoolDirectory: config.spoolDirectory }, 'Spool.Directory is used by the aws backend and the OTLP export only; the local backend keeps traces with Store.Path');
+      }
       this.spool = undefined;
       this.buffer = new SegmentBuffer(
         memoryBytes,
@@ -208,7 +211,8 @@ export class Daemon {
       spool: () => this.spool?.stats() ?? null,
       counters: () => ({ ...this.counters.snapshot(), droppedByReason: counters.dropsByReason(), rejectedByReason: counters.rejectionsByReason() }),
     });
-    this.otlpExport = otlp?.createOtlpExport(config, { logger, env, health: this.componentHealth, metrics: this.metrics });
+    const exportSpool = spoolModule && spoolAt.otlpExport ? { ...spoolAt.otlpExport, open: spoolModule.SpooledBuffer.open } : undefined;
+    this.otlpExport = otlp?.createOtlpExport(config, { logger, env, health: this.componentHealth, metrics: this.metrics, spool: exportSpool });
     // OTLP series join the registry when it loads (first upload or scrape), without loading it now
     this.metrics.withRegistry((registry) => registerOtlpMetrics(registry, otlpStats), false);
     if (config.otlpAddress && intakeModules) {
@@ -297,7 +301,8 @@ export class Daemon {
     // the OTLP receiver and its protobuf codec only when it listens
     const intake: OtlpIntakeModules | undefined = config.otlpAddress ? await Promise.all([import('./otlp/otlp-intake.js'), import('./otlp/otlp-http-receiver.js')]) : undefined;
     // the spool only when configured: fewer modules to read at start (a daemon under a low `ulimit -n` starts reliably)
-    const spoolModule = config.spoolDirectory && config.backend === 'aws' ? await import('./spool/spooled-buffer.js') : undefined;
+    const spoolAt = spoolLimits(config);
+    const spoolModule = spoolAt.xray || spoolAt.otlpExport ? await import('./spool/spooled-buffer.js') : undefined;
     daemon = new Daemon(config, backend, deps.logger, deps.env, otlpStats, faults, otlp, intake, spoolModule);
     return daemon;
   }
@@ -337,6 +342,7 @@ export class Daemon {
   async start(): Promise<void> {
     await this.tcp.start();
     if (this.spool && !this.spool.isEmpty) this.dispatcher.notify(); // replay what an earlier run left
+    this.otlpExport?.resume();
     await this.startOtlp();
     this.warnIfExposed();
     await this.udp.start();
@@ -349,7 +355,7 @@ export class Daemon {
         ...(this.otlpExport ? { otlpExport: this.otlpExport.url.href } : {}),
         bufferLimitBytes: this.buffer.limitBytes,
         concurrency: this.config.concurrency,
-        ...(this.spool ? { spoolDirectory: this.config.spoolDirectory, spoolLimitBytes: this.config.spoolMaxMB * 1024 * 1024 } : {}),
+        ...(this.spool ? { spoolDirectory: this.config.spoolDirectory, spoolLimitBytes: this.spool.stats().limitBytes } : {}),
         ...this.endpoints(),
       },
       'xrayd started',

@@ -6,7 +6,7 @@ import type { DaemonConfig } from '../config/config.js';
 import type { HealthRegistry } from '../health/component-health.js';
 import type { Logger } from '../log/logger.js';
 import { userAgent } from '../version.js';
-import { OtlpExport } from './otlp-export.js';
+import { OtlpExport, type ExportSpool } from './otlp-export.js';
 import { registerOtlpExportMetrics } from './otlp-export-metrics.js';
 import type { DaemonMetrics, UploadObserver } from '../telemetry/daemon-metrics.js';
 
@@ -14,7 +14,7 @@ export type { OtlpExport } from './otlp-export.js';
 
 export function createOtlpExport(
   config: DaemonConfig,
-  deps: { logger: Logger; env: NodeJS.ProcessEnv; health: HealthRegistry; metrics: Pick<DaemonMetrics, 'withRegistry'> },
+  deps: { logger: Logger; env: NodeJS.ProcessEnv; health: HealthRegistry; metrics: Pick<DaemonMetrics, 'withRegistry'>; spool?: ExportSpool },
 ): OtlpExport | undefined {
   if (!config.otlpEndpoint) return undefined;
   let observer: UploadObserver | undefined;
@@ -24,6 +24,8 @@ export function createOtlpExport(
     health: deps.health.component('otlp-export'),
     userAgent: userAgent(deps.env),
     onAttempt: (outcome, durationMs) => observer?.observe(durationMs, outcome.status),
+    spool: deps.spool,
+    spoolHealth: deps.health.component('otlp-export-spool'),
   });
   deps.metrics.withRegistry((registry) => (observer = registerOtlpExportMetrics(registry, exp)));
   return exp;

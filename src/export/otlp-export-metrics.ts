@@ -24,5 +24,14 @@ export function registerOtlpExportMetrics(registry: Registry, e: OtlpExport): Up
   gauge('xrayd_otlp_export_buffer_bytes', 'Bytes of segment documents waiting in the OTLP export buffer.', () => e.buffer.usedBytes);
   gauge('xrayd_otlp_export_buffer_limit_bytes', 'The OTLP export buffer budget in bytes; past it the oldest documents are dropped.', () => e.buffer.limitBytes);
   gauge('xrayd_otlp_export_batches_in_flight', 'OTLP export requests in progress.', () => e.inFlight);
+  const spool = e.spool;
+  if (spool) {
+    counter('xrayd_otlp_export_segments_replayed_total', 'Documents recovered from the OTLP export spool at start (left unexported by an earlier run).', (c) => c.replayed);
+    gauge('xrayd_otlp_export_spool_bytes', 'Bytes of OTLP export spool files on disk.', () => spool.stats().bytes);
+    gauge('xrayd_otlp_export_spool_limit_bytes', "The OTLP export spool's share of Spool.MaxMB; past it the oldest unexported documents are dropped.", () => spool.stats().limitBytes);
+    gauge('xrayd_otlp_export_spool_segments', 'Unexported documents in OTLP export spool files.', () => spool.stats().segments);
+    gauge('xrayd_otlp_export_spool_oldest_age_seconds', 'Age of the oldest OTLP export spool file (0 when empty).', () => spool.stats().oldestAgeSeconds);
+    gauge('xrayd_otlp_export_spool_writable', '1 while the OTLP export spool takes writes, 0 while it fails.', () => (spool.stats().writable ? 1 : 0));
+  }
   return durationHistogram(registry, 'xrayd_otlp_export_duration_seconds', 'Duration of OTLP export attempts, by outcome (success, retryable, failure).');
 }

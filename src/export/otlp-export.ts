@@ -3,7 +3,9 @@
  * SegmentBuffer, its own Dispatcher (batching, concurrency, shared backoff, retry window) and its
  * own Counters, in front of OtlpExportSink. The daemon hands it every accepted document; a slow or
  * dead OTLP receiver only ever fills this buffer (oldest dropped, counted as spillover), never the
- * one that feeds X-Ray or the local store.
+ * one that feeds X-Ray or the local store. With a spool directory the buffer is a disk spool of its
+ * own (`<Spool.Directory>/otlp-export`): what the receiver does not take promptly waits on disk
+ * across outages and restarts, exactly as for X-Ray.
  */
 import { Agent } from 'undici';
 import type { DaemonConfig } from '../config/config.js';
@@ -19,6 +21,15 @@ import { otlpTracesUrl } from './otlp-endpoint.js';
 import { OtlpExportSink } from './otlp-export-sink.js';
 import { ADOT_UNSAMPLED_PREFIX, otlpDocument } from './otlp-export-batch.js';
 import type { OtlpSpan, OtlpTraceRequest } from '../otlp/proto/otlp-trace-codec.js';
+import type { SpooledBuffer, SpoolOptions } from '../spool/spooled-buffer.js';
+import { NO_RECORDER } from '../ledger/ledger-recorder.js';
+
+/** Where the exporter spools, and the spool's constructor (its module is loaded only when configured). */
+export interface ExportSpool {
+  dir: string;
+  maxBytes: number;
+  open: (opts: SpoolOptions) => SpooledBuffer;
+}
 
 /** Segment documents per export request: up to 64 x 64 KB UDP documents, under receivers' usual 4+ MB limits. */
 export const OTLP_BATCH_DOCUMENTS = 64;
@@ -30,11 +41,16 @@ export interface OtlpExportOptions {
   userAgent: string;
   /** Called after every export attempt (for the duration histogram). */
   onAttempt?: (outcome: SendOutcome, durationMs: number) => void;
+  /** A disk spool behind the export buffer (Spool.Directory), and its /healthz component. */
+  spool?: ExportSpool;
+  spoolHealth?: ComponentHealth;
 }
 
 export class OtlpExport {
   readonly counters = new Counters();
-  readonly buffer: SegmentBuffer;
+  readonly buffer: SegmentBuffer | SpooledBuffer;
+  /** The disk spool, when configured (then it is the buffer). */
+  readonly spool: SpooledBuffer | undefined;
   readonly sink: OtlpExportSink;
   readonly url: URL;
   /** Top-level in-progress documents not exported (their completed version is). */
@@ -52,10 +68,22 @@ export class OtlpExport {
     this.agent = new Agent({ connections: config.concurrency + 1, connect: { timeout }, headersTimeout: timeout, bodyTimeout: timeout });
     this.sink = new OtlpExportSink({ url: this.url, headers: config.otlpHeaders, compression: config.otlpCompression, dispatcher: this.agent, userAgent: opts.userAgent });
     this.spillWarning = new EpisodeWarning(logger, 'OTLP export buffer full: oldest segments dropped from the export (spillover); X-Ray/local delivery is not affected');
-    this.buffer = new SegmentBuffer(bufferBudgetBytes(config.bufferMemoryMB), (n) => {
-      this.counters.spillover(n);
-      this.spillWarning.add(n, { limitBytes: this.buffer.limitBytes, endpoint: this.url.origin });
+    const memoryBytes = bufferBudgetBytes(config.bufferMemoryMB);
+    this.spool = opts.spool?.open({
+      dir: opts.spool.dir,
+      maxBytes: opts.spool.maxBytes,
+      memoryLimitBytes: memoryBytes,
+      counters: this.counters,
+      recorder: NO_RECORDER, // the trace ledger follows delivery to X-Ray / the local store
+      health: opts.spoolHealth ?? health,
+      logger: logger.child({ component: 'otlp-export-spool' }),
     });
+    this.buffer =
+      this.spool ??
+      new SegmentBuffer(memoryBytes, (n) => {
+        this.counters.spillover(n);
+        this.spillWarning.add(n, { limitBytes: this.buffer.limitBytes, endpoint: this.url.origin });
+      });
     this.dispatcher = new Dispatcher({
       buffer: this.buffer,
       sink: this.sink,
@@ -64,7 +92,9 @@ export class OtlpExport {
       batchSize: OTLP_BATCH_DOCUMENTS,
       flushIntervalMs: config.flushIntervalMs,
       concurrency: config.concurrency,
-      retryWindowMs: config.retryWindowMs,
+      // with a spool a batch is never given up: it waits (on disk if memory is short) until exported
+      retryWindowMs: this.spool ? Number.MAX_SAFE_INTEGER : config.retryWindowMs,
+      drainStopsOnFailure: this.spool !== undefined,
       retryBaseDelayMs: config.retryBaseDelayMs,
       retryMaxDelayMs: config.retryMaxDelayMs,
       onAttempt: (outcome, durationMs) => {
@@ -104,6 +134,11 @@ export class OtlpExport {
     this.dispatcher.notify();
   }
 
+  /** Starts exporting what an earlier run left in the spool (the daemon calls it once it runs). */
+  resume(): void {
+    if (this.spool && !this.spool.isEmpty) this.dispatcher.notify();
+  }
+
   get inFlight(): number {
     return this.dispatcher.inFlight;
   }
@@ -115,6 +150,7 @@ export class OtlpExport {
       endpoint: this.url.href,
       compression: this.opts.config.otlpCompression,
       buffer: { usedBytes: this.buffer.usedBytes, limitBytes: this.buffer.limitBytes },
+      ...(this.spool ? { spool: this.spool.stats() } : {}),
       inFlightBatches: this.inFlight,
       lastSuccessfulExport: last ? new Date(last).toISOString() : null,
       counters: { ...this.counters.snapshot(), inProgressSkipped: this.inProgressSkipped, unsampledSkipped: this.unsampledSkipped, spansSent: this.sink.spans.sent, spansRejected: this.sink.spans.rejected },
@@ -122,10 +158,20 @@ export class OtlpExport {
     };
   }
 
-  /** Exports what is held for up to `timeoutMs`; what is left is counted as spillover and logged. */
+  /**
+   * Exports what is held for up to `timeoutMs`; what is left stays in the spool for the next start,
+   * or without one is counted as spillover and logged.
+   */
   async shutdown(timeoutMs: number): Promise<void> {
     const { undelivered } = await this.dispatcher.drain(timeoutMs);
-    if (undelivered > 0) {
+    if (this.spool) {
+      const { kept, lost } = this.spool.close();
+      if (lost > 0) {
+        this.counters.spillover(lost, 'shutdown');
+        this.opts.logger.error({ lost }, 'shutdown: segments for the OTLP export the disk would not take were dropped');
+      }
+      if (kept > 0) this.opts.logger.info({ kept, directory: this.opts.spool?.dir }, 'shutdown: segments not yet exported over OTLP kept in the spool for the next start');
+    } else if (undelivered > 0) {
       this.counters.spillover(undelivered);
       this.opts.logger.error({ undelivered }, 'shutdown deadline reached before every segment was exported over OTLP; these were dropped');
     }

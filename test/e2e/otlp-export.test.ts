@@ -291,3 +291,43 @@ test('receiver down longer than the export buffer holds: oldest export documents
   assert.ok(exported.has('bulk-79'), 'the newest documents were kept; the oldest spilled');
   assert.equal(await metric(daemon, 'xrayd_otlp_export_segments_spillover_total'), during.spillover);
 });
+
+test('OTLP export with a spool directory: kill -9 while the receiver is down, restart, every document is exported; X-Ray and the export spool apart, sharing Spool.MaxMB', async (t) => {
+  const xray = new FakeXray();
+  await xray.listen();
+  const receiver = new OtlpReceiver();
+  await receiver.listen();
+  const port = receiver.port;
+  await receiver.close(); // connections are refused until it listens again
+  const spoolDir = path.join(dir, 'export-spool');
+  const args = ['--endpoint', xray.url, '--spool-dir', spoolDir, '--spool-mb', '10', '--otlp-endpoint', `http://127.0.0.1:${port}`];
+  let first: DaemonProcess | undefined;
+  let second: DaemonProcess | undefined;
+  t.after(async () => {
+    await second?.stop();
+    await first?.stop();
+    await receiver.close().catch(() => undefined);
+    await xray.close();
+  });
+  first = await DaemonProcess.start(args, testAwsEnv());
+  const udp = new UdpSender(first.udpPort);
+  for (let i = 0; i < 50; i++) await udp.send(HEADER + makeSegment({ name: `spooled-${i}` }).text);
+  udp.close();
+  await xray.waitFor(() => xray.documents.length === 50, 10_000, 'X-Ray got all 50');
+  await waitUntil(async () => (await first!.getJson('/healthz')).body.otlpExport.spool.segments >= 50, 'the export spool holds all 50', 10_000);
+  const before = (await first.getJson('/healthz')).body;
+  assert.equal(before.otlpExport.spool.limitBytes, 4.5 * 1024 * 1024, 'half of Spool.MaxMB each, less half a MB (each spool may pass its share by one file)');
+  assert.equal(before.spool.limitBytes, 4.5 * 1024 * 1024);
+  assert.equal(before.spool.segments, 0, "X-Ray's spool is empty: X-Ray took everything");
+  assert.equal(before.otlpExport.spool.directory, path.join(spoolDir, 'otlp-export'));
+  first.signal('SIGKILL');
+  await first.waitForExit();
+
+  await receiver.listen(port);
+  second = await DaemonProcess.start(args, testAwsEnv());
+  await receiver.waitFor(() => new Set(receiver.spans.map((s) => s.name)).size === 50, 20_000, 'all 50 exported after the restart');
+  assert.deepEqual(new Set(receiver.spans.map((s) => s.name)), new Set(Array.from({ length: 50 }, (_, i) => `spooled-${i}`)));
+  assert.equal(await metric(second, 'xrayd_otlp_export_segments_replayed_total'), 50);
+  await waitUntil(async () => (await second!.getJson('/healthz')).body.otlpExport.spool.files === 0, 'exported files deleted', 10_000);
+  assert.equal(xray.documents.length, 50, 'X-Ray is not sent anything twice');
+});
