@@ -35,7 +35,9 @@ class Load {
     }, 10);
   }
   stop(): void {
+    if (!this.timer) return;
     clearInterval(this.timer);
+    this.timer = undefined;
     this.socket.close();
   }
 }
@@ -95,7 +97,7 @@ test(`crash and restart: ${ROUNDS} kill -9 at random moments under ${RATE}/s, X-
   }
 });
 
-test('replay after a long outage: RSS stays bounded while a large spool drains', { ...RELIABILITY, timeout: 300_000 }, async (t) => {
+test('replay after a long outage, with live traffic beside it: RSS stays within the footprint target while a large spool drains', { ...RELIABILITY, timeout: 300_000 }, async (t) => {
   const SEGMENTS = envNumber('XRAYD_REPLAY_SEGMENTS', 60_000);
   const dir = mkdtempSync(path.join(os.tmpdir(), 'xrayd-replay-soak-'));
   const xray = new FakeXray();
@@ -119,19 +121,31 @@ test('replay after a long outage: RSS stays bounded while a large spool drains',
     const spooled = await healthz(first);
     await first.stop();
     xray.unavailable = false;
+    xray.delayMs = 20; // X-Ray answering at a realistic pace, so the replay lasts and live traffic runs beside it
     const second = await DaemonProcess.start(args, testAwsEnv());
     const rss = new RssTrace(second.pid!, 100);
+    const during = new Load(second.udpPort, 4000);
     try {
       await waitUntil(async () => (await healthz(second)).spool.segments === 0, 'replay done', 180_000);
+      during.stop();
       rss.stop();
+      const liveIds = during.ids;
+      await xray.waitFor(() => {
+        const got = new Set(xray.documents.map(idOf));
+        return liveIds.every((id) => got.has(id));
+      }, 30_000, 'the live segments sent during the replay');
       const c = (await healthz(second)).counters;
       const seconds = (rss.samples.at(-1)!.atMs - rss.samples[0].atMs) / 1000;
-      t.diagnostic(`spooled ${spooled.spool.segments} segments in ${(spooled.spool.bytes / 1024 / 1024).toFixed(1)} MB; replayed ${c.replayed} in ${seconds.toFixed(1)} s, sent ${c.sent}`);
-      t.diagnostic(`RSS: live relay at 4000/s peak ${live.peak.toFixed(1)} MB; replay: at start ${rss.samples[0].mb.toFixed(1)} MB, peak ${rss.peak.toFixed(1)} MB`);
-      assert.equal(c.sent, c.replayed);
+      t.diagnostic(`spooled ${spooled.spool.segments} segments in ${(spooled.spool.bytes / 1024 / 1024).toFixed(1)} MB; replayed ${c.replayed} in ${seconds.toFixed(1)} s beside ${liveIds.length} live segments, sent ${c.sent}`);
+      t.diagnostic(`RSS: live relay at 4000/s peak ${live.peak.toFixed(1)} MB; replay with 4000/s live: at start ${rss.samples[0].mb.toFixed(1)} MB, peak ${rss.peak.toFixed(1)} MB`);
+      assert.equal(c.spillover, 0, 'nothing dropped');
+      assert.equal(c.sent, c.replayed + c.received);
       // replay reads 256 KB at a time with at most 2 batches from disk in flight: no worse than live relaying (plus the buffer budget)
       assert.ok(rss.peak <= live.peak + 8 + 8, `replay RSS peak ${rss.peak.toFixed(1)} MB vs live relay peak ${live.peak.toFixed(1)} MB`);
+      // the footprint target (issue 13): peak RSS <= 96 MB up to 50k/s
+      assert.ok(rss.peak <= 96, `replay RSS peak ${rss.peak.toFixed(1)} MB (target 96 MB)`);
     } finally {
+      during.stop();
       await second.stop();
     }
   } finally {
