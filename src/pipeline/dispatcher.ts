@@ -143,14 +143,18 @@ export class Dispatcher {
 
   /**
    * Sends everything still held, partial batches included, and resolves when the buffer is empty and
-   * no attempt runs, or after `timeoutMs` (or, with `drainStopsOnFailure`, when an attempt fails):
+   * no attempt runs, or after `timeoutMs` (or, with `drainStopsOnFailure`, when an attempt fails or
+   * the backend was failing already):
    * then in-flight attempts are aborted and what is left is returned as a count (the caller logs it).
    */
   async drain(timeoutMs: number): Promise<{ undelivered: number }> {
     this.draining = true;
     const done = new Promise<void>((resolve) => this.idleWaiters.push(resolve));
     const failed = new Promise<'failed'>((resolve) => {
-      if (this.opts.drainStopsOnFailure) this.drainFailed = () => resolve('failed');
+      if (!this.opts.drainStopsOnFailure) return;
+      this.drainFailed = () => resolve('failed');
+      // the last attempt failed already: retrying what waits in backoff would only run out the clock
+      if (this.failingSince !== undefined) resolve('failed');
     });
     this.pump();
     let deadlineTimer: NodeJS.Timeout | undefined;
@@ -234,6 +238,8 @@ export class Dispatcher {
         attempt.abort(new Error(message));
         resolve({ status: 'retryable', errorClass: 'timeout', message });
       }, deadlineMs);
+      // a watchdog only: after a shutdown abort, a sink that ignores the signal must not hold the process for it
+      timer.unref?.();
       Promise.resolve()
         .then(() => this.opts.sink.send(batch.documents, attempt.signal))
         .then(

@@ -100,6 +100,30 @@ test('drain sends partial batches at once and reports what the deadline cut off'
   assert.deepEqual(cut, { undelivered: 30 });
 });
 
+test('with drainStopsOnFailure (a spool keeps the rest), a failed attempt ends the drain at once, and a backend failing already ends it before any retry', async () => {
+  const failing = setup({ drainStopsOnFailure: true });
+  failing.sink.script = Array.from({ length: 10 }, () => ({ status: 'retryable' as const, errorClass: 'http5xx' as const, message: '503' }));
+  failing.push(30);
+  const cut = await failing.dispatcher.drain(60_000); // resolves on the first failure, not at the deadline
+  assert.deepEqual(cut, { undelivered: 30 });
+  assert.equal(failing.sink.batches.length, 1, 'one attempt, no retries');
+
+  const already = setup({ drainStopsOnFailure: true });
+  already.sink.script = [{ status: 'retryable', errorClass: 'timeout', message: 'timed out' }];
+  already.push(50); // a full batch goes at once and fails: held for a retry later
+  await flush();
+  assert.equal(already.sink.batches.length, 1);
+  const left = await already.dispatcher.drain(60_000);
+  assert.deepEqual(left, { undelivered: 50 });
+  assert.equal(already.sink.batches.length, 1, 'no retry at shutdown once the backend is known to fail');
+
+  const plain = setup(); // without it, a drain keeps retrying until it delivers
+  plain.sink.script = [{ status: 'retryable', errorClass: 'http5xx', message: '503' }];
+  plain.push(10);
+  assert.deepEqual(await plain.dispatcher.drain(60_000), { undelivered: 0 });
+  assert.equal(plain.sink.batches.length, 2);
+});
+
 test('a failure (400) drops the batch as rejected; unprocessed documents are rejected, the rest sent', async () => {
   const { sink, counters, push, dispatcher } = setup();
   sink.script = [
