@@ -27,6 +27,17 @@ async function metric(daemon: DaemonProcess, name: string, labels = ''): Promise
   return line ? Number(line.split(' ')[1]) : 0;
 }
 
+/** The X-Ray stand-in, and an OTLP receiver whose port refuses connections until it listens again. */
+async function xrayAndReceiverDown(): Promise<{ xray: FakeXray; receiver: OtlpReceiver; port: number }> {
+  const xray = new FakeXray();
+  await xray.listen();
+  const receiver = new OtlpReceiver();
+  await receiver.listen();
+  const port = receiver.port;
+  await receiver.close();
+  return { xray, receiver, port };
+}
+
 async function exportCounters(daemon: DaemonProcess): Promise<Record<string, number>> {
   return (await daemon.getJson('/healthz')).body.otlpExport.counters;
 }
@@ -246,12 +257,7 @@ test('aws backend + OTLP: 500, 429 with Retry-After and a reset are retried and 
 });
 
 test('receiver down longer than the export buffer holds: oldest export documents spill (counted), X-Ray delivery is unaffected, the rest is delivered once the receiver is back', async (t) => {
-  const xray = new FakeXray();
-  await xray.listen();
-  const receiver = new OtlpReceiver();
-  await receiver.listen();
-  const port = receiver.port;
-  await receiver.close(); // connections are refused until it listens again
+  const { xray, receiver, port } = await xrayAndReceiverDown();
   const cfg = configFile('spill.yaml', 'RetryBaseDelayMs: 20\nRetryMaxDelayMs: 300\nFlushIntervalMs: 50\n');
   const daemon = await DaemonProcess.start(['--endpoint', xray.url, '-c', cfg, '-m', '3', '--otlp-endpoint', `http://127.0.0.1:${port}`], testAwsEnv());
   const udp = new UdpSender(daemon.udpPort);
@@ -293,12 +299,7 @@ test('receiver down longer than the export buffer holds: oldest export documents
 });
 
 test('OTLP export with a spool directory: kill -9 while the receiver is down, restart, every document is exported; X-Ray and the export spool apart, sharing Spool.MaxMB', async (t) => {
-  const xray = new FakeXray();
-  await xray.listen();
-  const receiver = new OtlpReceiver();
-  await receiver.listen();
-  const port = receiver.port;
-  await receiver.close(); // connections are refused until it listens again
+  const { xray, receiver, port } = await xrayAndReceiverDown();
   const spoolDir = path.join(dir, 'export-spool');
   const args = ['--endpoint', xray.url, '--spool-dir', spoolDir, '--spool-mb', '10', '--otlp-endpoint', `http://127.0.0.1:${port}`];
   let first: DaemonProcess | undefined;
