@@ -1,5 +1,5 @@
 import { Command, CommanderError, Option } from 'commander';
-import { loadConfig, LOG_LEVELS, BACKENDS, type CliFlags } from './config/load-config.js';
+import { loadConfig, LOG_LEVELS, BACKENDS, UDP_RECEIVERS, type CliFlags } from './config/load-config.js';
 import { ConfigError } from './config/errors.js';
 import { createLogger } from './log/logger.js';
 import { Daemon } from './daemon.js';
@@ -8,7 +8,7 @@ import { VERSION } from './version.js';
 import { lookupTrace } from './ledger/trace-command.js';
 
 /** The reference daemon's long flags, which Go also accepts with one dash (`-bind=...`). */
-const LONG_FLAGS = ['resource-arn', 'local-mode', 'buffer-memory', 'region', 'bind', 'bind-tcp', 'role-arn', 'config', 'log-file', 'log-level', 'proxy-address', 'version', 'help', 'endpoint', 'backend', 'store-path', 'allowed-hosts', 'otlp-bind', 'otlp-upload', 'otlp-endpoint', 'spool-dir', 'spool-mb'];
+const LONG_FLAGS = ['resource-arn', 'local-mode', 'buffer-memory', 'region', 'bind', 'bind-tcp', 'role-arn', 'config', 'log-file', 'log-level', 'proxy-address', 'version', 'help', 'endpoint', 'backend', 'store-path', 'allowed-hosts', 'otlp-bind', 'otlp-upload', 'otlp-endpoint', 'spool-dir', 'spool-mb', 'udp-receiver'];
 
 /** `-bind=x` -> `--bind=x`, so command lines written for the reference daemon keep working. */
 export function normalizeArgs(args: string[]): string[] {
@@ -39,6 +39,7 @@ function buildProgram(): Command {
     .option('--store-path <file>', 'local backend: keep traces in this file across restarts')
     .option('--spool-dir <dir>', 'aws backend: keep undelivered segments in this directory across outages and restarts')
     .option('--spool-mb <MB>', 'limit of the spool directory in MB (default 1024)')
+    .addOption(new Option('--udp-receiver <kind>', 'how UDP is read: native (recvmmsg batches, Linux), dgram (node:dgram) or auto (native when available)').choices(UDP_RECEIVERS as string[]))
     .addHelpText('after', '\nCommands:\n  xrayd trace <traceId> [-t host:port] [-c config] [--json]   what a running daemon did with a trace')
     .option('--otlp-bind <host:port>', 'OTLP/HTTP address for OpenTelemetry SDKs (default 127.0.0.1:4318; "" = off)')
     .option('--otlp-upload', "aws backend: send OTLP spans to X-Ray's OTLP endpoint (needs Transaction Search) instead of as segments")

@@ -178,6 +178,7 @@ export class Daemon {
     });
     this.udp = new UdpReceiver({
       address: config.udpAddress,
+      kind: config.udpReceiver,
       receiveBufferBytes: config.socketReceiveBufferBytes,
       logger: logger.child({ component: 'udp' }),
       onReceived: () => counters.received(),
@@ -321,6 +322,7 @@ export class Daemon {
       problems,
       uptimeSeconds: Math.round((Date.now() - this.startedAt) / 1000),
       backend: this.config.backend,
+      udpReceiver: this.udp.kind ?? null,
       ...this.backend.describe,
       buffer: { usedBytes: this.buffer.usedBytes, limitBytes: this.buffer.limitBytes },
       inFlightBatches: this.dispatcher.inFlight,

@@ -6,6 +6,7 @@ import type { AllowedHosts } from '../http/host-names.js';
 
 export type LogLevelName = 'dev' | 'debug' | 'info' | 'warn' | 'error' | 'prod';
 export type BackendKind = 'aws' | 'local';
+export type UdpReceiverKind = 'auto' | 'native' | 'dgram';
 
 export interface HostPort {
   host: string;
@@ -16,6 +17,8 @@ export interface DaemonConfig {
   /** Where segments go: X-Ray (`aws`) or the embedded store (`local`). */
   backend: BackendKind;
   udpAddress: HostPort;
+  /** How UDP datagrams are read: `native` (recvmmsg batches, Linux), `dgram` (node:dgram), `auto` = native when it loads. */
+  udpReceiver: UdpReceiverKind;
   tcpAddress: HostPort;
   /**
    * Host names the TCP port answers besides localhost, *.localhost and IP literals (DNS rebinding

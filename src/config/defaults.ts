@@ -9,6 +9,7 @@ export const DEFAULT_OTLP_PORT = 4318;
 export const DEFAULTS: DaemonConfig = {
   backend: 'aws',
   udpAddress: { host: '127.0.0.1', port: DEFAULT_PORT },
+  udpReceiver: 'auto',
   tcpAddress: { host: '127.0.0.1', port: DEFAULT_PORT },
   allowedHosts: [],
   tcpMaxConnections: 256,

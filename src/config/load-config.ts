@@ -1,6 +1,6 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import type { BackendKind, DaemonConfig, LogLevelName, OtlpCompression } from './config.js';
+import type { BackendKind, DaemonConfig, LogLevelName, OtlpCompression, UdpReceiverKind } from './config.js';
 import { DEFAULTS } from './defaults.js';
 import { ConfigError } from './errors.js';
 import { parseHostPort } from './address.js';
@@ -29,10 +29,12 @@ export interface CliFlags {
   otlpUpload?: boolean;
   allowedHosts?: string;
   otlpEndpoint?: string;
+  udpReceiver?: string;
 }
 
 export const LOG_LEVELS: readonly LogLevelName[] = ['dev', 'debug', 'info', 'warn', 'error', 'prod'];
 export const BACKENDS: readonly BackendKind[] = ['aws', 'local'];
+export const UDP_RECEIVERS: readonly UdpReceiverKind[] = ['auto', 'native', 'dgram'];
 export const OTLP_COMPRESSIONS: readonly OtlpCompression[] = ['gzip', 'none'];
 /** Where the reference daemon looks for its config when `-c` is not given. */
 export const DEFAULT_CONFIG_PATHS = ['/etc/amazon/xray/cfg.yaml', './cfg.yaml'];
@@ -135,6 +137,7 @@ const FILE_SCHEMA: Schema = {
   Endpoint: url((s) => ({ endpoint: s })),
   Socket: {
     UDPAddress: address((a) => ({ udpAddress: a })),
+    UDPReceiver: oneOf(UDP_RECEIVERS, (k) => ({ udpReceiver: k })),
     TCPAddress: address((a) => ({ tcpAddress: a })),
     OTLPAddress: optionalAddress((a) => ({ otlpAddress: a })),
     AllowedHosts: allowedHosts,
@@ -257,6 +260,7 @@ function flagPatch(flags: CliFlags, problems: string[]): Patch {
   if (flags.otlpUpload) patch.otlpUpload = true;
   take('--allowed-hosts', flags.allowedHosts, allowedHosts);
   take('--otlp-endpoint', flags.otlpEndpoint, url((s) => ({ otlpEndpoint: s })));
+  take('--udp-receiver', flags.udpReceiver, oneOf(UDP_RECEIVERS, (k) => ({ udpReceiver: k })));
   return patch;
 }
 

@@ -3,7 +3,8 @@
  * the reference daemon does (XRAY-FACTS §1); the document is passed on unparsed.
  */
 export type DatagramResult = { ok: true; body: Buffer } | { ok: false; reason: RejectReason };
-export type RejectReason = 'empty' | 'no-newline' | 'empty-body' | 'bad-header';
+/** `truncated`: larger than the receive buffer (only the native path can tell; nothing larger than 64 KiB fits UDP). */
+export type RejectReason = 'empty' | 'no-newline' | 'empty-body' | 'bad-header' | 'truncated';
 
 const NEWLINE = 0x0a;
 // The headers SDKs actually send: compared byte-wise, so the common case never touches JSON.parse.

@@ -1,13 +1,17 @@
 import dgram from 'node:dgram';
 import { isIPv6 } from 'node:net';
-import type { HostPort } from '../config/config.js';
+import type { HostPort, UdpReceiverKind } from '../config/config.js';
 import type { Logger } from '../log/logger.js';
 import { EpisodeWarning } from '../log/episode-warning.js';
 import { parseDatagram, type RejectReason } from './datagram.js';
 import type { FaultHandle } from '../health/background-faults.js';
+import { loadNativeUdp, NativeUdpSocket } from './native-udp-socket.js';
+
 
 export interface UdpReceiverOptions {
   address: HostPort;
+  /** Which receive path to use (default `auto`). */
+  kind?: UdpReceiverKind;
   /** SO_RCVBUF to ask for; the kernel may grant less (logged). 0 = leave the OS default. */
   receiveBufferBytes: number;
   logger: Logger;
@@ -32,12 +36,15 @@ export function usableReceiveBuffer(reported: number, platform: NodeJS.Platform 
 
 /**
  * The UDP listener. Checks only the header line; the body goes on unparsed. Nothing a sender
- * does can throw out of here: every datagram is accepted or counted as rejected.
+ * does can throw out of here: every datagram is accepted or counted as rejected. Datagrams are read
+ * by the native recvmmsg thread (native-udp-socket.ts) or by node:dgram; both feed `onDatagram`.
  */
 export class UdpReceiver {
-  private socket: dgram.Socket | undefined;
+  private socket: dgram.Socket | NativeUdpSocket | undefined;
   private closing: Promise<void> | undefined;
   private readonly rejectWarning: EpisodeWarning;
+  /** The receive path in use once started. */
+  kind: 'native' | 'dgram' | undefined;
 
   constructor(private readonly opts: UdpReceiverOptions) {
     this.rejectWarning = new EpisodeWarning(opts.logger, 'rejected malformed datagrams');
@@ -45,7 +52,9 @@ export class UdpReceiver {
 
   /** The bound address (useful with port 0). */
   get address(): HostPort | undefined {
-    const a = this.socket?.address();
+    const s = this.socket;
+    if (s instanceof NativeUdpSocket) return s.address;
+    const a = s?.address();
     return a ? { host: a.address, port: a.port } : undefined;
   }
 
@@ -54,14 +63,50 @@ export class UdpReceiver {
   }
 
   async start(): Promise<void> {
-    const { address, receiveBufferBytes, logger } = this.opts;
+    const { receiveBufferBytes, logger } = this.opts;
+    const wanted = this.opts.kind ?? 'auto';
+    const native = wanted === 'dgram' ? undefined : loadNativeUdp();
+    if (native && 'reason' in native) {
+      if (wanted === 'native') throw new Error(`Socket.UDPReceiver is native, but ${native.reason}`);
+      logger.info({ reason: native.reason }, 'receiving UDP with node:dgram: the native receiver is not available');
+    }
+    let reported: number;
+    if (native && 'addon' in native) {
+      const socket = await NativeUdpSocket.open(native.addon, {
+        address: this.opts.address,
+        receiveBufferBytes,
+        onDatagram: (msg) => this.onDatagram(msg),
+        onTruncated: () => this.onDatagram(Buffer.alloc(0), 'truncated'),
+        onError: (err) => this.onSocketError(err),
+      });
+      this.socket = socket;
+      this.kind = 'native';
+      reported = socket.receiveBufferBytes;
+    } else {
+      const socket = await this.bindDgram();
+      this.socket = socket;
+      this.kind = 'dgram';
+      reported = receiveBufferBytes > 0 ? socket.getRecvBufferSize() : 0;
+    }
+    if (receiveBufferBytes > 0) {
+      const granted = usableReceiveBuffer(reported);
+      // less than asked means the kernel capped it (net.core.rmem_max on Linux)
+      if (granted < receiveBufferBytes) {
+        logger.warn({ asked: receiveBufferBytes, granted }, 'kernel granted a smaller UDP receive buffer (raise net.core.rmem_max to absorb bursts)');
+      }
+    }
+    logger.info({ address: this.address, receiver: this.kind }, 'listening for segments on UDP');
+  }
+
+  private async bindDgram(): Promise<dgram.Socket> {
+    const { address, receiveBufferBytes } = this.opts;
     const socket = dgram.createSocket({
       type: isIPv6(address.host) ? 'udp6' : 'udp4',
       recvBufferSize: receiveBufferBytes > 0 ? receiveBufferBytes : undefined,
     });
-    socket.on('message', (msg) => this.onMessage(msg));
+    socket.on('message', (msg) => this.onDatagram(msg));
     // an error never closes the socket for us: it keeps receiving, so note it and go on
-    socket.on('error', (err) => (this.opts.faults ? this.opts.faults.failed(err) : logger.error({ err }, 'UDP socket error')));
+    socket.on('error', (err) => this.onSocketError(err));
     await new Promise<void>((resolve, reject) => {
       socket.once('error', reject);
       socket.bind(address.port, address.host, () => {
@@ -69,22 +114,20 @@ export class UdpReceiver {
         resolve();
       });
     });
-    this.socket = socket;
-    if (receiveBufferBytes > 0) {
-      const granted = usableReceiveBuffer(socket.getRecvBufferSize());
-      // less than asked means the kernel capped it (net.core.rmem_max on Linux)
-      if (granted < receiveBufferBytes) {
-        logger.warn({ asked: receiveBufferBytes, granted }, 'kernel granted a smaller UDP receive buffer (raise net.core.rmem_max to absorb bursts)');
-      }
-    }
-    logger.info({ address: this.address }, 'listening for segments on UDP');
+    return socket;
   }
 
-  private onMessage(msg: Buffer): void {
+  private onSocketError(err: Error): void {
+    if (this.opts.faults) this.opts.faults.failed(err);
+    else this.opts.logger.error({ err }, 'UDP socket error');
+  }
+
+  /** Every datagram, from either path. `truncated`: it did not fit the receive buffer (its bytes are gone). */
+  private onDatagram(msg: Buffer, truncated?: 'truncated'): void {
     if (this.opts.faults?.failing) this.opts.faults.recovered(); // receiving again
-    if (msg.length === 0) return; // not "received" in the reference's sense either
+    if (msg.length === 0 && !truncated) return; // not "received" in the reference's sense either
     this.opts.onReceived();
-    const result = parseDatagram(msg);
+    const result = truncated ? ({ ok: false, reason: truncated } as const) : parseDatagram(msg);
     if (result.ok) {
       this.opts.onDocument(result.body);
       return;
@@ -98,8 +141,13 @@ export class UdpReceiver {
   shutdown(): Promise<void> {
     this.closing ??= new Promise<void>((resolve) => {
       this.rejectWarning.flush();
-      if (!this.socket) return resolve();
-      this.socket.close(() => resolve());
+      const socket = this.socket;
+      if (!socket) return resolve();
+      if (socket instanceof NativeUdpSocket) {
+        socket.close();
+        return resolve();
+      }
+      socket.close(() => resolve());
     });
     return this.closing;
   }

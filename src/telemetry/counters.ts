@@ -30,7 +30,7 @@ export type DropReason = 'buffer-full' | 'retry-window' | 'shutdown' | 'spool-fu
  * Why documents were rejected (each also counts in `rejected`): the datagram checks (`empty`, `no-newline`,
  * `empty-body`, `bad-header`), `unprocessed` (listed by the backend), `refused` (a non-retryable answer).
  */
-export type RejectReason = 'no-newline' | 'empty-body' | 'bad-header' | 'empty' | 'unprocessed' | 'refused';
+export type RejectReason = 'no-newline' | 'empty-body' | 'bad-header' | 'empty' | 'truncated' | 'unprocessed' | 'refused';
 
 function zero(): CounterValues {
   return {
