@@ -11,19 +11,27 @@ const NEWLINE = 0x0a;
 const FAST_HEADERS = [Buffer.from('{"format":"json","version":1}'), Buffer.from('{"format": "json", "version": 1}')];
 
 export function parseDatagram(datagram: Buffer): DatagramResult {
-  if (datagram.length === 0) return { ok: false, reason: 'empty' };
-  const nl = datagram.indexOf(NEWLINE);
-  if (nl < 0) return { ok: false, reason: 'no-newline' };
-  if (nl === datagram.length - 1) return { ok: false, reason: 'empty-body' };
-  if (!isFastHeader(datagram, nl) && !isValidHeader(datagram.toString('utf8', 0, nl))) {
-    return { ok: false, reason: 'bad-header' };
-  }
-  return { ok: true, body: datagram.subarray(nl + 1) };
+  return parseDatagramAt(datagram, 0, datagram.length);
 }
 
-function isFastHeader(datagram: Buffer, nl: number): boolean {
+/**
+ * The datagram at `bytes[start, end)` (the native receiver's batch Buffer holds many): the body is the
+ * only Buffer object made for it.
+ */
+export function parseDatagramAt(bytes: Buffer, start: number, end: number): DatagramResult {
+  if (end === start) return { ok: false, reason: 'empty' };
+  const nl = bytes.indexOf(NEWLINE, start);
+  if (nl < 0 || nl >= end) return { ok: false, reason: 'no-newline' };
+  if (nl === end - 1) return { ok: false, reason: 'empty-body' };
+  if (!isFastHeader(bytes, start, nl) && !isValidHeader(bytes.toString('utf8', start, nl))) {
+    return { ok: false, reason: 'bad-header' };
+  }
+  return { ok: true, body: bytes.subarray(nl + 1, end) };
+}
+
+function isFastHeader(bytes: Buffer, start: number, nl: number): boolean {
   for (const h of FAST_HEADERS) {
-    if (nl === h.length && datagram.compare(h, 0, h.length, 0, nl) === 0) return true;
+    if (nl - start === h.length && bytes.compare(h, 0, h.length, start, nl) === 0) return true;
   }
   return false;
 }

@@ -1,7 +1,7 @@
 /**
  * The native UDP receive path (native/udp-recv.c, Linux): a thread reads datagrams with recvmmsg() and hands
  * JavaScript one Buffer per batch (lengths, then bytes) instead of one callback, Buffer and rinfo per datagram.
- * Each datagram reaches `onDatagram` as a subarray of its batch's Buffer.
+ * Each datagram reaches `onDatagram` as a range of its batch's Buffer (documents become subarrays of it).
  */
 import { createRequire } from 'node:module';
 import { lookup } from 'node:dns/promises';
@@ -58,7 +58,8 @@ export function resetNativeUdpForTest(reason?: string): void {
 export interface NativeUdpOptions {
   address: HostPort;
   receiveBufferBytes: number;
-  onDatagram(datagram: Buffer): void;
+  /** The datagram at `batch[start, end)`. */
+  onDatagram(batch: Buffer, start: number, end: number): void;
   /** A datagram larger than the receive slot (its bytes are not kept). */
   onTruncated(): void;
   /** The thread could not read (errno from recvmmsg/poll); it retries after a pause. */
@@ -85,12 +86,12 @@ export class NativeUdpSocket {
       if (batch === null) return opts.onError(systemError(errno, 'recvmmsg', ip, port));
       let offset = 4 * count;
       for (let i = 0; i < count; i++) {
-        const length = batch.readUInt32LE(4 * i);
+        const length = batch.readUInt32LE(4 * i); // written in native order: little-endian on x64 and arm64
         if (length >= TRUNCATED) {
           opts.onTruncated(); // cannot happen with 64 KiB slots (UDP's limit), counted if it does
           continue;
         }
-        opts.onDatagram(batch.subarray(offset, offset + length));
+        opts.onDatagram(batch, offset, offset + length);
         offset += length;
       }
     };

@@ -3,7 +3,7 @@ import { isIPv6 } from 'node:net';
 import type { HostPort, UdpReceiverKind } from '../config/config.js';
 import type { Logger } from '../log/logger.js';
 import { EpisodeWarning } from '../log/episode-warning.js';
-import { parseDatagram, type RejectReason } from './datagram.js';
+import { parseDatagramAt, type DatagramResult, type RejectReason } from './datagram.js';
 import type { FaultHandle } from '../health/background-faults.js';
 import { loadNativeUdp, NativeUdpSocket } from './native-udp-socket.js';
 
@@ -33,6 +33,9 @@ export interface UdpReceiverOptions {
 export function usableReceiveBuffer(reported: number, platform: NodeJS.Platform = process.platform): number {
   return platform === 'linux' ? Math.floor(reported / 2) : reported;
 }
+
+const EMPTY = Buffer.alloc(0);
+const TRUNCATED: DatagramResult = { ok: false, reason: 'truncated' };
 
 /**
  * The UDP listener. Checks only the header line; the body goes on unparsed. Nothing a sender
@@ -75,8 +78,8 @@ export class UdpReceiver {
       const socket = await NativeUdpSocket.open(native.addon, {
         address: this.opts.address,
         receiveBufferBytes,
-        onDatagram: (msg) => this.onDatagram(msg),
-        onTruncated: () => this.onDatagram(Buffer.alloc(0), 'truncated'),
+        onDatagram: (batch, start, end) => this.onDatagram(batch, start, end),
+        onTruncated: () => this.onDatagram(EMPTY, 0, 0, TRUNCATED),
         onError: (err) => this.onSocketError(err),
       });
       this.socket = socket;
@@ -104,7 +107,7 @@ export class UdpReceiver {
       type: isIPv6(address.host) ? 'udp6' : 'udp4',
       recvBufferSize: receiveBufferBytes > 0 ? receiveBufferBytes : undefined,
     });
-    socket.on('message', (msg) => this.onDatagram(msg));
+    socket.on('message', (msg) => this.onDatagram(msg, 0, msg.length));
     // an error never closes the socket for us: it keeps receiving, so note it and go on
     socket.on('error', (err) => this.onSocketError(err));
     await new Promise<void>((resolve, reject) => {
@@ -122,16 +125,20 @@ export class UdpReceiver {
     else this.opts.logger.error({ err }, 'UDP socket error');
   }
 
-  /** Every datagram, from either path. `truncated`: it did not fit the receive buffer (its bytes are gone). */
-  private onDatagram(msg: Buffer, truncated?: 'truncated'): void {
+  /**
+   * Every datagram, from either path: the one at `bytes[start, end)`. `outcome` is given for a datagram that
+   * did not fit the receive buffer (its bytes are gone).
+   */
+  private onDatagram(bytes: Buffer, start: number, end: number, outcome?: DatagramResult): void {
     if (this.opts.faults?.failing) this.opts.faults.recovered(); // receiving again
-    if (msg.length === 0 && !truncated) return; // not "received" in the reference's sense either
+    if (end === start && !outcome) return; // not "received" in the reference's sense either
     this.opts.onReceived();
-    const result = truncated ? ({ ok: false, reason: truncated } as const) : parseDatagram(msg);
+    const result = outcome ?? parseDatagramAt(bytes, start, end);
     if (result.ok) {
       this.opts.onDocument(result.body);
       return;
     }
+    const msg = start === 0 && end === bytes.length ? bytes : bytes.subarray(start, end);
     this.opts.onRejected(result.reason, msg);
     this.opts.logger.debug({ reason: result.reason, bytes: msg.length }, 'rejected datagram');
     this.rejectWarning.add(1, { lastReason: result.reason });
