@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
-import { parseDatagram } from '../../src/ingest/datagram.js';
+import { parseDatagram, parseDatagramAt } from '../../src/ingest/datagram.js';
 
 const body = '{"name":"a","id":"70de5b6f19ff9a0a","trace_id":"1-581cf771-a006649127e371903a2de979","start_time":1,"end_time":2}';
 const dg = (header: string, b = body) => Buffer.from(`${header}\n${b}`);
@@ -87,4 +87,20 @@ test('no datagram makes the parser throw (property)', () => {
     }),
     { numRuns: 2000 },
   );
+});
+
+test('parseDatagramAt reads one datagram of a batch without looking at its neighbours', () => {
+  const parts = ['no newline here', '{"format":"json","version":1}\n{"x":1}', '{"format":"json","version":1}\n', '\n{"y":2}'];
+  const batch = Buffer.from(parts.join(''));
+  const results: string[] = [];
+  let start = 0;
+  for (const p of parts) {
+    const end = start + Buffer.byteLength(p);
+    const r = parseDatagramAt(batch, start, end);
+    results.push(r.ok ? `body ${String(r.body)}` : r.reason);
+    start = end;
+  }
+  // the first has no newline of its own although the next datagram does; the third's body is not the fourth
+  assert.deepEqual(results, ['no-newline', 'body {"x":1}', 'empty-body', 'bad-header']);
+  assert.equal(parseDatagramAt(batch, 5, 5).ok, false);
 });
