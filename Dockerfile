@@ -1,7 +1,9 @@
 # syntax=docker/dockerfile:1
 # Node 26.12 on Debian trixie: the line and minor CI tests (packaging/node-runtimes.json).
-# Build stage: install everything, compile TypeScript (and the console), then keep only runtime deps.
+# Build stage: install everything, compile TypeScript (and the console) and the native UDP receiver (C, needs gcc:
+# the slim image has none; the runtime stage needs only the C library it already has), then keep only runtime deps.
 FROM node:26.12-trixie-slim AS build
+RUN apt-get update && apt-get install -y --no-install-recommends gcc libc6-dev && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY . .
 RUN npm ci && npm prune --omit=dev

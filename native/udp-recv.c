@@ -6,7 +6,8 @@
  * - Idle: the thread blocks in poll() on the socket and an eventfd (close); no wake-ups without traffic.
  * - Under load: after a batch that did not fill the slab it waits 2 ms so datagrams accumulate (bounded batches;
  *   measured: 1 ms costs ~0.3-0.5 µs more per datagram at 20k/s, 4 ms gains nothing more).
- * - Bounded memory: the slab is fixed; at most MAX_PENDING batches wait for JavaScript. Past that the thread waits
+ * - Bounded memory: the slab is fixed (128 x 64 KiB, resident only as far as datagrams fill it); at most MAX_PENDING
+ *   batches and about MAX_PENDING_BYTES wait for JavaScript. Past that the thread waits
  *   and the kernel receive buffer absorbs, as it does when node:dgram's loop is busy.
  * - Close: set stop, wake through the eventfd, join, release the threadsafe function (the loop can then exit).
  *
@@ -33,7 +34,8 @@
 #define BATCH 128 /* datagrams per recvmmsg() call and per JS call */
 #endif
 #define SLOT 65536           /* > the largest UDP payload (65507 over IPv4, 65527 over IPv6) */
-#define MAX_PENDING 16       /* batches handed to JS and not yet processed */
+#define MAX_PENDING 16       /* batches handed to JS and not yet processed... */
+#define MAX_PENDING_BYTES (4u << 20) /* ...and their bytes (one more batch may pass: at most 4 MiB + 8 MiB) */
 #ifndef ACCUMULATE_NS
 #define ACCUMULATE_NS 2000000L /* the wait after a short batch: 2 ms (at 20k/s ~40 datagrams per JS call) */
 #endif
@@ -47,6 +49,7 @@ typedef struct {
   pthread_mutex_t mu;
   pthread_cond_t cv;
   int pending, stop;
+  size_t pending_bytes;
   char *slab;
   struct mmsghdr msgs[BATCH];
   struct iovec iov[BATCH];
@@ -71,6 +74,7 @@ static void pause_ns(long ns) {
 static int hand_over(receiver *r, batch *b) {
   pthread_mutex_lock(&r->mu);
   r->pending++;
+  r->pending_bytes += b->size;
   pthread_mutex_unlock(&r->mu);
   if (napi_call_threadsafe_function(r->tsfn, b, napi_tsfn_nonblocking) != napi_ok) {
     free(b);
@@ -118,7 +122,7 @@ static void *receive_loop(void *arg) {
   struct pollfd fds[2] = {{.fd = r->fd, .events = POLLIN}, {.fd = r->efd, .events = POLLIN}};
   for (;;) {
     pthread_mutex_lock(&r->mu);
-    while (r->pending >= MAX_PENDING && !r->stop) pthread_cond_wait(&r->cv, &r->mu);
+    while ((r->pending >= MAX_PENDING || r->pending_bytes >= MAX_PENDING_BYTES) && !r->stop) pthread_cond_wait(&r->cv, &r->mu);
     int stop = r->stop;
     pthread_mutex_unlock(&r->mu);
     if (stop) break;
@@ -156,6 +160,7 @@ static void free_batch(napi_env env, void *data, void *hint) {
 static void call_js(napi_env env, napi_value fn, void *context, void *data) {
   receiver *r = context;
   batch *b = data;
+  size_t size = b->size;
   if (env && fn) {
     napi_value args[3], global, result;
     if (b->count == 0) {
@@ -173,6 +178,7 @@ static void call_js(napi_env env, napi_value fn, void *context, void *data) {
   free(b);
   pthread_mutex_lock(&r->mu);
   r->pending--;
+  r->pending_bytes -= size;
   pthread_cond_signal(&r->cv);
   pthread_mutex_unlock(&r->mu);
 }
@@ -311,6 +317,7 @@ static napi_value open_socket(napi_env env, napi_callback_info info) {
     return failure(env, err, "pthread_create");
   }
   r->started = 1;
+  pthread_setname_np(r->thread, "xrayd-udp-recv"); /* shows in top -H and in the task comm names */
 
   napi_value result, handle, s;
   napi_create_object(env, &result);
