@@ -151,8 +151,9 @@ static void *receive_loop(void *arg) {
 }
 
 static void free_batch(napi_env env, void *data, void *hint) {
-  (void)env;
   (void)data;
+  int64_t ignored;
+  napi_adjust_external_memory(env, -(int64_t)((batch *)hint)->size, &ignored);
   free(hint);
 }
 
@@ -166,6 +167,13 @@ static void call_js(napi_env env, napi_value fn, void *context, void *data) {
     if (b->count == 0) {
       napi_get_null(env, &args[0]);
     } else if (napi_create_external_buffer(env, b->size, b->bytes, free_batch, b, &args[0]) == napi_ok) {
+      /*
+       * Tell V8 what the Buffer holds outside its heap, so it collects dead batches as it does dgram's Buffers:
+       * without it they piled up until V8's 64 MB external limit (measured at 50k/s: peak RSS 93-95 MB instead of
+       * 81-84, and ~3 us more CPU per segment, spent growing and faulting in the malloc arena).
+       */
+      int64_t ignored;
+      napi_adjust_external_memory(env, (int64_t)b->size, &ignored);
       b = NULL; /* owned by the Buffer now */
     } else {
       napi_create_buffer_copy(env, ((batch *)data)->size, ((batch *)data)->bytes, NULL, &args[0]);

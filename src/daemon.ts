@@ -7,7 +7,6 @@ import { SegmentBuffer } from './pipeline/segment-buffer.js';
 import { Dispatcher } from './pipeline/dispatcher.js';
 import type { SegmentSink } from './pipeline/segment-sink.js';
 import { UdpReceiver } from './ingest/udp-receiver.js';
-import { NATIVE_BATCH_DATAGRAMS } from './ingest/native-udp-socket.js';
 import { TcpServer } from './http/tcp-server.js';
 import { createHealthRoute, createReadyRoute } from './http/health-route.js';
 import { HealthRegistry } from './health/component-health.js';
@@ -349,7 +348,6 @@ export class Daemon {
     await this.startOtlp();
     this.warnIfExposed();
     await this.udp.start();
-    if (this.udp.kind === 'native') this.dispatcher.receiveBatchLimit = NATIVE_BATCH_DATAGRAMS;
     this.summary.start();
     this.telemetry?.start();
     this.logger.info(

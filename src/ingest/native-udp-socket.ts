@@ -27,8 +27,6 @@ interface Addon {
 
 /** Where the build puts the addon, relative to this module (dist/src/ingest). */
 const ADDON_PATH = '../../native/udp-recv.node';
-/** Datagrams per batch at most (BATCH in native/udp-recv.c): a full batch means the kernel held more. */
-export const NATIVE_BATCH_DATAGRAMS = 128;
 /** A length with this bit set: the datagram did not fit the receive slot (no bytes follow). */
 const TRUNCATED = 0x80000000;
 
