@@ -70,7 +70,7 @@ export class UdpReceiver {
     const wanted = this.opts.kind ?? 'auto';
     const native = wanted === 'dgram' ? undefined : loadNativeUdp();
     if (native && 'reason' in native) {
-      if (wanted === 'native') throw new Error(`Socket.UDPReceiver is native, but ${native.reason}`);
+      if (wanted === 'native') throw new Error(`--udp-receiver (Socket.UDPReceiver) is native, but ${native.reason}`);
       logger.info({ reason: native.reason }, 'receiving UDP with node:dgram: the native receiver is not available');
     }
     let reported: number;

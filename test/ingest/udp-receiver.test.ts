@@ -125,7 +125,7 @@ test('native forced but unavailable: start fails naming Socket.UDPReceiver and t
   resetNativeUdpForTest('the native receiver is Linux-only (this is test)');
   try {
     const udp = new UdpReceiver({ address: { host: '127.0.0.1', port: 0 }, kind: 'native', receiveBufferBytes: 0, logger: capture().logger, onDocument() {}, onReceived() {}, onRejected() {} });
-    await assert.rejects(udp.start(), /Socket\.UDPReceiver is native, but the native receiver is Linux-only \(this is test\)/);
+    await assert.rejects(udp.start(), /--udp-receiver \(Socket\.UDPReceiver\) is native, but the native receiver is Linux-only \(this is test\)/);
     assert.equal(udp.bound, false);
   } finally {
     resetNativeUdpForTest();
