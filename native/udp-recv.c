@@ -191,10 +191,31 @@ static void call_js(napi_env env, napi_value fn, void *context, void *data) {
   pthread_mutex_unlock(&r->mu);
 }
 
+/* Stops the thread (it is never blocked on the JS thread: at most one pause) and closes the socket. */
+static void stop_receiver(receiver *r) {
+  if (r->closed) return;
+  r->closed = 1;
+  pthread_mutex_lock(&r->mu);
+  r->stop = 1;
+  pthread_cond_signal(&r->cv);
+  pthread_mutex_unlock(&r->mu);
+  uint64_t one = 1;
+  if (write(r->efd, &one, sizeof one) < 0) { /* cannot fail on a fresh eventfd; the stop flag is set anyway */
+  }
+  pthread_join(r->thread, NULL);
+  close(r->fd);
+  close(r->efd);
+}
+
+/*
+ * The threadsafe function is gone: after close() (the thread has released it), or when the environment is torn
+ * down with the socket still open (process exit without close): then the thread is stopped here, before r is freed.
+ */
 static void finalize_receiver(napi_env env, void *data, void *hint) {
   (void)env;
   (void)hint;
   receiver *r = data;
+  if (r->started) stop_receiver(r);
   pthread_mutex_destroy(&r->mu);
   pthread_cond_destroy(&r->cv);
   free(r->slab);
@@ -345,19 +366,7 @@ static napi_value close_socket(napi_env env, napi_callback_info info) {
   void *data;
   napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
   if (argc < 1 || napi_get_value_external(env, argv[0], &data) != napi_ok) return throw_type(env, "close(handle)");
-  receiver *r = data;
-  if (r->closed) return NULL;
-  r->closed = 1;
-  pthread_mutex_lock(&r->mu);
-  r->stop = 1;
-  pthread_cond_signal(&r->cv);
-  pthread_mutex_unlock(&r->mu);
-  uint64_t one = 1;
-  if (write(r->efd, &one, sizeof one) < 0) { /* cannot fail on a fresh eventfd; the stop flag is set anyway */
-  }
-  pthread_join(r->thread, NULL); /* the thread never waits on this one: at most one ~1 ms pause */
-  close(r->fd);
-  close(r->efd);
+  stop_receiver(data);
   return NULL; /* r is freed by finalize_receiver once the threadsafe function has drained */
 }
 

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import dgram from 'node:dgram';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { loadNativeUdp, NativeUdpSocket } from '../../src/ingest/native-udp-socket.js';
 import { REPO_ROOT } from '../helpers/daemon-process.js';
 import { waitUntil } from '../helpers/daemon-process.js';
@@ -130,4 +130,20 @@ test('a process that opened, received and closed the native socket exits by itse
     s.unref();`;
   const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: REPO_ROOT, timeout: 10_000, encoding: 'utf8' });
   assert.equal(out.trim(), 'closed after 3');
+});
+
+test('process.exit while the socket is open and datagrams arrive ends cleanly, with the exit code asked for', linuxOnly, () => {
+  // the environment's teardown stops the thread before the receiver's memory is freed (no crash at exit)
+  const script = `
+    import dgram from 'node:dgram';
+    import { loadNativeUdp, NativeUdpSocket } from './dist/src/ingest/native-udp-socket.js';
+    let n = 0;
+    const socket = await NativeUdpSocket.open(loadNativeUdp().addon, { address: { host: '127.0.0.1', port: 0 }, receiveBufferBytes: 0,
+      onDatagram: () => { if (++n === 50) process.exit(7); }, onTruncated() {}, onError() {} });
+    const s = dgram.createSocket('udp4');
+    for (let i = 0; i < 200; i++) s.send('x', socket.address.port, '127.0.0.1');`;
+  for (let i = 0; i < 3; i++) {
+    const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: REPO_ROOT, timeout: 10_000, encoding: 'utf8' });
+    assert.equal(result.status, 7, `run ${i}: ${result.signal ?? ''} ${result.stderr}`);
+  }
 });
