@@ -26,8 +26,8 @@ export class BenchChild {
   }
 
   /** Forks `bench/<file>.js` and waits for its `ready` message. */
-  static async start(file: string, execArgv: string[] = []): Promise<{ child: BenchChild; ready: Message }> {
-    const proc = fork(path.join(HERE, `${file}.js`), [], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  static async start(file: string, execArgv: string[] = [], args: string[] = []): Promise<{ child: BenchChild; ready: Message }> {
+    const proc = fork(path.join(HERE, `${file}.js`), args, { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     const child = new BenchChild(proc);
     const ready = await child.waitFor('ready', 15_000);
     return { child, ready };

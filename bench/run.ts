@@ -35,6 +35,7 @@ async function main(): Promise<void> {
   const generatorName = native ? 'native (C, sendmmsg)' : 'Node';
   const rows: RelayRow[] = [];
   const bareRows: BareRow[] = [];
+  let bareReceiver: string | undefined;
   const targets: RelayTarget[] = [xraydTarget(opts.bufferMb, opts.daemonArgs, opts.nodeArgs)];
   if (opts.reference) {
     if (!existsSync(opts.reference)) throw new Error(`--reference ${opts.reference}: no such file`);
@@ -51,7 +52,10 @@ async function main(): Promise<void> {
   try {
     if (opts.relay) {
       const { child: sink, ready } = await BenchChild.start('sink-server');
-      const bare = opts.skipBare ? undefined : await BenchChild.start('udp-counter');
+      // the bare socket reads the way the daemon does (--udp-receiver in --daemon-args, else native when it loads)
+      const receiverArg = opts.daemonArgs.indexOf('--udp-receiver');
+      const bare = opts.skipBare ? undefined : await BenchChild.start('udp-counter', [], [receiverArg >= 0 ? opts.daemonArgs[receiverArg + 1] : 'auto']);
+      bareReceiver = bare?.ready.receiver as string | undefined;
       const ctx = { opts, gens, sink, sinkPort: ready.port as number };
       try {
         for (let round = 0; round < opts.repeat; round++) {
@@ -136,7 +140,7 @@ async function main(): Promise<void> {
   const names = targets.map((t) => (t.name === 'go' ? `the Go daemon (${opts.reference})` : '`node bin/xrayd`'));
   if (rows.length) {
     out.push(
-      `Relay to a local sink: ${names.join(' and ')}, both with \`-m ${opts.bufferMb}\`, started fresh per run and interleaved; ${opts.bytes}-byte datagrams, ${opts.seconds} s per rate, ${opts.repeat} round(s), ${gens.count} ${generatorName} generator process(es). Cells: median (min–max) over the rounds; loss: best (min–max). CPU from /proc of the daemon process, per segment delivered.`,
+      `Relay to a local sink: ${names.join(' and ')}, both with \`-m ${opts.bufferMb}\`, started fresh per run and interleaved; ${opts.bytes}-byte datagrams, ${opts.seconds} s per rate, ${opts.repeat} round(s), ${gens.count} ${generatorName} generator process(es). Cells: median (min–max) over the rounds; loss: best (min–max). CPU from /proc of the daemon process, per segment delivered.${opts.daemonArgs.length ? ` xrayd's extra arguments: \`${opts.daemonArgs.join(' ')}\`.` : ''}${bareReceiver ? ` The bare socket reads with ${bareReceiver === 'native' ? 'the native receiver (recvmmsg batches)' : 'node:dgram'}.` : ''}`,
       '',
       comparisonTable(rows, bareRows, opts.rates, targets.length > 1),
       '',
