@@ -78,7 +78,8 @@ export class NativeUdpSocket {
   /** Binds (resolving a host name first, as dgram does); rejects with a dgram-like error (`bind EADDRINUSE 127.0.0.1:2000`). */
   static async open(addon: Addon, opts: NativeUdpOptions): Promise<NativeUdpSocket> {
     const { host, port } = opts.address;
-    const ip = isIP(host) ? host : (await lookup(host)).address;
+    // a name resolves to IPv4, as the dgram path's udp4 socket does for anything but an IPv6 literal
+    const ip = isIP(host) ? host : (await lookup(host, { family: 4 })).address;
     const ipv6 = isIP(ip) === 6;
     let socket: NativeUdpSocket | undefined;
     const onBatch = (batch: Buffer | null, count: number, errno: number): void => {

@@ -147,3 +147,15 @@ test('process.exit while the socket is open and datagrams arrive ends cleanly, w
     assert.equal(result.status, 7, `run ${i}: ${result.signal ?? ''} ${result.stderr}`);
   }
 });
+
+test('a host name binds its IPv4 address, as the dgram path (udp4) does', linuxOnly, async () => {
+  const { socket, got } = await open('localhost');
+  try {
+    assert.equal(socket.address.host, '127.0.0.1');
+    await send(['by name'], socket.address.port);
+    await waitUntil(() => got.datagrams.length >= 1, 'the datagram');
+    assert.equal(String(got.datagrams[0]), 'by name');
+  } finally {
+    socket.close();
+  }
+});
