@@ -3,8 +3,7 @@ import assert from 'node:assert/strict';
 import dgram from 'node:dgram';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { loadNativeUdp, NativeUdpSocket } from '../../src/ingest/native-udp-socket.js';
-import { REPO_ROOT } from '../helpers/daemon-process.js';
-import { waitUntil } from '../helpers/daemon-process.js';
+import { REPO_ROOT, waitUntil } from '../helpers/daemon-process.js';
 
 // the build (npm run build) compiles the addon wherever gcc is: on Linux CI it must load
 const loaded = loadNativeUdp();
