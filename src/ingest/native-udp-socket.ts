@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { getSystemErrorName } from 'node:util';
+import path from 'node:path';
 import type { HostPort } from '../config/config.js';
 
 interface Opened {
@@ -27,6 +28,11 @@ interface Addon {
 
 /** Where the build puts the addon, relative to this module (dist/src/ingest). */
 const ADDON_PATH = '../../native/udp-recv.node';
+/**
+ * Where the .deb and .rpm install it for the single executable, relative to the executable's directory
+ * (/usr/bin/xrayd -> /usr/lib/xrayd/udp-recv.node): a single executable cannot embed an addon.
+ */
+const PACKAGED_ADDON_PATH = '../lib/xrayd/udp-recv.node';
 /** A length with this bit set: the datagram did not fit the receive slot (no bytes follow). */
 const TRUNCATED = 0x80000000;
 
@@ -41,12 +47,24 @@ export function loadNativeUdp(): { addon: Addon } | { reason: string } {
 function load(): { addon: Addon } | { reason: string } {
   if (process.platform !== 'linux') return { reason: `the native receiver is Linux-only (this is ${process.platform})` };
   const here = import.meta.url as string | undefined; // undefined in the single executable's bundle
-  if (!here) return { reason: 'the single executable does not embed the native receiver' };
+  if (!here) return loadBesideExecutable();
   try {
     const addonPath = ADDON_PATH; // a variable: the bundler must not try to follow it
     return { addon: createRequire(here)(addonPath) as Addon };
   } catch (err) {
     return { reason: `cannot load ${ADDON_PATH} (${(err as Error).message.split('\n')[0]})` };
+  }
+}
+
+/** The single executable: the addon the packages install beside it, if there (process.dlopen works in a SEA). */
+function loadBesideExecutable(): { addon: Addon } | { reason: string } {
+  const file = path.resolve(path.dirname(process.execPath), PACKAGED_ADDON_PATH);
+  try {
+    const mod = { exports: {} as Addon };
+    process.dlopen(mod, file);
+    return { addon: mod.exports };
+  } catch (err) {
+    return { reason: `the single executable found no usable native receiver at ${file} (${(err as Error).message.split('\n')[0]})` };
   }
 }
 

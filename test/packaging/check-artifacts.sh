@@ -57,7 +57,7 @@ deb=$pkg/xrayd_${version}_amd64.deb
 step "$deb: dpkg -i"
 if [ "$(id -u)" = 0 ]; then
   dpkg -i "$deb"
-  for f in /usr/bin/xrayd /usr/lib/systemd/system/xrayd.service /etc/amazon/xray/cfg.yaml /usr/share/man/man1/xrayd.1.gz; do
+  for f in /usr/bin/xrayd /usr/lib/xrayd/udp-recv.node /usr/lib/systemd/system/xrayd.service /etc/amazon/xray/cfg.yaml /usr/share/man/man1/xrayd.1.gz; do
     [ -f "$f" ] || fail "$f was not installed"
   done
   exec_start=$(sed -n 's/^ExecStart=\([^ ]*\).*/\1/p' /usr/lib/systemd/system/xrayd.service)
@@ -66,7 +66,8 @@ if [ "$(id -u)" = 0 ]; then
   [ "$(/usr/bin/xrayd --version)" = "$version" ] || fail "/usr/bin/xrayd --version is not $version"
   step "/usr/bin/xrayd starts with the packaged cfg.yaml"
   start_daemon /usr/bin/xrayd --config /etc/amazon/xray/cfg.yaml --local-mode --region us-east-1 -b 127.0.0.1:0 -t 127.0.0.1:0 --otlp-bind 127.0.0.1:0
-  http_get "http://127.0.0.1:$port/healthz" > /dev/null || fail "/healthz of the installed daemon does not answer"
+  http_get "http://127.0.0.1:$port/healthz" > "$tmp/healthz.json" || fail "/healthz of the installed daemon does not answer"
+  grep -q '"udpReceiver":"native"' "$tmp/healthz.json" || fail "the installed daemon does not receive with its native receiver: $(grep -m1 'native receiver' "$tmp/daemon.log")"
   stop_daemon
   if command -v systemd-analyze >/dev/null; then
     step "systemd-analyze verify xrayd.service"
@@ -76,7 +77,7 @@ if [ "$(id -u)" = 0 ]; then
   fi
   step "dpkg -P xrayd"
   dpkg -P xrayd
-  for f in /usr/bin/xrayd /usr/lib/systemd/system/xrayd.service /etc/amazon/xray/cfg.yaml /usr/share/doc/xrayd; do
+  for f in /usr/bin/xrayd /usr/lib/xrayd /usr/lib/systemd/system/xrayd.service /etc/amazon/xray/cfg.yaml /usr/share/doc/xrayd; do
     [ ! -e "$f" ] || fail "$f is left after dpkg -P"
   done
   ! dpkg -s xrayd >/dev/null 2>&1 || fail "dpkg still lists xrayd"
@@ -88,9 +89,10 @@ fi
 rpm_file=$pkg/xrayd-${version}-1.x86_64.rpm
 step "$rpm_file: contents"
 rpm -qlp "$rpm_file" > "$tmp/rpm-files"
-for f in /usr/bin/xrayd /usr/lib/systemd/system/xrayd.service /etc/amazon/xray/cfg.yaml /usr/share/man/man1/xrayd.1.gz; do
+for f in /usr/bin/xrayd /usr/lib/xrayd/udp-recv.node /usr/lib/systemd/system/xrayd.service /etc/amazon/xray/cfg.yaml /usr/share/man/man1/xrayd.1.gz; do
   grep -qx "$f" "$tmp/rpm-files" || fail "$rpm_file has no $f"
 done
+! rpm -qlp "$pkg/xrayd-${version}-1.aarch64.rpm" | grep -q udp-recv.node || fail "the arm64 rpm holds the x64 native receiver"
 rpm -qcp "$rpm_file" | grep -qx /etc/amazon/xray/cfg.yaml || fail "cfg.yaml is not a config file in $rpm_file"
 rpm -qp --qf '%{ARCH}\n' "$pkg/xrayd-${version}-1.aarch64.rpm" | grep -qx aarch64 || fail "the arm64 rpm is not aarch64"
 
