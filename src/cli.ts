@@ -37,7 +37,7 @@ function buildProgram(): Command {
     .option('--endpoint <url>', 'X-Ray endpoint (default https://xray.<region>.amazonaws.com)')
     .addOption(new Option('--backend <kind>', 'where segments go: aws (X-Ray) or local (kept on this machine)').choices(BACKENDS as string[]))
     .option('--store-path <file>', 'local backend: keep traces in this file across restarts')
-    .option('--spool-dir <dir>', 'aws backend: keep undelivered segments in this directory across outages and restarts')
+    .option('--spool-dir <dir>', 'aws backend and OTLP export: keep undelivered segments in this directory across outages and restarts')
     .option('--spool-mb <MB>', 'limit of the spool directory in MB (default 1024)')
     .addOption(new Option('--udp-receiver <kind>', 'how UDP is read: native (recvmmsg batches, Linux), dgram (node:dgram) or auto (native when available)').choices(UDP_RECEIVERS as string[]))
     .addHelpText('after', '\nCommands:\n  xrayd trace <traceId> [-t host:port] [-c config] [--json]   what a running daemon did with a trace')

@@ -7,7 +7,6 @@ import { parseDatagramAt, type DatagramResult, type RejectReason } from './datag
 import type { FaultHandle } from '../health/background-faults.js';
 import { loadNativeUdp, NativeUdpSocket } from './native-udp-socket.js';
 
-
 export interface UdpReceiverOptions {
   address: HostPort;
   /** Which receive path to use (default `auto`). */

@@ -75,7 +75,6 @@ export class Dispatcher {
   private inFlightDocuments = 0;
   /** Documents notified since the last deferred pump ran (one event-loop turn's worth). */
   private arrivals = 0;
-
   private pumpQueued = false;
   private deferredSince: number | undefined;
   /** Start of the current run of failed attempts (undefined after a success). */
