@@ -11,6 +11,7 @@
 import type { Int64, OtlpAnyValue, OtlpKeyValue, OtlpTraceRequest } from './proto/otlp-trace-codec.js';
 import { requestFromObject, toBigInt } from './proto/otlp-trace-codec.js';
 import { toHex } from './xray-ids.js';
+import { walkOtlpJson, type OtlpJsonWalk } from './otlp-json-walk.js';
 
 type Json = Record<string, unknown>;
 
@@ -79,7 +80,6 @@ const ENUM_NAMES: Record<string, RegExp> = {
   kind: /^SPAN_KIND_(UNSPECIFIED|INTERNAL|SERVER|CLIENT|PRODUCER|CONSUMER)$/,
   code: /^STATUS_CODE_(UNSET|OK|ERROR)$/,
 };
-const MAX_DEPTH = 64;
 
 /** Parses an OTLP/JSON request body; throws OtlpJsonError naming what is wrong. */
 export function decodeTraceRequestJson(text: string): OtlpTraceRequest {
@@ -91,30 +91,23 @@ export function decodeTraceRequestJson(text: string): OtlpTraceRequest {
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new OtlpJsonError('expected a JSON object (ExportTraceServiceRequest)');
   try {
-    return requestFromObject(normalize(parsed, '', 0) as Record<string, unknown>);
+    return requestFromObject(walkOtlpJson(parsed, RECEIVER_WALK) as Record<string, unknown>);
   } catch (err) {
     if (err instanceof OtlpJsonError) throw err;
     throw new OtlpJsonError((err as Error).message);
   }
 }
 
-/** snake_case keys to lowerCamelCase, hex ids to bytes; recursive, depth-limited. */
-function normalize(value: unknown, key: string, depth: number): unknown {
-  if (depth > MAX_DEPTH) throw new OtlpJsonError(`nested deeper than ${MAX_DEPTH} levels`);
-  if (Array.isArray(value)) return value.map((v) => normalize(v, key, depth + 1));
-  if (value === null || typeof value !== 'object') {
+/** Hex ids to bytes (length checked), enum names checked; protobufjs's `fromObject` does the rest. */
+const RECEIVER_WALK: OtlpJsonWalk = {
+  leaf(value, key) {
     const idLength = ID_KEYS[key];
     if (idLength !== undefined) return hexId(value, key, idLength);
     if (typeof value === 'string' && ENUM_NAMES[key] && !ENUM_NAMES[key].test(value)) throw new OtlpJsonError(`${key}: unknown enum value ${JSON.stringify(value.slice(0, 40))}`);
     return value;
-  }
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) {
-    const camel = k.includes('_') ? k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()) : k;
-    out[camel] = normalize(v, camel, depth + 1);
-  }
-  return out;
-}
+  },
+  tooDeep: (message) => new OtlpJsonError(message),
+};
 
 function hexId(value: unknown, key: string, bytes: number): Uint8Array {
   if (typeof value !== 'string') throw new OtlpJsonError(`${key}: expected a hex string, got ${JSON.stringify(value)}`);

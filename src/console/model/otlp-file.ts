@@ -1,5 +1,6 @@
 import { translateRequest } from '../../otlp/otlp-to-xray.js';
 import type { OtlpTraceRequest } from '../../otlp/proto/otlp-trace-codec.js';
+import { walkOtlpJson, type OtlpJsonWalk } from '../../otlp/otlp-json-walk.js';
 import type { Trace } from './xray-types.js';
 
 /**
@@ -11,7 +12,7 @@ import type { Trace } from './xray-types.js';
  */
 export function otlpFileToTraces(parsed: Record<string, unknown>): { traces: Trace[]; rejectedSpans: number } {
   let n = 0;
-  const translation = translateRequest(normalize(parsed, '', 0) as OtlpTraceRequest, { indexedAttributes: [], indexAllAttributes: false, newId: () => (++n).toString(16).padStart(16, '0') });
+  const translation = translateRequest(walkOtlpJson(parsed, FILE_WALK) as OtlpTraceRequest, { indexedAttributes: [], indexAllAttributes: false, newId: () => (++n).toString(16).padStart(16, '0') });
   const byTrace = new Map<string, Trace>();
   for (const doc of translation.documents) {
     const trace = byTrace.get(doc.trace_id) ?? { Id: doc.trace_id, Segments: [] };
@@ -27,12 +28,10 @@ const ENUMS: Record<string, Record<string, number>> = {
   kind: { SPAN_KIND_UNSPECIFIED: 0, SPAN_KIND_INTERNAL: 1, SPAN_KIND_SERVER: 2, SPAN_KIND_CLIENT: 3, SPAN_KIND_PRODUCER: 4, SPAN_KIND_CONSUMER: 5 },
   code: { STATUS_CODE_UNSET: 0, STATUS_CODE_OK: 1, STATUS_CODE_ERROR: 2 },
 };
-const MAX_DEPTH = 64;
 
-function normalize(value: unknown, key: string, depth: number): unknown {
-  if (depth > MAX_DEPTH) throw new Error(`nested deeper than ${MAX_DEPTH} levels`);
-  if (Array.isArray(value)) return value.map((v) => normalize(v, key, depth + 1));
-  if (value === null || typeof value !== 'object') {
+/** Hex ids to bytes (the translation counts wrong lengths as rejected spans), enum names to numbers. */
+const FILE_WALK: OtlpJsonWalk = {
+  leaf(value, key) {
     if (ID_KEYS.has(key)) return hexBytes(value, key);
     if (typeof value === 'string' && ENUMS[key] !== undefined) {
       const number = ENUMS[key][value];
@@ -40,14 +39,9 @@ function normalize(value: unknown, key: string, depth: number): unknown {
       return number;
     }
     return value;
-  }
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) {
-    const camel = k.includes('_') ? k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()) : k;
-    out[camel] = normalize(v, camel, depth + 1);
-  }
-  return out;
-}
+  },
+  tooDeep: (message) => new Error(message),
+};
 
 function hexBytes(value: unknown, key: string): Uint8Array {
   if (typeof value !== 'string' || !/^([0-9a-fA-F]{2})*$/.test(value)) throw new Error(`${key}: expected hex digits, got ${JSON.stringify(value)}`);
