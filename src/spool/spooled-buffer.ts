@@ -204,8 +204,9 @@ export class SpooledBuffer implements BatchSource {
   }
 
   /**
-   * Stops the spool: writes what is pending and releases the directory. Returns the documents kept
-   * for the next start and those lost because they could not be written (disk failing).
+   * Stops the spool: writes what is pending and releases the directory. Logs the documents kept for
+   * the next start, and counts (spillover, `shutdown`) and logs those lost because they could not be
+   * written (disk failing); returns both.
    */
   close(): { kept: number; lost: number } {
     this.flush();
@@ -220,7 +221,13 @@ export class SpooledBuffer implements BatchSource {
     }
     this.disk.closeCurrent();
     this.lock.release();
-    return { kept: waiting.length - lost + this.diskUnread, lost };
+    const kept = waiting.length - lost + this.diskUnread;
+    if (lost > 0) {
+      this.opts.counters.spillover(lost, 'shutdown');
+      this.opts.logger.error({ lost }, 'shutdown: segments the disk would not take were dropped');
+    }
+    if (kept > 0) this.opts.logger.info({ kept, directory: this.opts.dir }, 'shutdown: undelivered segments kept in the spool for the next start');
+    return { kept, lost };
   }
 
   stats(): SpoolStats {
